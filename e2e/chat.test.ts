@@ -1,0 +1,140 @@
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { launchChromium, recordConsole, saveArtifacts } from './support/browser.js';
+import { type Stack, startStack } from './support/stack.js';
+
+/** Browser steps wait for what a person would see, up to this long. */
+const STEP_TIMEOUT_MS = 15_000;
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function openPage(context: BrowserContext) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  return { page, log: recordConsole(page) };
+}
+
+const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="Hovor chat"]');
+
+describe('a visitor chats with an agent end to end', () => {
+  it('routes, chats both ways, survives navigation, closes, and keeps the transcript', async () => {
+    const agentContext = await browser.newContext();
+    const visitorContext = await browser.newContext();
+    const agent = await openPage(agentContext);
+    const visitor = await openPage(visitorContext);
+    onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent, visitor }));
+
+    // 3. The agent signs in and goes online.
+    await agent.page.goto(`${stack.hovorUrl}/console/`);
+    await agent.page.getByLabel('Email').fill(stack.agent.email);
+    await agent.page.getByLabel('Password').fill(stack.agent.password);
+    await agent.page.getByRole('button', { name: 'Sign in' }).click();
+    await agent.page.getByLabel('Status').selectOption('online');
+    await expect
+      .poll(async () => (await stack.c.agents.findOne({ email: stack.agent.email }))?.status)
+      .toBe('online');
+
+    // 2. The shop page (another origin) shows the launcher.
+    await visitor.page.goto(`${stack.demoUrl}/`);
+    const launcher = visitor.page.getByRole('button', { name: 'Open chat' });
+    await launcher.waitFor();
+    const box = await launcher.boundingBox();
+    const viewport = visitor.page.viewportSize()!;
+    expect(box!.x).toBeGreaterThan(viewport.width / 2);
+    expect(box!.y).toBeGreaterThan(viewport.height / 2);
+
+    // 4. The visitor opens the widget and writes; the chat is routed to Alice.
+    await launcher.click();
+    const frame = chatFrame(visitor.page);
+    const input = frame.getByRole('textbox', { name: 'Message' });
+    await input.fill('Hello, where is my order 1042?');
+    await input.press('Enter');
+    await frame.getByRole('status').getByText('Connected with Alice').waitFor();
+    await frame.getByRole('log', { name: 'Messages' }).getByText('Sent').first().waitFor();
+
+    // 5. Real-time both ways, with typing indicators.
+    await agent.page.getByRole('tab', { name: 'Mine' }).click();
+    await agent.page
+      .getByRole('button', { name: /visitor/i })
+      .first()
+      .click();
+    const transcript = agent.page.getByRole('log', { name: 'Transcript' });
+    await transcript.getByText('Hello, where is my order 1042?').waitFor();
+
+    await input.pressSequentially('Also', { delay: 20 });
+    await agent.page.getByText(/is typing/).waitFor();
+    const reply = agent.page.getByLabel('Reply');
+    await reply.pressSequentially('Let me check', { delay: 20 });
+    await frame.getByText('Alice is typing…').waitFor();
+    await reply.fill('It ships today.');
+    await reply.press('Enter');
+    await frame.getByText('It ships today.').waitFor();
+    await input.fill('');
+
+    // 6. Navigating to another page of the shop brings back the same conversation.
+    const conversationId = (await stack.c.conversations.findOne({}))!._id;
+    await visitor.page.goto(`${stack.demoUrl}/product`);
+    const frameAfter = chatFrame(visitor.page);
+    await frameAfter.getByText('It ships today.').waitFor();
+    await frameAfter.getByText('Hello, where is my order 1042?').waitFor();
+    expect(await stack.c.conversations.countDocuments({})).toBe(1);
+
+    // And after a reload.
+    await visitor.page.reload();
+    await chatFrame(visitor.page).getByText('It ships today.').waitFor();
+
+    // 7. The agent closes; the visitor sees the end and can start again.
+    await agent.page.getByRole('button', { name: 'Close conversation' }).click();
+    const endFrame = chatFrame(visitor.page);
+    await endFrame.getByText('The conversation has ended').first().waitFor();
+    await endFrame.getByRole('button', { name: 'Start a new conversation' }).waitFor();
+
+    // 8. The transcript is stored with authors, times and seq, and the console lists it.
+    const stored = await stack.c.messages.find({ conversationId }).sort({ seq: 1 }).toArray();
+    expect(stored.map((m) => m.seq)).toEqual(stored.map((_, i) => i + 1));
+    expect(stored.filter((m) => m.kind === 'event').map((m) => m.event?.type)).toEqual([
+      'queued',
+      'assigned',
+      'closed',
+    ]);
+    const texts = stored.filter((m) => m.kind === 'text');
+    expect(texts.map((m) => [m.author.type, m.text])).toEqual([
+      ['visitor', 'Hello, where is my order 1042?'],
+      ['agent', 'It ships today.'],
+    ]);
+    expect(texts.every((m) => m.createdAt instanceof Date)).toBe(true);
+
+    await agent.page.getByRole('tab', { name: 'Closed' }).click();
+    await agent.page
+      .getByRole('button', { name: /visitor/i })
+      .first()
+      .click();
+    await transcript.getByText('It ships today.').waitFor();
+    await agentContext.close();
+    await visitorContext.close();
+  });
+
+  it('gives no chat to a page on an origin the site does not allow, and says why in the console', async () => {
+    const context = await browser.newContext();
+    const visitor = await openPage(context);
+    onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
+    await visitor.page.goto(`${stack.foreignDemoUrl}/`);
+    await expect
+      .poll(() => visitor.log.some((line) => line.startsWith('[error]') && line.includes('[Hovor]')), {
+        timeout: STEP_TIMEOUT_MS,
+      })
+      .toBe(true);
+    expect(await visitor.page.getByRole('button', { name: 'Open chat' }).count()).toBe(0);
+    await context.close();
+  });
+});

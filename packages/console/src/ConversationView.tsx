@@ -1,0 +1,50 @@
+import { Composer } from './Composer';
+import { useConsoleState } from './console-context';
+import { Transcript } from './Transcript';
+
+const STATE_TEXT = { queued: 'queued', assigned: 'assigned', closed: 'closed' } as const;
+
+/** The open conversation: header, transcript and, unless closed, the reply box. */
+export function ConversationView() {
+  const state = useConsoleState();
+  const summary = state.current.value;
+  const me = state.me.value;
+  if (!state.currentId.value) {
+    return (
+      <section class="conversation placeholder">
+        <p class="muted">Choose a conversation from the list.</p>
+      </section>
+    );
+  }
+  if (!summary) {
+    return (
+      <section class="conversation placeholder">
+        <p class="muted">Loading conversation…</p>
+      </section>
+    );
+  }
+  const isClosed = summary.state === 'closed';
+  const isMine = summary.state === 'assigned' && summary.agent?.id === me?.id;
+  // A closed conversation has no one left to type.
+  const typingName = isClosed ? null : state.typingName.value;
+  return (
+    <section class="conversation" aria-label={`Conversation with ${summary.visitorName}`}>
+      <header class="conversation-header">
+        <h2>
+          {summary.visitorName} <span class={`state ${summary.state}`}>{STATE_TEXT[summary.state]}</span>
+        </h2>
+        {summary.agent && !isMine && <span class="muted">with {summary.agent.name}</span>}
+        {isMine && (
+          <button type="button" class="danger" onClick={() => void state.closeConversation()}>
+            Close conversation
+          </button>
+        )}
+      </header>
+      <Transcript visitorName={summary.visitorName} />
+      <p class="typing" aria-live="polite">
+        {typingName ? `${typingName} is typing…` : ''}
+      </p>
+      {isClosed ? <p class="muted read-only">This conversation is closed.</p> : <Composer />}
+    </section>
+  );
+}

@@ -1,0 +1,38 @@
+import { AgentStatus } from '@hovor/protocol';
+import { useConsoleState } from './console-context';
+
+const CONNECTION_TEXT = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…' };
+
+export function TopBar() {
+  const state = useConsoleState();
+  const me = state.me.value;
+  if (!me) return null;
+  const connection = state.connection.value;
+  return (
+    <header class="top-bar">
+      <span class="brand">Hovor</span>
+      <span class={`connection ${connection}`}>{CONNECTION_TEXT[connection]}</span>
+      <span class="spacer" />
+      <span class="agent-name">{me.name}</span>
+      <label class="status">
+        Status
+        <select
+          value={me.status}
+          onChange={(event) => {
+            const status = AgentStatus.safeParse(event.currentTarget.value);
+            if (status.success) void state.setStatus(status.data);
+          }}
+        >
+          {AgentStatus.options.map((status) => (
+            <option key={status} value={status}>
+              {status}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" onClick={() => void state.signOut()}>
+        Sign out
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,204 @@
+import type { AgentProfile, ConversationSummary, Message } from '@hovor/protocol';
+import { describe, expect, it } from 'vitest';
+import type { Api } from './api';
+import { createConsoleState } from './console-state';
+import type { AgentSocket } from './socket';
+
+const ME: AgentProfile = {
+  id: 'a00000000000000000000001',
+  name: 'Alice',
+  email: 'alice@example.com',
+  role: 'agent',
+  status: 'online',
+  capacity: 3,
+};
+const CONVERSATION_ID = 'c00000000000000000000001';
+
+const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSummary => ({
+  id: CONVERSATION_ID,
+  siteId: 's00000000000000000000001',
+  visitorId: 'v00000000000000000000001',
+  visitorName: 'Ada',
+  state: 'assigned',
+  agent: { id: ME.id, name: ME.name },
+  lastSeq: 2,
+  lastMessageText: 'Hello',
+  createdAt: '2025-01-01T10:00:00.000Z',
+  queuedAt: '2025-01-01T10:00:00.000Z',
+  assignedAt: '2025-01-01T10:00:01.000Z',
+  closedAt: null,
+  ...overrides,
+});
+
+const message = (seq: number, overrides: Partial<Message> = {}): Message => ({
+  id: `m${seq}`,
+  conversationId: CONVERSATION_ID,
+  seq,
+  kind: 'text',
+  author: { type: 'visitor', id: 'v1', name: 'Ada' },
+  text: `text ${seq}`,
+  event: null,
+  clientMsgId: null,
+  createdAt: '2025-01-01T10:00:00.000Z',
+  ...overrides,
+});
+
+type Handler = (input: Record<string, unknown>) => unknown;
+
+/** Just enough of a Socket.IO client socket: commands answer from `handlers`, `fire` plays notifications. */
+function fakeSocket(handlers: Record<string, Handler>) {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const sent: { name: string; input: Record<string, unknown> }[] = [];
+  const socket = {
+    on(name: string, fn: (payload: unknown) => void) {
+      if (!listeners.has(name)) listeners.set(name, new Set());
+      listeners.get(name)?.add(fn);
+      return socket;
+    },
+    off(name: string, fn: (payload: unknown) => void) {
+      listeners.get(name)?.delete(fn);
+      return socket;
+    },
+    timeout: () => ({
+      async emitWithAck(name: string, input: Record<string, unknown>) {
+        sent.push({ name, input });
+        const handler = handlers[name];
+        if (!handler) return { ok: false, error: { code: 'NOT_FOUND', message: `no handler for ${name}` } };
+        return { ok: true, data: await handler(input) };
+      },
+    }),
+    connect() {},
+    disconnect() {},
+  };
+  const fire = (name: string, payload?: unknown) => {
+    for (const fn of listeners.get(name) ?? []) fn(payload);
+  };
+  return { socket: socket as unknown as AgentSocket, sent, fire };
+}
+
+const api = (profile: AgentProfile | null): Api => ({
+  me: async () => profile,
+  login: async () => ME,
+  logout: async () => {},
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function setup(handlers: Record<string, Handler> = {}) {
+  const fake = fakeSocket({
+    'conversations:list': (input) => ({ items: input.box === 'mine' ? [summary()] : [] }),
+    'conversation:open': (input) => ({
+      conversation: summary(),
+      messages: input.afterSeq === 0 ? [message(1), message(2)] : [],
+      hasMore: false,
+    }),
+    ...handlers,
+  });
+  const state = createConsoleState({ api: api(ME), connect: () => fake.socket });
+  return { state, ...fake };
+}
+
+describe('createConsoleState', () => {
+  it('loads the three lists once the socket connects', async () => {
+    const { state, fire } = setup();
+    await state.start();
+    fire('connect');
+    await settle();
+    expect(state.session.value).toBe('signed-in');
+    expect(state.lists.value.mine.map((s) => s.id)).toEqual([CONVERSATION_ID]);
+  });
+
+  it('re-opens the current conversation after its last seq on reconnect', async () => {
+    const { state, fire, sent } = setup();
+    await state.start();
+    fire('connect');
+    await settle();
+    state.openConversation(CONVERSATION_ID);
+    await settle();
+    fire('disconnect', 'transport close');
+    fire('connect');
+    await settle();
+    const opens = sent.filter((c) => c.name === 'conversation:open').map((c) => c.input.afterSeq);
+    expect(opens).toEqual([0, 2]);
+    expect(sent.filter((c) => c.name === 'conversations:list')).toHaveLength(6);
+  });
+
+  it('shows a message once when both the ack and the notification deliver it', async () => {
+    const sentMessage = message(3, {
+      author: { type: 'agent', id: ME.id, name: ME.name },
+      text: 'Hi Ada',
+      clientMsgId: 'x',
+    });
+    const { state, fire } = setup({
+      'message:send': (input) => ({ ...sentMessage, clientMsgId: input.clientMsgId }),
+    });
+    await state.start();
+    fire('connect');
+    state.openConversation(CONVERSATION_ID);
+    await settle();
+    expect(state.sendMessage('  Hi Ada  ')).toBe(true);
+    expect(state.pending.value.map((p) => p.text)).toEqual(['Hi Ada']);
+    await settle();
+    fire('message:created', { ...sentMessage, clientMsgId: 'x' });
+    expect(state.messages.value.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(state.pending.value).toEqual([]);
+  });
+
+  it('retries message:send with the same clientMsgId when the answer is lost', async () => {
+    let calls = 0;
+    const { state, fire, sent } = setup({
+      'message:send': (input) => {
+        calls++;
+        if (calls === 1) throw new Error('operation has timed out');
+        return message(3, { clientMsgId: String(input.clientMsgId) });
+      },
+    });
+    await state.start();
+    fire('connect');
+    state.openConversation(CONVERSATION_ID);
+    await settle();
+    state.sendMessage('Hello');
+    await settle();
+    const ids = sent.filter((c) => c.name === 'message:send').map((c) => c.input.clientMsgId);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toBe(ids[1]);
+    expect(state.pending.value).toEqual([]);
+  });
+
+  it('moves a chat to Closed when conversation:updated says it was closed', async () => {
+    const { state, fire } = setup();
+    await state.start();
+    fire('connect');
+    await settle();
+    fire(
+      'conversation:updated',
+      summary({ state: 'closed', lastSeq: 3, closedAt: '2025-01-01T10:09:00.000Z' }),
+    );
+    expect(state.lists.value.mine).toEqual([]);
+    expect(state.lists.value.closed.map((s) => s.id)).toEqual([CONVERSATION_ID]);
+  });
+
+  it('returns to the sign-in form when the handshake is refused as UNAUTHORIZED', async () => {
+    const { state, fire } = setup();
+    await state.start();
+    fire(
+      'connect_error',
+      Object.assign(new Error('refused'), { data: { code: 'UNAUTHORIZED', message: 'no' } }),
+    );
+    expect(state.session.value).toBe('signed-out');
+    expect(state.signInError.value).toMatch(/sign in again/i);
+  });
+
+  it('shows the error of a failed command instead of swallowing it', async () => {
+    const { state, fire } = setup({
+      'status:set': () => {
+        throw new Error('unreachable');
+      },
+    });
+    await state.start();
+    fire('connect');
+    await state.setStatus('away');
+    expect(state.error.value).toMatch(/did not answer "status:set"/);
+    expect(state.me.value?.status).toBe('online');
+  });
+});

@@ -1,0 +1,45 @@
+import type { Message } from '@hovor/protocol';
+
+/**
+ * Merges messages into a transcript: one entry per id (the incoming copy wins, being the
+ * newer word of the server), ordered by `seq`.
+ */
+export function mergeMessages(existing: readonly Message[], incoming: readonly Message[]): Message[] {
+  if (incoming.length === 0) return [...existing];
+  const byId = new Map<string, Message>();
+  for (const message of existing) byId.set(message.id, message);
+  for (const message of incoming) byId.set(message.id, message);
+  return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** The highest `seq` held, or 0 for an empty transcript (seqs start at 1). */
+export function lastSeqOf(messages: readonly Message[]): number {
+  return messages.at(-1)?.seq ?? 0;
+}
+
+/** The line a conversation event renders as, e.g. "Assigned to Alice". */
+export function eventText(message: Message): string {
+  const event = message.event;
+  if (!event) return message.text;
+  switch (event.type) {
+    case 'queued':
+      return 'Waiting in the queue';
+    case 'assigned':
+      return event.agentName ? `Assigned to ${event.agentName}` : 'Assigned to an agent';
+    case 'closed':
+      return 'Conversation closed';
+  }
+}
+
+/** The name shown above a message. */
+export function authorName(message: Message, visitorName: string): string {
+  if (message.author.name) return message.author.name;
+  switch (message.author.type) {
+    case 'visitor':
+      return visitorName;
+    case 'agent':
+      return 'Agent';
+    case 'system':
+      return 'Hovor';
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod/mini';
+import {
+  AgentProfile,
+  AgentStatus,
+  ConversationSummary,
+  Id,
+  IsoDate,
+  Message,
+  MessagePage,
+  SendMessageInput,
+  Seq,
+  SetTypingInput,
+  TypingChanged,
+} from './common.js';
+import type { ClientToServerEvents, CommandMap, NotificationMap, ServerToClientEvents } from './events.js';
+
+/** Socket.IO namespace of the agent console; the session cookie authenticates it. */
+export const AGENT_NAMESPACE = '/agent';
+
+export const AgentHandshake = z.strictObject({ v: z.int() });
+export type AgentHandshake = z.infer<typeof AgentHandshake>;
+
+export const SetStatusInput = z.strictObject({ status: AgentStatus });
+export type SetStatusInput = z.infer<typeof SetStatusInput>;
+
+export const Inbox = z.enum(['queue', 'mine', 'closed']);
+export type Inbox = z.infer<typeof Inbox>;
+
+export const MAX_LIST_LIMIT = 100;
+
+export const ListConversationsInput = z.strictObject({
+  box: Inbox,
+  limit: z.optional(z.int().check(z.gte(1), z.lte(MAX_LIST_LIMIT))),
+  /** For paging closed conversations: only those closed before this time. */
+  before: z.optional(IsoDate),
+});
+export type ListConversationsInput = z.infer<typeof ListConversationsInput>;
+
+export const ConversationList = z.strictObject({ items: z.array(ConversationSummary) });
+export type ConversationList = z.infer<typeof ConversationList>;
+
+export const OpenConversationInput = z.strictObject({ conversationId: Id, afterSeq: Seq });
+export type OpenConversationInput = z.infer<typeof OpenConversationInput>;
+
+export const OpenConversationResult = z.strictObject({
+  conversation: ConversationSummary,
+  ...MessagePage.shape,
+});
+export type OpenConversationResult = z.infer<typeof OpenConversationResult>;
+
+export const CloseConversationInput = z.strictObject({ conversationId: Id });
+export type CloseConversationInput = z.infer<typeof CloseConversationInput>;
+
+/** Commands an agent's console may send, each acked. */
+export const AgentCommands = {
+  'status:set': { input: SetStatusInput, output: AgentProfile },
+  'conversations:list': { input: ListConversationsInput, output: ConversationList },
+  /** Returns the conversation and messages after `afterSeq`, and subscribes to its updates. */
+  'conversation:open': { input: OpenConversationInput, output: OpenConversationResult },
+  'conversation:close': { input: CloseConversationInput, output: ConversationSummary },
+  'message:send': { input: SendMessageInput, output: Message },
+  'typing:set': { input: SetTypingInput, output: z.null() },
+} as const satisfies CommandMap;
+export type AgentCommands = typeof AgentCommands;
+
+/** Notifications the server sends to agents. */
+export const AgentNotifications = {
+  /** Own profile changed (e.g. status set in another tab). */
+  'agent:updated': AgentProfile,
+  /** A conversation of the agent's sites changed state (queued, assigned, closed, new message). */
+  'conversation:updated': ConversationSummary,
+  'message:created': Message,
+  'typing:changed': TypingChanged,
+} as const satisfies NotificationMap;
+export type AgentNotifications = typeof AgentNotifications;
+
+export type AgentClientToServerEvents = ClientToServerEvents<AgentCommands>;
+export type AgentServerToClientEvents = ServerToClientEvents<AgentNotifications>;

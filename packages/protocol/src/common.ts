@@ -1,0 +1,142 @@
+import { z } from 'zod/mini';
+
+/** Size limits of inbound fields, in characters. */
+export const MAX_MESSAGE_TEXT_CHARS = 4000;
+export const MAX_NAME_CHARS = 120;
+export const MAX_EMAIL_CHARS = 254;
+export const MAX_PASSWORD_CHARS = 256;
+export const MAX_PAGE_SIZE = 200;
+
+/** A server-issued id: 24 hex characters (a MongoDB ObjectId rendered as a string). */
+export const Id = z.string().check(z.regex(/^[a-f0-9]{24}$/, 'expected a 24-character hex id'));
+export type Id = z.infer<typeof Id>;
+
+/** An id a client generates for a command so that retries are idempotent. */
+export const ClientId = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'expected 8-64 characters [A-Za-z0-9_-]'));
+export type ClientId = z.infer<typeof ClientId>;
+
+/** A public site key, as written in the widget snippet's `data-site`. */
+export const SiteKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{6,64}$/, 'expected a site key'));
+export type SiteKey = z.infer<typeof SiteKey>;
+
+/** An ISO-8601 timestamp; wire formats never carry Date objects. */
+export const IsoDate = z.string().check(z.maxLength(40));
+
+export const Seq = z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER));
+
+/** Message text: trimmed by the sender, never empty, bounded. */
+export const MessageText = z.string().check(
+  z.minLength(1),
+  z.maxLength(MAX_MESSAGE_TEXT_CHARS),
+  z.refine((s) => s.trim().length > 0, 'empty text'),
+);
+
+export const AgentStatus = z.enum(['online', 'away', 'offline']);
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+export const AgentRole = z.enum(['agent', 'supervisor', 'admin']);
+export type AgentRole = z.infer<typeof AgentRole>;
+
+export const ConversationState = z.enum(['queued', 'assigned', 'closed']);
+export type ConversationState = z.infer<typeof ConversationState>;
+
+export const AuthorType = z.enum(['visitor', 'agent', 'system']);
+export type AuthorType = z.infer<typeof AuthorType>;
+
+export const Author = z.strictObject({
+  type: AuthorType,
+  id: z.nullable(z.string()),
+  name: z.nullable(z.string()),
+});
+export type Author = z.infer<typeof Author>;
+
+/** What a conversation event message records. */
+export const ConversationEvent = z.strictObject({
+  type: z.enum(['queued', 'assigned', 'closed']),
+  agentId: z.nullable(z.string()),
+  agentName: z.nullable(z.string()),
+});
+export type ConversationEvent = z.infer<typeof ConversationEvent>;
+
+/** One entry of a transcript: a text message or a conversation event, ordered by `seq`. */
+export const Message = z.strictObject({
+  id: z.string(),
+  conversationId: z.string(),
+  /** Strictly increasing per conversation, starting at 1. */
+  seq: Seq,
+  kind: z.enum(['text', 'event']),
+  author: Author,
+  text: z.string(),
+  event: z.nullable(ConversationEvent),
+  clientMsgId: z.nullable(z.string()),
+  createdAt: IsoDate,
+});
+export type Message = z.infer<typeof Message>;
+
+export const AgentRef = z.strictObject({ id: z.string(), name: z.string() });
+export type AgentRef = z.infer<typeof AgentRef>;
+
+/** A conversation as its visitor sees it. */
+export const VisitorConversation = z.strictObject({
+  id: z.string(),
+  state: ConversationState,
+  agent: z.nullable(AgentRef),
+  lastSeq: Seq,
+  createdAt: IsoDate,
+  closedAt: z.nullable(IsoDate),
+});
+export type VisitorConversation = z.infer<typeof VisitorConversation>;
+
+/** A conversation as agents see it in lists and the conversation view. */
+export const ConversationSummary = z.strictObject({
+  id: z.string(),
+  siteId: z.string(),
+  visitorId: z.string(),
+  visitorName: z.string(),
+  state: ConversationState,
+  agent: z.nullable(AgentRef),
+  lastSeq: Seq,
+  lastMessageText: z.nullable(z.string()),
+  createdAt: IsoDate,
+  queuedAt: z.nullable(IsoDate),
+  assignedAt: z.nullable(IsoDate),
+  closedAt: z.nullable(IsoDate),
+});
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+
+export const AgentProfile = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: AgentRole,
+  status: AgentStatus,
+  capacity: z.int(),
+});
+export type AgentProfile = z.infer<typeof AgentProfile>;
+
+/** Who is typing in a conversation; sent to the other side only. */
+export const TypingChanged = z.strictObject({
+  conversationId: z.string(),
+  isTyping: z.boolean(),
+  name: z.nullable(z.string()),
+});
+export type TypingChanged = z.infer<typeof TypingChanged>;
+
+export const SendMessageInput = z.strictObject({
+  conversationId: Id,
+  clientMsgId: ClientId,
+  text: MessageText,
+});
+export type SendMessageInput = z.infer<typeof SendMessageInput>;
+
+export const SetTypingInput = z.strictObject({ conversationId: Id, isTyping: z.boolean() });
+export type SetTypingInput = z.infer<typeof SetTypingInput>;
+
+/** A page of messages after `afterSeq`; `hasMore` tells the client to ask again. */
+export const MessagePage = z.strictObject({
+  messages: z.array(Message),
+  hasMore: z.boolean(),
+});
+export type MessagePage = z.infer<typeof MessagePage>;

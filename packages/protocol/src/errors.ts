@@ -1,0 +1,26 @@
+import { z } from 'zod/mini';
+
+/** The closed table of error codes every boundary answers with. */
+export const ErrorCode = z.enum([
+  'BAD_REQUEST',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'UNAVAILABLE',
+  'INTERNAL',
+  'CLIENT_TOO_OLD',
+  'SERVER_TOO_OLD',
+  'ORIGIN_NOT_ALLOWED',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorBody = z.strictObject({
+  code: ErrorCode,
+  message: z.string(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Codes a client may retry after a backoff: the same command can succeed later. */
+export const RETRYABLE_CODES: readonly ErrorCode[] = ['UNAVAILABLE', 'RATE_LIMITED', 'INTERNAL'];

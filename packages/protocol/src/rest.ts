@@ -1,0 +1,35 @@
+import { z } from 'zod/mini';
+import { MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, SiteKey } from './common.js';
+import { Origin, VisitorToken } from './visitor.js';
+
+/** Prefix of every versioned REST route. */
+export const API_PREFIX = '/api/v1';
+
+/** Largest accepted JSON body, in bytes. */
+export const MAX_JSON_BODY_BYTES = 16 * 1024;
+
+export const LoginBody = z.strictObject({
+  email: z
+    .string()
+    .check(z.minLength(3), z.maxLength(MAX_EMAIL_CHARS), z.regex(/^[^\s@]+@[^\s@]+$/, 'expected an e-mail')),
+  password: z.string().check(z.minLength(1), z.maxLength(MAX_PASSWORD_CHARS)),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+/** Creates an anonymous visitor for a site; the frame stores the returned token. */
+export const CreateVisitorBody = z.strictObject({ siteKey: SiteKey, hostOrigin: Origin });
+export type CreateVisitorBody = z.infer<typeof CreateVisitorBody>;
+
+export const CreatedVisitor = z.strictObject({ visitorId: z.string(), token: VisitorToken });
+export type CreatedVisitor = z.infer<typeof CreatedVisitor>;
+
+/** Public look and texts of a site's widget, fetched by the loader. */
+export const WidgetConfig = z.strictObject({
+  siteKey: SiteKey,
+  siteName: z.string(),
+  color: z.string(),
+  greeting: z.string(),
+});
+export type WidgetConfig = z.infer<typeof WidgetConfig>;
+
+export const SiteKeyParams = z.strictObject({ siteKey: SiteKey });

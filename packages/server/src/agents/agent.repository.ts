@@ -1,0 +1,92 @@
+import type { AgentProfile, AgentRole, AgentStatus } from '@hovor/protocol';
+import type { AgentDoc, Collections } from '../db/collections.js';
+import { newId } from '../db/ids.js';
+
+export type Agent = {
+  id: string;
+  email: string;
+  name: string;
+  role: AgentRole;
+  siteIds: string[];
+  status: AgentStatus;
+  capacity: number | null;
+  lastAssignedAt: Date | null;
+};
+
+function toAgent(doc: AgentDoc): Agent {
+  return {
+    id: doc._id,
+    email: doc.email,
+    name: doc.name,
+    role: doc.role,
+    siteIds: doc.siteIds,
+    status: doc.status,
+    capacity: doc.capacity,
+    lastAssignedAt: doc.lastAssignedAt,
+  };
+}
+
+export function toAgentProfile(agent: Agent, defaultCapacity: number): AgentProfile {
+  return {
+    id: agent.id,
+    name: agent.name,
+    email: agent.email,
+    role: agent.role,
+    status: agent.status,
+    capacity: agent.capacity ?? defaultCapacity,
+  };
+}
+
+export function createAgentRepository(c: Collections) {
+  return {
+    async create(
+      input: {
+        email: string;
+        name: string;
+        passwordHash: string;
+        role: AgentRole;
+        siteIds: string[];
+        capacity?: number;
+      },
+      now: Date,
+    ): Promise<Agent> {
+      const doc: AgentDoc = {
+        _id: newId(),
+        email: input.email.toLowerCase(),
+        name: input.name,
+        passwordHash: input.passwordHash,
+        role: input.role,
+        siteIds: input.siteIds,
+        status: 'offline',
+        capacity: input.capacity ?? null,
+        lastAssignedAt: null,
+        createdAt: now,
+      };
+      await c.agents.insertOne(doc);
+      return toAgent(doc);
+    },
+    async findById(id: string): Promise<Agent | null> {
+      const doc = await c.agents.findOne({ _id: id });
+      return doc ? toAgent(doc) : null;
+    },
+    /** The agent and its password hash, for sign-in only. */
+    async findCredentials(email: string): Promise<{ agent: Agent; passwordHash: string } | null> {
+      const doc = await c.agents.findOne({ email: email.toLowerCase() });
+      return doc ? { agent: toAgent(doc), passwordHash: doc.passwordHash } : null;
+    },
+    async listBySite(siteId: string): Promise<Agent[]> {
+      const docs = await c.agents.find({ siteIds: siteId }).toArray();
+      return docs.map(toAgent);
+    },
+    async setStatus(id: string, status: AgentStatus): Promise<void> {
+      await c.agents.updateOne({ _id: id }, { $set: { status } });
+    },
+    async setLastAssignedAt(id: string, at: Date): Promise<void> {
+      await c.agents.updateOne({ _id: id }, { $set: { lastAssignedAt: at } });
+    },
+    async count(): Promise<number> {
+      return c.agents.countDocuments({});
+    },
+  };
+}
+export type AgentRepository = ReturnType<typeof createAgentRepository>;

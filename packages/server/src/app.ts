@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { AGENT_NAMESPACE, MAX_JSON_BODY_BYTES, VISITOR_NAMESPACE } from '@hovor/protocol';
+import express from 'express';
+import type { Db } from 'mongodb';
+import { Server } from 'socket.io';
+import { createAgentRepository } from './agents/agent.repository.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { createAuthService } from './auth/auth.service.js';
+import { createSessionRepository } from './auth/session.repository.js';
+import { type Clock, systemClock } from './clock.js';
+import type { AppConfig } from './config.js';
+import { createConversationRepository } from './conversations/conversation.repository.js';
+import { createConversationService } from './conversations/conversation.service.js';
+import { createTranscript } from './conversations/transcript.js';
+import { collections, ensureIndexes } from './db/collections.js';
+import { createDbHealth } from './db/health.js';
+import { AppError } from './errors.js';
+import { errorMiddleware } from './http/respond.js';
+import { type StaticPaths, staticRoutes } from './http/static.routes.js';
+import type { Logger } from './logger.js';
+import { createMessageRepository } from './messages/message.repository.js';
+import { createCapacityRepository } from './routing/capacity.repository.js';
+import { createLeaseRepository } from './routing/lease.repository.js';
+import { createRoutingService } from './routing/routing.service.js';
+import { createSiteRepository } from './sites/site.repository.js';
+import { attachAgentNamespace, PRESENCE_LEASE_MS } from './sockets/agent.handlers.js';
+import { handshakeError } from './sockets/command.js';
+import { type AgentNamespace, createSocketNotifier, type VisitorNamespace } from './sockets/notifier.js';
+import { attachVisitorNamespace } from './sockets/visitor.handlers.js';
+import { createVisitorRepository } from './visitors/visitor.repository.js';
+import { visitorRoutes } from './visitors/visitor.routes.js';
+import { createVisitorService } from './visitors/visitor.service.js';
+
+/** Largest Socket.IO frame; bigger ones close the connection before any parsing. */
+const MAX_SOCKET_FRAME_BYTES = 256 * 1024;
+/** How often the sweeper renews leases and routes queued conversations. */
+const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
+const READY_PING_TIMEOUT_MS = 2_000;
+
+export interface AppDeps {
+  db: Db;
+  config: AppConfig;
+  logger: Logger;
+  paths: StaticPaths;
+  clock?: Clock;
+  /** Identifies this node in leases; random by default. */
+  nodeId?: string;
+  /** 0 disables the sweeper (tests that drive every step themselves). */
+  sweepIntervalMs?: number;
+}
+
+export interface HovorApp {
+  httpServer: HttpServer;
+  io: Server;
+  /** Creates indexes and starts the sweeper; call before listening. */
+  start(): Promise<void>;
+  /** Stops accepting, closes sockets and the sweeper, releases this node's leases. */
+  close(): Promise<void>;
+  repositories: {
+    sites: ReturnType<typeof createSiteRepository>;
+    agents: ReturnType<typeof createAgentRepository>;
+  };
+}
+
+/**
+ * Builds Hovor from its dependencies without listening, so tests run it on port 0.
+ *
+ * @example
+ * const hovor = createApp({ db, config, logger, paths });
+ * await hovor.start();
+ * hovor.httpServer.listen(3000);
+ */
+export function createApp(deps: AppDeps): HovorApp {
+  const clock = deps.clock ?? systemClock;
+  const nodeId = deps.nodeId ?? randomUUID();
+  const logger = deps.logger.child({ nodeId });
+  const publicOrigin = deps.config.publicUrl;
+  const c = collections(deps.db);
+
+  const sites = createSiteRepository(c);
+  const agents = createAgentRepository(c);
+  const sessions = createSessionRepository(c);
+  const visitorRepository = createVisitorRepository(c);
+  const conversationRepository = createConversationRepository(c);
+  const messages = createMessageRepository(c);
+  const capacity = createCapacityRepository(c);
+  const leases = createLeaseRepository(c);
+
+  const httpServer = createServer();
+  const io = new Server(httpServer, { maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES, serveClient: false });
+  // The namespaces' event maps come from the protocol (the server itself is untyped: two maps).
+  const visitorNsp = io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace;
+  const agentNsp = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace;
+  const notifierInstance = createSocketNotifier(visitorNsp, agentNsp);
+  const notifier = () => notifierInstance;
+
+  const transcript = createTranscript({ messages, conversations: conversationRepository, notifier, clock });
+  const routing = createRoutingService({
+    conversations: conversationRepository,
+    agents,
+    capacity,
+    leases,
+    transcript,
+    notifier,
+    clock,
+    logger,
+    defaultCapacity: deps.config.defaultCapacity,
+  });
+  const conversations = createConversationService({
+    conversations: conversationRepository,
+    messages,
+    capacity,
+    transcript,
+    routing,
+    notifier,
+    clock,
+  });
+  const auth = createAuthService({ agents, sessions, clock, sessionTtlMs: deps.config.sessionTtlMs });
+  const visitors = createVisitorService({ visitors: visitorRepository, sites, clock });
+  const health = createDbHealth(deps.db, READY_PING_TIMEOUT_MS);
+
+  io.of('/').use((_socket, next) =>
+    next(handshakeError(new AppError('NOT_FOUND', 'Use the /visitor or /agent namespace'))),
+  );
+  attachVisitorNamespace(visitorNsp, { visitors, conversations, publicOrigin, logger });
+  const agentSockets = attachAgentNamespace(agentNsp, {
+    auth,
+    agents,
+    leases,
+    conversations,
+    routing,
+    notifier,
+    clock,
+    nodeId,
+    publicOrigin,
+    defaultCapacity: deps.config.defaultCapacity,
+    logger,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, data: { status: 'up' } });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const isReady = await health.isReachable();
+    res
+      .status(isReady ? 200 : 503)
+      .json(
+        isReady
+          ? { ok: true, data: { database: 'reachable' } }
+          : { ok: false, error: { code: 'UNAVAILABLE', message: 'The database is not reachable' } },
+      );
+  });
+  app.use('/api', express.json({ limit: MAX_JSON_BODY_BYTES, strict: true, type: 'application/json' }));
+  app.use(
+    authRoutes({
+      auth,
+      publicOrigin,
+      isSecure: publicOrigin.startsWith('https:'),
+      defaultCapacity: deps.config.defaultCapacity,
+    }),
+  );
+  app.use(visitorRoutes({ visitors, publicOrigin }));
+  app.use(staticRoutes({ paths: deps.paths, sites, publicOrigin }));
+  app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'No such API route')));
+  app.use(errorMiddleware(logger));
+  httpServer.on('request', app);
+
+  let sweeper: NodeJS.Timeout | undefined;
+  let isSweeping = false;
+  async function sweep(): Promise<void> {
+    if (isSweeping) return;
+    isSweeping = true;
+    try {
+      const expiresAt = new Date(clock.now().getTime() + PRESENCE_LEASE_MS);
+      await leases.renewForNode(nodeId, agentSockets.localLeaseIds(), expiresAt);
+      await routing.sweep();
+    } catch (error) {
+      logger.warn({ err: error }, 'sweep failed; the next one retries');
+    } finally {
+      isSweeping = false;
+    }
+  }
+
+  return {
+    httpServer,
+    io,
+    repositories: { sites, agents },
+    async start() {
+      await ensureIndexes(c);
+      const interval = deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+      if (interval > 0) sweeper = setInterval(() => void sweep(), interval);
+    },
+    async close() {
+      if (sweeper) clearInterval(sweeper);
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+      await leases.deleteForNode(nodeId).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const Port = z.coerce.number().int().min(0).max(65535);
+
+/** Environment variables Hovor reads; each has a default that suits a local run. */
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: Port.default(3000),
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  MONGODB_URL: z.string().startsWith('mongodb').optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,40}$/, 'Latin letters, digits and _ only')
+    .default('hovor'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_PORT: Port.default(3001),
+  DEMO: z.enum(['on', 'off']).default('on'),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(12),
+  AGENT_CAPACITY: z.coerce.number().int().min(1).max(50).default(3),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+/** What createApp needs from the configuration. */
+export interface AppConfig {
+  publicUrl: string;
+  sessionTtlMs: number;
+  /** Default maximum concurrent chats per agent. */
+  defaultCapacity: number;
+  isProduction: boolean;
+}
+
+/** Parses the environment or throws an Error listing every bad variable. */
+export function parseEnv(env: NodeJS.ProcessEnv): Env {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration; fix these environment variables:\n${lines.join('\n')}`);
+  }
+  if (result.data.NODE_ENV === 'production' && !result.data.MONGODB_URL) {
+    throw new Error('MONGODB_URL is required in production (the embedded database is for local runs).');
+  }
+  return result.data;
+}
+
+export function toAppConfig(env: Env): AppConfig {
+  return {
+    publicUrl: new URL(env.PUBLIC_URL).origin,
+    sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,
+    defaultCapacity: env.AGENT_CAPACITY,
+    isProduction: env.NODE_ENV === 'production',
+  };
+}

@@ -1,0 +1,214 @@
+import {
+  type ConversationSummary,
+  type Inbox,
+  MAX_PAGE_SIZE,
+  type Message,
+  type MessagePage,
+  type VisitorConversation,
+} from '@hovor/protocol';
+import type { Agent } from '../agents/agent.repository.js';
+import type { Clock } from '../clock.js';
+import { newId } from '../db/ids.js';
+import { AppError } from '../errors.js';
+import type { MessageRepository } from '../messages/message.repository.js';
+import type { CapacityRepository } from '../routing/capacity.repository.js';
+import type { RoutingService } from '../routing/routing.service.js';
+import type { Notifier } from '../sockets/notifier.js';
+import type { Visitor } from '../visitors/visitor.repository.js';
+import type { Conversation, ConversationRepository } from './conversation.repository.js';
+import type { Transcript } from './transcript.js';
+import { toSummary, toVisitorConversation, toWireMessage } from './wire.js';
+
+/** Messages returned per sync page. */
+const SYNC_PAGE_SIZE = MAX_PAGE_SIZE;
+const SYSTEM = { type: 'system', id: null, name: null } as const;
+
+export interface ConversationServiceDeps {
+  conversations: ConversationRepository;
+  messages: MessageRepository;
+  capacity: CapacityRepository;
+  transcript: Transcript;
+  routing: RoutingService;
+  notifier: () => Notifier;
+  clock: Clock;
+}
+
+export function createConversationService(deps: ConversationServiceDeps) {
+  const { conversations, messages, transcript, clock } = deps;
+
+  async function page(conversationId: string, afterSeq: number): Promise<MessagePage> {
+    const result = await messages.listAfter(conversationId, afterSeq, SYNC_PAGE_SIZE);
+    return { messages: result.messages.map(toWireMessage), hasMore: result.hasMore };
+  }
+
+  /** The visitor's conversation, or NOT_FOUND: another visitor's conversation does not exist for them. */
+  async function ownedByVisitor(visitor: Visitor, conversationId: string): Promise<Conversation> {
+    const conversation = await conversations.findById(conversationId);
+    if (!conversation || conversation.visitorId !== visitor.id || conversation.siteId !== visitor.siteId) {
+      throw new AppError('NOT_FOUND', 'No such conversation');
+    }
+    return conversation;
+  }
+
+  /** A conversation of one of the agent's sites, or NOT_FOUND. */
+  async function visibleToAgent(agent: Agent, conversationId: string): Promise<Conversation> {
+    const conversation = await conversations.findById(conversationId);
+    if (!conversation || !agent.siteIds.includes(conversation.siteId)) {
+      throw new AppError('NOT_FOUND', 'No such conversation');
+    }
+    return conversation;
+  }
+
+  async function startFor(visitor: Visitor): Promise<Conversation> {
+    const now = clock.now();
+    const openId = await conversations.findOpenId(visitor.siteId, visitor.id);
+    const candidate: Conversation = {
+      id: openId ?? newId(),
+      siteId: visitor.siteId,
+      visitorId: visitor.id,
+      visitorName: visitor.name,
+      state: 'queued',
+      agentId: null,
+      agentName: null,
+      round: 1,
+      lastSeq: 0,
+      lastMessageText: null,
+      createdAt: now,
+      queuedAt: now,
+      assignedAt: null,
+      closedAt: null,
+    };
+    const winnerId = openId ?? (await conversations.claimOpen(visitor.siteId, visitor.id, candidate.id, now));
+    // The claim may point at a conversation whose insert never happened (a crash): heal it.
+    await conversations.insertIfMissing({ ...candidate, id: winnerId });
+    const conversation = (await conversations.findById(winnerId))!;
+    if (conversation.lastSeq === 0) {
+      const { conversation: afterEvent } = await transcript.append(conversation, {
+        conversationId: conversation.id,
+        kind: 'event',
+        author: SYSTEM,
+        text: '',
+        event: { type: 'queued', agentId: null, agentName: null },
+        clientMsgId: 'event-queued-1',
+      });
+      deps.notifier().conversationChanged(afterEvent);
+      return afterEvent;
+    }
+    return conversation;
+  }
+
+  return {
+    /** Starts the visitor's conversation, or returns the open one (idempotent). */
+    async start(visitor: Visitor): Promise<VisitorConversation> {
+      const conversation = await startFor(visitor);
+      if (conversation.state === 'queued') await deps.routing.assignQueued(conversation.siteId);
+      const current = (await conversations.findById(conversation.id))!;
+      return toVisitorConversation(current);
+    },
+
+    async syncForVisitor(visitor: Visitor, conversationId: string | undefined, afterSeq: number) {
+      const id = conversationId ?? (await conversations.findOpenId(visitor.siteId, visitor.id));
+      if (!id) return { conversation: null, messages: [], hasMore: false };
+      const conversation = await ownedByVisitor(visitor, id);
+      return { conversation: toVisitorConversation(conversation), ...(await page(id, afterSeq)) };
+    },
+
+    async sendAsVisitor(
+      visitor: Visitor,
+      input: { conversationId: string; clientMsgId: string; text: string },
+    ) {
+      const conversation = await ownedByVisitor(visitor, input.conversationId);
+      if (conversation.state === 'closed') {
+        const known = await messages.findByClientMsgId(conversation.id, input.clientMsgId);
+        if (known) return toWireMessage(known);
+        throw new AppError('CONFLICT', 'The conversation has ended; start a new one');
+      }
+      const { message: stored } = await transcript.append(conversation, {
+        conversationId: conversation.id,
+        kind: 'text',
+        author: { type: 'visitor', id: visitor.id, name: visitor.name },
+        text: input.text,
+        event: null,
+        clientMsgId: input.clientMsgId,
+      });
+      return toWireMessage(stored);
+    },
+
+    async typingAsVisitor(visitor: Visitor, conversationId: string, isTyping: boolean): Promise<null> {
+      const conversation = await ownedByVisitor(visitor, conversationId);
+      if (conversation.state !== 'closed')
+        deps.notifier().typingChanged(conversation, 'visitor', isTyping, visitor.name);
+      return null;
+    },
+
+    async list(agent: Agent, box: Inbox, limit: number, before?: string): Promise<ConversationSummary[]> {
+      const beforeDate = before ? new Date(before) : undefined;
+      if (beforeDate && Number.isNaN(beforeDate.getTime()))
+        throw new AppError('BAD_REQUEST', 'before: not a date');
+      const items = await conversations.listForAgent(agent.siteIds, box, agent.id, limit, beforeDate);
+      return items.map(toSummary);
+    },
+
+    async openForAgent(agent: Agent, conversationId: string, afterSeq: number) {
+      const conversation = await visibleToAgent(agent, conversationId);
+      return { conversation: toSummary(conversation), ...(await page(conversationId, afterSeq)) };
+    },
+
+    async sendAsAgent(
+      agent: Agent,
+      input: { conversationId: string; clientMsgId: string; text: string },
+    ): Promise<Message> {
+      const conversation = await visibleToAgent(agent, input.conversationId);
+      const known = await messages.findByClientMsgId(conversation.id, input.clientMsgId);
+      if (known) return toWireMessage(known);
+      if (conversation.state === 'closed') throw new AppError('CONFLICT', 'The conversation is closed');
+      if (conversation.agentId !== agent.id) {
+        throw new AppError('FORBIDDEN', 'Only the assigned agent can reply to this conversation');
+      }
+      const { message: stored } = await transcript.append(conversation, {
+        conversationId: conversation.id,
+        kind: 'text',
+        author: { type: 'agent', id: agent.id, name: agent.name },
+        text: input.text,
+        event: null,
+        clientMsgId: input.clientMsgId,
+      });
+      return toWireMessage(stored);
+    },
+
+    async typingAsAgent(agent: Agent, conversationId: string, isTyping: boolean): Promise<null> {
+      const conversation = await visibleToAgent(agent, conversationId);
+      if (conversation.agentId !== agent.id) throw new AppError('FORBIDDEN', 'Not your conversation');
+      if (conversation.state !== 'closed')
+        deps.notifier().typingChanged(conversation, 'agent', isTyping, agent.name);
+      return null;
+    },
+
+    /** Closes the conversation (idempotent), frees the agent's capacity and routes the queue. */
+    async close(agent: Agent, conversationId: string): Promise<ConversationSummary> {
+      const conversation = await visibleToAgent(agent, conversationId);
+      if (conversation.state === 'closed') return toSummary(conversation);
+      const isPrivileged = agent.role === 'admin' || agent.role === 'supervisor';
+      if (conversation.agentId !== agent.id && !isPrivileged) {
+        throw new AppError('FORBIDDEN', 'Only the assigned agent can close this conversation');
+      }
+      const now = clock.now();
+      await conversations.markClosed(conversation.id, now);
+      const closed: Conversation = { ...conversation, state: 'closed', closedAt: now };
+      const { conversation: final } = await transcript.append(closed, {
+        conversationId: conversation.id,
+        kind: 'event',
+        author: { type: 'agent', id: agent.id, name: agent.name },
+        text: '',
+        event: { type: 'closed', agentId: agent.id, agentName: agent.name },
+        clientMsgId: 'event-closed',
+      });
+      await conversations.releaseOpen(conversation.siteId, conversation.visitorId, conversation.id);
+      await deps.capacity.releaseForConversation(conversation.id);
+      deps.notifier().conversationChanged(final);
+      deps.routing.assignQueuedInBackground([conversation.siteId]);
+      return toSummary(final);
+    },
+  };
+}
+export type ConversationService = ReturnType<typeof createConversationService>;

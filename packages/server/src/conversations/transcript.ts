@@ -1,0 +1,37 @@
+import type { Clock } from '../clock.js';
+import type { MessageRepository, NewMessage, StoredMessage } from '../messages/message.repository.js';
+import type { Notifier } from '../sockets/notifier.js';
+import type { Conversation, ConversationRepository } from './conversation.repository.js';
+
+/**
+ * Appends to a conversation's transcript and tells the clients, in that order: nothing is
+ * announced before it is stored.
+ */
+export function createTranscript(deps: {
+  messages: MessageRepository;
+  conversations: ConversationRepository;
+  notifier: () => Notifier;
+  clock: Clock;
+}) {
+  return {
+    /** Stores the message; returns it with the conversation as it is after the append. */
+    async append(
+      conversation: Conversation,
+      message: NewMessage,
+    ): Promise<{ message: StoredMessage; conversation: Conversation }> {
+      const { message: stored, isNew } = await deps.messages.append(message, deps.clock.now());
+      const afterAppend = { ...conversation, lastSeq: Math.max(conversation.lastSeq, stored.seq) };
+      if (!isNew) return { message: stored, conversation: afterAppend };
+      const preview = stored.kind === 'text' ? stored.text : null;
+      await deps.conversations.noteMessage(conversation.id, stored.seq, preview);
+      const updated: Conversation = {
+        ...conversation,
+        lastSeq: Math.max(conversation.lastSeq, stored.seq),
+        lastMessageText: preview ?? conversation.lastMessageText,
+      };
+      deps.notifier().messageCreated(updated, stored);
+      return { message: stored, conversation: updated };
+    },
+  };
+}
+export type Transcript = ReturnType<typeof createTranscript>;

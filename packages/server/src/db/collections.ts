@@ -1,0 +1,146 @@
+import type { AgentRole, AgentStatus, Author, ConversationEvent, ConversationState } from '@hovor/protocol';
+import type { Db } from 'mongodb';
+
+/** Stored document shapes. Ids are strings (hex ObjectIds) so they cross the wire unchanged. */
+export interface SiteDoc {
+  _id: string;
+  key: string;
+  name: string;
+  allowedOrigins: string[];
+  color: string;
+  greeting: string;
+  createdAt: Date;
+}
+
+export interface AgentDoc {
+  _id: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  role: AgentRole;
+  siteIds: string[];
+  status: AgentStatus;
+  /** Per-agent override of the default capacity; null uses the default. */
+  capacity: number | null;
+  lastAssignedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface SessionDoc {
+  /** SHA-256 of the cookie token: a stolen database does not yield live sessions. */
+  _id: string;
+  agentId: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface VisitorDoc {
+  _id: string;
+  siteId: string;
+  tokenHash: string;
+  name: string;
+  createdAt: Date;
+}
+
+export interface ConversationDoc {
+  _id: string;
+  siteId: string;
+  visitorId: string;
+  visitorName: string;
+  state: ConversationState;
+  agentId: string | null;
+  agentName: string | null;
+  /** Assignment round; the claim `conversationId:round` decides its owner. */
+  round: number;
+  /** Cache of the highest seq; the messages collection is the truth. */
+  lastSeq: number;
+  lastMessageText: string | null;
+  createdAt: Date;
+  queuedAt: Date | null;
+  assignedAt: Date | null;
+  closedAt: Date | null;
+}
+
+export interface MessageDoc {
+  _id: string;
+  conversationId: string;
+  seq: number;
+  kind: 'text' | 'event';
+  author: Author;
+  text: string;
+  event: ConversationEvent | null;
+  /** Always set (events get a deterministic one), so the unique index also works on MongoDB. */
+  clientMsgId: string;
+  createdAt: Date;
+}
+
+/** Claim: one open conversation per visitor and site. `_id = siteId:visitorId`. */
+export interface OpenConversationDoc {
+  _id: string;
+  conversationId: string;
+  createdAt: Date;
+}
+
+/** Claim: the owner of a conversation in one assignment round. `_id = conversationId:round`. */
+export interface AssignmentClaimDoc {
+  _id: string;
+  conversationId: string;
+  agentId: string;
+  createdAt: Date;
+}
+
+/** Claim: one unit of an agent's capacity. `_id = agentId:slot`. */
+export interface AgentSlotDoc {
+  _id: string;
+  agentId: string;
+  conversationId: string;
+  createdAt: Date;
+}
+
+/** A live connection of an agent, renewed by heartbeat. */
+export interface AgentLeaseDoc {
+  _id: string;
+  agentId: string;
+  nodeId: string;
+  expiresAt: Date;
+}
+
+export function collections(db: Db) {
+  return {
+    sites: db.collection<SiteDoc>('sites'),
+    agents: db.collection<AgentDoc>('agents'),
+    sessions: db.collection<SessionDoc>('sessions'),
+    visitors: db.collection<VisitorDoc>('visitors'),
+    conversations: db.collection<ConversationDoc>('conversations'),
+    messages: db.collection<MessageDoc>('messages'),
+    openConversations: db.collection<OpenConversationDoc>('open_conversations'),
+    assignmentClaims: db.collection<AssignmentClaimDoc>('assignment_claims'),
+    agentSlots: db.collection<AgentSlotDoc>('agent_slots'),
+    agentLeases: db.collection<AgentLeaseDoc>('agent_leases'),
+  };
+}
+export type Collections = ReturnType<typeof collections>;
+
+/** Creates every index Hovor relies on; idempotent, run at start-up. */
+export async function ensureIndexes(c: Collections): Promise<void> {
+  await Promise.all([
+    c.sites.createIndex({ key: 1 }, { unique: true, name: 'key_unique' }),
+    c.agents.createIndex({ email: 1 }, { unique: true, name: 'email_unique' }),
+    c.agents.createIndex({ siteIds: 1 }, { name: 'siteIds' }),
+    c.sessions.createIndex({ agentId: 1 }, { name: 'agentId' }),
+    c.visitors.createIndex({ tokenHash: 1 }, { unique: true, name: 'tokenHash_unique' }),
+    c.conversations.createIndex({ siteId: 1, state: 1 }, { name: 'siteId_state' }),
+    c.conversations.createIndex({ visitorId: 1 }, { name: 'visitorId' }),
+    c.conversations.createIndex({ agentId: 1, state: 1 }, { name: 'agentId_state' }),
+    c.messages.createIndex({ conversationId: 1, seq: 1 }, { unique: true, name: 'conversation_seq_unique' }),
+    c.messages.createIndex(
+      { conversationId: 1, clientMsgId: 1 },
+      { unique: true, name: 'conversation_clientMsgId_unique' },
+    ),
+    c.assignmentClaims.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
+    c.agentSlots.createIndex({ agentId: 1 }, { name: 'agentId' }),
+    c.agentSlots.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
+    c.agentLeases.createIndex({ agentId: 1 }, { name: 'agentId' }),
+    c.agentLeases.createIndex({ nodeId: 1 }, { name: 'nodeId' }),
+  ]);
+}

@@ -1,0 +1,59 @@
+import type { ErrorBody, ErrorCode } from '@hovor/protocol';
+
+/** HTTP status answered for each error code. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+  CLIENT_TOO_OLD: 400,
+  SERVER_TOO_OLD: 400,
+  ORIGIN_NOT_ALLOWED: 403,
+};
+
+/** The one error type that leaves the server; its code comes from the protocol's closed table. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+  }
+
+  toBody(): ErrorBody {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Driver errors that mean "the database is not reachable now": the client may retry. */
+const UNAVAILABLE_ERROR_NAMES = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongoTopologyClosedError',
+  'MongoNotConnectedError',
+  'PoolClearedError',
+  'PoolClosedError',
+]);
+
+/**
+ * Turns anything thrown into an AppError. Unknown errors become `INTERNAL` with a generic
+ * message (the cause stays attached for the log, never for the client).
+ */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof Error && UNAVAILABLE_ERROR_NAMES.has(error.name)) {
+    return new AppError('UNAVAILABLE', 'The database is unavailable; retry shortly', { cause: error });
+  }
+  return new AppError('INTERNAL', 'Internal error', { cause: error });
+}
+
+/** True for MongoDB's duplicate-key error: the losing side of a claim. */
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}

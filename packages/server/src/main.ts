@@ -1,0 +1,90 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { createAgentRepository } from './agents/agent.repository.js';
+import { createApp } from './app.js';
+import { bootstrapFirstStart } from './bootstrap.js';
+import { systemClock } from './clock.js';
+import { parseEnv, toAppConfig } from './config.js';
+import { collections } from './db/collections.js';
+import { connectMongo } from './db/connect.js';
+import { createDemoSite } from './demo/demo-site.js';
+import { type EmbeddedDb, REPO_ROOT, startEmbeddedDb } from './devdb/embedded-db.js';
+import { createLogger } from './logger.js';
+import { DEFAULT_STATIC_PATHS } from './paths.js';
+import { createSiteRepository } from './sites/site.repository.js';
+
+/** The composition root: the only place that reads the environment, listens and handles signals. */
+async function main(): Promise<void> {
+  const env = parseEnv(process.env);
+  const config = toAppConfig(env);
+  const logger = createLogger(env.LOG_LEVEL);
+
+  let embedded: EmbeddedDb | undefined;
+  let mongoUrl = env.MONGODB_URL;
+  if (!mongoUrl) {
+    embedded = await startEmbeddedDb({ dataDir: path.resolve(REPO_ROOT, env.DATA_DIR, 'db') });
+    mongoUrl = embedded.url;
+    logger.info('embedded database started (set MONGODB_URL to use MongoDB)');
+  }
+  const mongo = await connectMongo(mongoUrl, env.MONGODB_DB);
+  const hovor = createApp({ db: mongo.db, config, logger, paths: DEFAULT_STATIC_PATHS });
+  await hovor.start();
+
+  const demoOrigin = `http://127.0.0.1:${env.DEMO_PORT}`;
+  const c = collections(mongo.db);
+  const { site, firstStart } = await bootstrapFirstStart({
+    sites: createSiteRepository(c),
+    agents: createAgentRepository(c),
+    clock: systemClock,
+    demoOrigins: [demoOrigin, `http://localhost:${env.DEMO_PORT}`],
+  });
+
+  await listen(hovor.httpServer, env.PORT, env.HOST);
+  let demo: Server | undefined;
+  if (env.DEMO === 'on' && site) {
+    demo = createDemoSite({ hovorUrl: config.publicUrl, siteKey: site.key });
+    await listen(demo, env.DEMO_PORT, '127.0.0.1');
+  }
+
+  const lines = [
+    '',
+    `Hovor is running on ${config.publicUrl}`,
+    `  Agent console:  ${config.publicUrl}/console/`,
+  ];
+  if (firstStart) {
+    lines.push(
+      `  Admin e-mail:   ${firstStart.adminEmail}`,
+      `  Admin password: ${firstStart.adminPassword}   (shown on this first start only)`,
+    );
+  } else {
+    lines.push('  Admin login:    as printed on the first start');
+  }
+  if (demo) lines.push(`  Demo shop page: ${demoOrigin}/`);
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let isStopping = false;
+  const stop = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    logger.info({ signal }, 'shutting down');
+    demo?.close();
+    await hovor.close();
+    await mongo.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Hovor failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import type { Collections, SiteDoc } from '../db/collections.js';
+import { newId } from '../db/ids.js';
+
+export type Site = {
+  id: string;
+  key: string;
+  name: string;
+  allowedOrigins: string[];
+  color: string;
+  greeting: string;
+};
+
+function toSite(doc: SiteDoc): Site {
+  return {
+    id: doc._id,
+    key: doc.key,
+    name: doc.name,
+    allowedOrigins: doc.allowedOrigins,
+    color: doc.color,
+    greeting: doc.greeting,
+  };
+}
+
+export function createSiteRepository(c: Collections) {
+  return {
+    async create(input: Omit<Site, 'id'>, now: Date): Promise<Site> {
+      const doc: SiteDoc = { _id: newId(), ...input, createdAt: now };
+      await c.sites.insertOne(doc);
+      return toSite(doc);
+    },
+    async findByKey(key: string): Promise<Site | null> {
+      const doc = await c.sites.findOne({ key });
+      return doc ? toSite(doc) : null;
+    },
+    async findById(id: string): Promise<Site | null> {
+      const doc = await c.sites.findOne({ _id: id });
+      return doc ? toSite(doc) : null;
+    },
+    async count(): Promise<number> {
+      return c.sites.countDocuments({});
+    },
+  };
+}
+export type SiteRepository = ReturnType<typeof createSiteRepository>;

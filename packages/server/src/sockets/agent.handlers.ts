@@ -1,0 +1,140 @@
+import { AgentCommands, AgentHandshake } from '@hovor/protocol';
+import type { Agent, AgentRepository } from '../agents/agent.repository.js';
+import { toAgentProfile } from '../agents/agent.repository.js';
+import { type AuthService, readCookie, SESSION_COOKIE } from '../auth/auth.service.js';
+import type { Clock } from '../clock.js';
+import type { ConversationService } from '../conversations/conversation.service.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { LeaseRepository } from '../routing/lease.repository.js';
+import type { RoutingService } from '../routing/routing.service.js';
+import { describeIssues, handshakeError, registerCommands } from './command.js';
+import { type AgentNamespace, type Notifier, rooms } from './notifier.js';
+import { checkProtocolVersion } from './version.js';
+
+/** How long a connection lease lives without renewal; a vanished browser is offline after this. */
+export const PRESENCE_LEASE_MS = 30_000;
+/** Default list size of the inbox. */
+const DEFAULT_LIST_LIMIT = 50;
+
+export interface AgentSocketDeps {
+  auth: AuthService;
+  agents: AgentRepository;
+  leases: LeaseRepository;
+  conversations: ConversationService;
+  routing: RoutingService;
+  notifier: () => Notifier;
+  clock: Clock;
+  nodeId: string;
+  publicOrigin: string;
+  defaultCapacity: number;
+  logger: Logger;
+}
+
+/**
+ * The agent namespace: the session cookie authenticates, the Origin must be Hovor's own.
+ * Each connection holds a presence lease while it is open.
+ */
+export function attachAgentNamespace(
+  nsp: AgentNamespace,
+  deps: AgentSocketDeps,
+): { localLeaseIds(): string[] } {
+  const log = deps.logger.child({ module: 'agent-socket' });
+  const leaseIds = new Set<string>();
+
+  nsp.use(async (socket, next) => {
+    try {
+      const parsed = AgentHandshake.safeParse(socket.handshake.auth);
+      if (!parsed.success)
+        throw new AppError('BAD_REQUEST', `Bad handshake: ${describeIssues(parsed.error)}`);
+      checkProtocolVersion(parsed.data.v);
+      const origin = socket.handshake.headers.origin;
+      if (origin !== undefined && origin !== deps.publicOrigin) {
+        throw new AppError(
+          'ORIGIN_NOT_ALLOWED',
+          `The console only accepts connections from ${deps.publicOrigin}`,
+        );
+      }
+      socket.data.agent = await deps.auth.authenticate(
+        readCookie(socket.handshake.headers.cookie, SESSION_COOKIE),
+      );
+      next();
+    } catch (error) {
+      next(handshakeError(error));
+    }
+  });
+
+  nsp.on('connection', async (socket) => {
+    const signedIn = socket.data.agent as Agent;
+    const leaseId = `${deps.nodeId}:${socket.id}`;
+    const current = async (): Promise<Agent> => {
+      const agent = await deps.agents.findById(signedIn.id);
+      if (!agent) throw new AppError('UNAUTHORIZED', 'This agent no longer exists');
+      return agent;
+    };
+    void socket.join([rooms.agent(signedIn.id), ...signedIn.siteIds.map(rooms.site)]);
+
+    registerCommands(
+      socket,
+      AgentCommands,
+      {
+        'status:set': async ({ status }) => {
+          const agent = await current();
+          await deps.agents.setStatus(agent.id, status);
+          const profile = toAgentProfile({ ...agent, status }, deps.defaultCapacity);
+          deps.notifier().agentChanged(profile);
+          if (status === 'online') deps.routing.assignQueuedInBackground(agent.siteIds);
+          return profile;
+        },
+        'conversations:list': async (input) => ({
+          items: await deps.conversations.list(
+            await current(),
+            input.box,
+            input.limit ?? DEFAULT_LIST_LIMIT,
+            input.before,
+          ),
+        }),
+        'conversation:open': async (input) => {
+          const result = await deps.conversations.openForAgent(
+            await current(),
+            input.conversationId,
+            input.afterSeq,
+          );
+          await socket.join(rooms.conversation(input.conversationId));
+          return result;
+        },
+        'conversation:close': async (input) =>
+          deps.conversations.close(await current(), input.conversationId),
+        'message:send': async (input) => deps.conversations.sendAsAgent(await current(), input),
+        'typing:set': async (input) =>
+          deps.conversations.typingAsAgent(await current(), input.conversationId, input.isTyping),
+      },
+      log,
+    );
+
+    socket.on('disconnect', () => {
+      leaseIds.delete(leaseId);
+      deps.leases.delete(leaseId).catch((error: unknown) => log.warn({ err: error }, 'lease delete failed'));
+    });
+
+    try {
+      await deps.leases.put({
+        id: leaseId,
+        agentId: signedIn.id,
+        nodeId: deps.nodeId,
+        expiresAt: new Date(deps.clock.now().getTime() + PRESENCE_LEASE_MS),
+      });
+      if (socket.connected) {
+        leaseIds.add(leaseId);
+        deps.routing.assignQueuedInBackground(signedIn.siteIds);
+      } else {
+        await deps.leases.delete(leaseId);
+      }
+    } catch (error) {
+      log.error({ err: error }, 'taking a presence lease failed');
+      socket.disconnect(true);
+    }
+  });
+
+  return { localLeaseIds: () => [...leaseIds] };
+}

@@ -1,0 +1,74 @@
+import type {
+  AgentClientToServerEvents,
+  AgentProfile,
+  AgentServerToClientEvents,
+  VisitorClientToServerEvents,
+  VisitorServerToClientEvents,
+} from '@hovor/protocol';
+import type { Namespace } from 'socket.io';
+import type { Conversation } from '../conversations/conversation.repository.js';
+import { toSummary, toVisitorConversation, toWireMessage } from '../conversations/wire.js';
+import type { StoredMessage } from '../messages/message.repository.js';
+
+export type VisitorNamespace = Namespace<VisitorClientToServerEvents, VisitorServerToClientEvents>;
+export type AgentNamespace = Namespace<AgentClientToServerEvents, AgentServerToClientEvents>;
+
+/** Rooms: every socket of a visitor, of an agent, the agents of a site, the viewers of a conversation. */
+export const rooms = {
+  visitor: (visitorId: string) => `visitor:${visitorId}`,
+  agent: (agentId: string) => `agent:${agentId}`,
+  site: (siteId: string) => `site:${siteId}`,
+  conversation: (conversationId: string) => `conv:${conversationId}`,
+};
+
+/** Tells the clients about changes; services call it after the database write. */
+export interface Notifier {
+  conversationChanged(conversation: Conversation): void;
+  messageCreated(conversation: Conversation, message: StoredMessage): void;
+  typingChanged(
+    conversation: Conversation,
+    from: 'visitor' | 'agent',
+    isTyping: boolean,
+    name: string | null,
+  ): void;
+  agentChanged(profile: AgentProfile): void;
+}
+
+/** A notifier that tells nobody, until the socket namespaces exist. */
+export const silentNotifier: Notifier = {
+  conversationChanged: () => {},
+  messageCreated: () => {},
+  typingChanged: () => {},
+  agentChanged: () => {},
+};
+
+export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNamespace): Notifier {
+  function agentAudience(conversation: Conversation): string[] {
+    const audience = [rooms.conversation(conversation.id)];
+    if (conversation.agentId) audience.push(rooms.agent(conversation.agentId));
+    return audience;
+  }
+
+  return {
+    conversationChanged(conversation) {
+      visitors
+        .to(rooms.visitor(conversation.visitorId))
+        .emit('conversation:updated', toVisitorConversation(conversation));
+      agents.to(rooms.site(conversation.siteId)).emit('conversation:updated', toSummary(conversation));
+    },
+    messageCreated(conversation, message) {
+      const wire = toWireMessage(message);
+      visitors.to(rooms.visitor(conversation.visitorId)).emit('message:created', wire);
+      agents.to(agentAudience(conversation)).emit('message:created', wire);
+      agents.to(rooms.site(conversation.siteId)).emit('conversation:updated', toSummary(conversation));
+    },
+    typingChanged(conversation, from, isTyping, name) {
+      const payload = { conversationId: conversation.id, isTyping, name };
+      if (from === 'visitor') agents.to(agentAudience(conversation)).emit('typing:changed', payload);
+      else visitors.to(rooms.visitor(conversation.visitorId)).emit('typing:changed', payload);
+    },
+    agentChanged(profile) {
+      agents.to(rooms.agent(profile.id)).emit('agent:updated', profile);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { VisitorCommands, VisitorHandshake } from '@hovor/protocol';
+import type { ConversationService } from '../conversations/conversation.service.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Visitor } from '../visitors/visitor.repository.js';
+import type { VisitorService } from '../visitors/visitor.service.js';
+import { describeIssues, handshakeError, registerCommands } from './command.js';
+import { rooms, type VisitorNamespace } from './notifier.js';
+import { checkProtocolVersion } from './version.js';
+
+/**
+ * The visitor namespace. The handshake proves the visitor (token) and the page it is on
+ * (`hostOrigin` must be one of the site's allowed origins; a browser's Origin header must be
+ * Hovor's own, where the chat frame lives, or that same allowed origin).
+ */
+export function attachVisitorNamespace(
+  nsp: VisitorNamespace,
+  deps: {
+    visitors: VisitorService;
+    conversations: ConversationService;
+    publicOrigin: string;
+    logger: Logger;
+  },
+): void {
+  const log = deps.logger.child({ module: 'visitor-socket' });
+
+  nsp.use(async (socket, next) => {
+    try {
+      const parsed = VisitorHandshake.safeParse(socket.handshake.auth);
+      if (!parsed.success)
+        throw new AppError('BAD_REQUEST', `Bad handshake: ${describeIssues(parsed.error)}`);
+      const auth = parsed.data;
+      checkProtocolVersion(auth.v);
+      const site = await deps.visitors.siteForOrigin(auth.siteKey, auth.hostOrigin);
+      const origin = socket.handshake.headers.origin;
+      if (origin !== undefined && origin !== deps.publicOrigin && origin !== auth.hostOrigin) {
+        throw new AppError('ORIGIN_NOT_ALLOWED', `Connections from ${origin} are not allowed`);
+      }
+      socket.data.visitor = await deps.visitors.authenticate(site, auth.token);
+      next();
+    } catch (error) {
+      next(handshakeError(error));
+    }
+  });
+
+  nsp.on('connection', (socket) => {
+    const visitor = socket.data.visitor as Visitor;
+    void socket.join(rooms.visitor(visitor.id));
+    const service = deps.conversations;
+    registerCommands(
+      socket,
+      VisitorCommands,
+      {
+        'conversation:start': () => service.start(visitor),
+        'conversation:sync': (input) => service.syncForVisitor(visitor, input.conversationId, input.afterSeq),
+        'message:send': (input) => service.sendAsVisitor(visitor, input),
+        'typing:set': (input) => service.typingAsVisitor(visitor, input.conversationId, input.isTyping),
+      },
+      log,
+    );
+  });
+}

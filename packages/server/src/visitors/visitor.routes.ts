@@ -1,0 +1,76 @@
+import {
+  API_PREFIX,
+  type CreatedVisitor,
+  CreateVisitorBody,
+  SiteKeyParams,
+  VisitorToken,
+  type WidgetConfig,
+} from '@hovor/protocol';
+import { Router } from 'express';
+import { readCookie } from '../auth/auth.service.js';
+import { AppError } from '../errors.js';
+import { parse, route } from '../http/respond.js';
+import type { VisitorService } from './visitor.service.js';
+
+/** How long a browser keeps an anonymous visitor's cookie. */
+const VISITOR_COOKIE_MAX_AGE_MS = 365 * 24 * 3_600_000;
+
+/** One cookie per site, so two Hovor sites embedded on one page keep separate visitors. */
+function visitorCookieName(siteKey: string): string {
+  return `hovor_visitor_${siteKey}`;
+}
+
+export function visitorRoutes(deps: { visitors: VisitorService; publicOrigin: string }): Router {
+  const router = Router();
+
+  /**
+   * The loader's first call, from the host page: CORS for the site's allowed origins only,
+   * so a page elsewhere learns at once (and says in its console) that it gets no chat.
+   */
+  router.get(
+    `${API_PREFIX}/sites/:siteKey/widget-config`,
+    route(async (req, res): Promise<WidgetConfig> => {
+      const { siteKey } = parse(SiteKeyParams, req.params);
+      const origin = req.headers.origin;
+      res.vary('Origin');
+      // Without an Origin header this is not a cross-origin browser request: nothing to enforce.
+      const site = origin
+        ? await deps.visitors.siteForOrigin(siteKey, origin)
+        : await deps.visitors.siteByKey(siteKey);
+      if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
+      return { siteKey: site.key, siteName: site.name, color: site.color, greeting: site.greeting };
+    }),
+  );
+
+  /**
+   * Called by the chat frame, which lives on Hovor's origin: no CORS, same origin only.
+   * Resumes the visitor of the frame's partitioned cookie, or creates one (ADR 0004).
+   */
+  router.post(
+    `${API_PREFIX}/visitors`,
+    route(async (req, res): Promise<CreatedVisitor> => {
+      const origin = req.headers.origin;
+      if (origin !== undefined && origin !== deps.publicOrigin) {
+        throw new AppError('FORBIDDEN', 'Visitors are created by the chat frame only');
+      }
+      const body = parse(CreateVisitorBody, req.body);
+      const cookieName = visitorCookieName(body.siteKey);
+      const known = VisitorToken.safeParse(readCookie(req.headers.cookie, cookieName));
+      const resumed = known.success
+        ? await deps.visitors.resume(body.siteKey, body.hostOrigin, known.data)
+        : null;
+      const { visitor, token } = resumed ?? (await deps.visitors.create(body.siteKey, body.hostOrigin));
+      res.cookie(cookieName, token, {
+        httpOnly: true,
+        secure: true,
+        sameSite: 'none',
+        partitioned: true,
+        path: `${API_PREFIX}/visitors`,
+        maxAge: VISITOR_COOKIE_MAX_AGE_MS,
+      });
+      return { visitorId: visitor.id, token };
+    }),
+  );
+
+  return router;
+}

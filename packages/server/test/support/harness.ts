@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import {
+  type Ack,
+  AGENT_NAMESPACE,
+  type AgentClientToServerEvents,
+  type AgentServerToClientEvents,
+  PROTOCOL_VERSION,
+  VISITOR_NAMESPACE,
+  type VisitorClientToServerEvents,
+  type VisitorServerToClientEvents,
+} from '@hovor/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { inject } from 'vitest';
+import { createApp, type HovorApp } from '../../src/app.js';
+import { hashPassword } from '../../src/auth/password.js';
+import type { AppConfig } from '../../src/config.js';
+import { collections } from '../../src/db/collections.js';
+import { connectMongo } from '../../src/db/connect.js';
+import { createLogger } from '../../src/logger.js';
+import { DEFAULT_STATIC_PATHS } from '../../src/paths.js';
+import type { Site } from '../../src/sites/site.repository.js';
+
+export type VisitorSocket = Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
+export type AgentSocket = Socket<AgentServerToClientEvents, AgentClientToServerEvents>;
+
+/** The page origin the test site allows. */
+export const SHOP_ORIGIN = 'http://shop.test';
+/** Fast enough that tests never wait long, slow enough to matter. */
+const EVENT_TIMEOUT_MS = 5_000;
+/** Hashing with the production cost makes seeding many agents slow and proves nothing more. */
+let passwordHash: Promise<string> | undefined;
+export const AGENT_PASSWORD = 'correct horse battery staple';
+
+export interface Harness {
+  hovor: HovorApp;
+  baseUrl: string;
+  config: AppConfig;
+  db: Awaited<ReturnType<typeof connectMongo>>['db'];
+  c: ReturnType<typeof collections>;
+  site: Site;
+  seedAgent(input: {
+    name: string;
+    capacity?: number;
+    siteIds?: string[];
+  }): Promise<{ id: string; email: string }>;
+  visitor(options?: {
+    hostOrigin?: string;
+  }): Promise<{ socket: VisitorSocket; token: string; visitorId: string }>;
+  visitorWithToken(token: string): Promise<VisitorSocket>;
+  agent(email: string): Promise<AgentSocket>;
+  close(): Promise<void>;
+}
+
+/** Starts Hovor on port 0 against a database of its own and seeds one site. */
+export async function startHarness(
+  options: { sweepIntervalMs?: number; publicUrl?: string } = {},
+): Promise<Harness> {
+  const mongo = await connectMongo(inject('mongoUrl'), `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`);
+  const config: AppConfig = {
+    publicUrl: options.publicUrl ?? 'http://hovor.test',
+    sessionTtlMs: 3_600_000,
+    defaultCapacity: 3,
+    isProduction: false,
+  };
+  const hovor = createApp({
+    db: mongo.db,
+    config,
+    logger: createLogger('silent'),
+    paths: DEFAULT_STATIC_PATHS,
+    sweepIntervalMs: options.sweepIntervalMs ?? 0,
+  });
+  await hovor.start();
+  await new Promise<void>((resolve) => hovor.httpServer.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(hovor.httpServer.address() as AddressInfo).port}`;
+  const site = await hovor.repositories.sites.create(
+    {
+      key: 'test-site',
+      name: 'Test Shop',
+      allowedOrigins: [SHOP_ORIGIN],
+      color: '#123456',
+      greeting: 'Hello',
+    },
+    new Date(),
+  );
+  const sockets: Socket[] = [];
+  let agentCount = 0;
+
+  async function connect<S extends Socket>(socket: S): Promise<S> {
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (error) => reject(error));
+    });
+    return socket;
+  }
+
+  const harness: Harness = {
+    hovor,
+    baseUrl,
+    config,
+    db: mongo.db,
+    c: collections(mongo.db),
+    site,
+    async seedAgent(input) {
+      passwordHash ??= hashPassword(AGENT_PASSWORD);
+      const email = `agent${++agentCount}-${randomUUID().slice(0, 6)}@example.test`;
+      const agent = await hovor.repositories.agents.create(
+        {
+          email,
+          name: input.name,
+          passwordHash: await passwordHash,
+          role: 'agent',
+          siteIds: input.siteIds ?? [site.id],
+          ...(input.capacity === undefined ? {} : { capacity: input.capacity }),
+        },
+        new Date(),
+      );
+      return { id: agent.id, email };
+    },
+    async visitor(visitorOptions = {}) {
+      const hostOrigin = visitorOptions.hostOrigin ?? SHOP_ORIGIN;
+      const response = await fetch(`${baseUrl}/api/v1/visitors`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ siteKey: site.key, hostOrigin }),
+      });
+      const body = (await response.json()) as Ack<{ visitorId: string; token: string }>;
+      if (!body.ok) throw new Error(`creating a visitor failed: ${body.error.code}`);
+      const socket = await harness.visitorWithToken(body.data.token);
+      return { socket, token: body.data.token, visitorId: body.data.visitorId };
+    },
+    visitorWithToken(token) {
+      return connect<VisitorSocket>(
+        io(`${baseUrl}${VISITOR_NAMESPACE}`, {
+          auth: { v: PROTOCOL_VERSION, siteKey: site.key, token, hostOrigin: SHOP_ORIGIN },
+          transports: ['websocket'],
+          forceNew: true,
+          reconnection: false,
+        }),
+      );
+    },
+    async agent(email) {
+      const cookie = await signIn(baseUrl, email, AGENT_PASSWORD);
+      return connect<AgentSocket>(
+        io(`${baseUrl}${AGENT_NAMESPACE}`, {
+          auth: { v: PROTOCOL_VERSION },
+          extraHeaders: { cookie },
+          transports: ['websocket'],
+          forceNew: true,
+          reconnection: false,
+        }),
+      );
+    },
+    async close() {
+      for (const socket of sockets) socket.disconnect();
+      await hovor.close();
+      await mongo.db.dropDatabase();
+      await mongo.close();
+    },
+  };
+  return harness;
+}
+
+/** Signs in through the REST API and returns the session cookie (name=value). */
+export async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const setCookie = response.headers.get('set-cookie');
+  if (response.status !== 200 || !setCookie) throw new Error(`sign-in failed with HTTP ${response.status}`);
+  return setCookie.split(';')[0]!;
+}
+
+type AnySocket = VisitorSocket | AgentSocket;
+
+/** Emits a command and resolves with its ack; fails loudly when no ack comes. */
+export async function call(socket: AnySocket, event: string, input: unknown): Promise<Ack<any>> {
+  const untyped = socket as unknown as Socket;
+  return untyped.timeout(EVENT_TIMEOUT_MS).emitWithAck(event, input) as Promise<Ack<any>>;
+}
+
+/** Like `call`, but returns the data and throws on an error ack. */
+export async function ok<T = any>(socket: AnySocket, event: string, input: unknown): Promise<T> {
+  const ack = await call(socket, event, input);
+  if (!ack.ok) throw new Error(`${event} failed: ${ack.error.code} ${ack.error.message}`);
+  return ack.data as T;
+}
+
+/** Waits for the next `event` whose payload matches; fails after a timeout. */
+export function next<T = any>(
+  socket: AnySocket,
+  event: string,
+  match: (payload: T) => boolean = () => true,
+): Promise<T> {
+  const untyped = socket as unknown as Socket;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      untyped.off(event, listener);
+      reject(new Error(`timed out waiting for "${event}"`));
+    }, EVENT_TIMEOUT_MS);
+    const listener = (payload: T) => {
+      if (!match(payload)) return;
+      clearTimeout(timer);
+      untyped.off(event, listener);
+      resolve(payload);
+    };
+    untyped.on(event, listener);
+  });
+}
+
+/** Collects every payload of `event` from now on. */
+export function collect<T = any>(socket: AnySocket, event: string): T[] {
+  const seen: T[] = [];
+  (socket as unknown as Socket).on(event, (payload: T) => seen.push(payload));
+  return seen;
+}
+
+/** A fresh client id for idempotent commands. */
+export function clientId(): string {
+  return randomUUID();
+}

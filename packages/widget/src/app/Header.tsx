@@ -1,0 +1,20 @@
+import { useServices } from './chat-context.js';
+
+export function Header() {
+  const { config, host } = useServices();
+  return (
+    <header class="hv-header">
+      <h1 class="hv-title">{config.siteName}</h1>
+      <button
+        type="button"
+        class="hv-minimize"
+        aria-label="Minimize chat"
+        onClick={() => host.post({ type: 'close' })}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M5 11h14v2H5z" />
+        </svg>
+      </button>
+    </header>
+  );
+}

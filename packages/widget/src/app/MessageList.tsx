@@ -1,0 +1,70 @@
+import type { Message } from '@hovor/protocol';
+import { useEffect, useRef } from 'preact/hooks';
+import { useChatSnapshot, useServices } from './chat-context.js';
+import { eventText, type PendingMessage } from './messages.js';
+
+function MessageItem({ message }: { message: Message }) {
+  if (message.kind === 'event') return <li class="hv-event">{eventText(message)}</li>;
+  if (message.author.type === 'visitor') {
+    return (
+      <li class="hv-msg hv-own">
+        <p class="hv-text">{message.text}</p>
+        <span class="hv-meta">Sent</span>
+      </li>
+    );
+  }
+  if (message.author.type === 'system') return <li class="hv-event">{message.text}</li>;
+  return (
+    <li class="hv-msg hv-agent">
+      <span class="hv-author">{message.author.name ?? 'Agent'}</span>
+      <p class="hv-text">{message.text}</p>
+    </li>
+  );
+}
+
+function PendingItem({ pending }: { pending: PendingMessage }) {
+  const { client } = useServices();
+  return (
+    <li class="hv-msg hv-own hv-pending">
+      <p class="hv-text">{pending.text}</p>
+      {pending.isFailed ? (
+        <span class="hv-meta hv-failed">
+          Not sent{' '}
+          <button type="button" class="hv-link" onClick={() => client.retry(pending.clientMsgId)}>
+            Retry
+          </button>
+        </span>
+      ) : (
+        <span class="hv-meta">Sending…</span>
+      )}
+    </li>
+  );
+}
+
+export function MessageList() {
+  const { config } = useServices();
+  const { messages, pending, agentTyping } = useChatSnapshot();
+  const scroller = useRef<HTMLDivElement>(null);
+  const count = messages.length + pending.length;
+
+  // Keep the newest message in view as the transcript grows.
+  useEffect(() => {
+    const el = scroller.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [count, agentTyping]);
+
+  return (
+    <div class="hv-scroller" ref={scroller}>
+      {config.greeting && <p class="hv-greeting">{config.greeting}</p>}
+      <ul class="hv-log" role="log" aria-live="polite" aria-label="Messages">
+        {messages.map((m) => (
+          <MessageItem key={m.id} message={m} />
+        ))}
+        {pending.map((p) => (
+          <PendingItem key={p.clientMsgId} pending={p} />
+        ))}
+      </ul>
+      {agentTyping && <p class="hv-typing">{agentTyping} is typing…</p>}
+    </div>
+  );
+}

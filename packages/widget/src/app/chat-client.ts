@@ -1,0 +1,302 @@
+import {
+  type Ack,
+  type CommandInput,
+  type CommandOutput,
+  ErrorBody,
+  PROTOCOL_VERSION,
+  VISITOR_NAMESPACE,
+  type VisitorClientToServerEvents,
+  type VisitorCommands,
+  type VisitorConversation,
+  type VisitorHandshake,
+  type VisitorServerToClientEvents,
+} from '@hovor/protocol';
+import { io, type Socket } from 'socket.io-client';
+import {
+  type ChatState,
+  isConversationActive,
+  withConversation,
+  withMessages,
+  withPending,
+} from './chat-state.js';
+import type { HostChannel } from './host-channel.js';
+import { lastSeqOf } from './messages.js';
+import { sleep, withRetry } from './retry.js';
+import type { KeyValueStore } from './storage.js';
+import { createVisitorToken, forgetToken, readToken } from './visitor-token.js';
+
+/** How long a command waits for its ack before it counts as failed (and is retried). */
+export const COMMAND_TIMEOUT_MS = 10_000;
+/** While the visitor types, `typing:set true` is repeated at most this often. */
+export const TYPING_THROTTLE_MS = 3_000;
+/** Typing stops counting after this long without input. */
+export const TYPING_IDLE_MS = 2_000;
+/** Hides the agent's typing indicator if its "stopped typing" got lost. */
+export const AGENT_TYPING_TIMEOUT_MS = 10_000;
+
+type VisitorSocket = Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
+type CommandName = keyof VisitorCommands;
+type EmitCommand = <K extends CommandName>(
+  event: K,
+  input: CommandInput<VisitorCommands, K>,
+) => Promise<Ack<CommandOutput<VisitorCommands, K>>>;
+
+/** A client-generated id for idempotent commands (`ClientId`: 8-64 of [A-Za-z0-9_-]). */
+export function newClientId(): string {
+  // randomUUID exists only in secure contexts; a Hovor server on plain http still needs ids.
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
+}
+
+export interface ChatClientDeps {
+  siteKey: string;
+  host: HostChannel;
+  store: KeyValueStore;
+  state: ChatState;
+}
+
+/** Talks to the `/visitor` namespace and keeps `state` in step with the server. */
+export function createChatClient({ siteKey, host, store, state }: ChatClientDeps) {
+  const disposers: Array<() => void> = [];
+  let socket: VisitorSocket | null = null;
+  let resolveSocket: (s: VisitorSocket) => void = () => {};
+  const socketReady = new Promise<VisitorSocket>((resolve) => {
+    resolveSocket = resolve;
+  });
+  let hasRetriedAuth = false;
+  let starting: Promise<VisitorConversation> | null = null;
+  let startRequestId: string | null = null;
+  let typingConversationId: string | null = null;
+  let lastTypingSentAt = 0;
+  let typingIdleTimer: ReturnType<typeof setTimeout> | undefined;
+  let agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
+  let isSynced = false;
+  let postedIsActive: boolean | null = null;
+
+  async function command<K extends CommandName>(
+    name: K,
+    input: CommandInput<VisitorCommands, K>,
+  ): Promise<CommandOutput<VisitorCommands, K>> {
+    const s = await socketReady;
+    return withRetry(
+      () => {
+        const timed = s.timeout(COMMAND_TIMEOUT_MS);
+        // Socket.IO's overloads cannot resolve a generic event name; `EmitCommand` restates the
+        // same signature from the protocol's command map.
+        const emit = timed.emitWithAck.bind(timed) as unknown as EmitCommand;
+        return emit(name, input);
+      },
+      { sleep },
+    );
+  }
+
+  function applyConversation(conversation: VisitorConversation): void {
+    state.update((s) => withConversation(s, conversation));
+  }
+
+  async function sync(): Promise<void> {
+    for (;;) {
+      const { conversation, messages } = state.get();
+      const page = await command(
+        'conversation:sync',
+        conversation ? { conversationId: conversation.id, afterSeq: lastSeqOf(messages) } : { afterSeq: 0 },
+      );
+      state.update((s) =>
+        withMessages(page.conversation ? withConversation(s, page.conversation) : s, page.messages),
+      );
+      if (!page.hasMore || page.messages.length === 0) break;
+    }
+    isSynced = true;
+    reportActivity();
+  }
+
+  function resync(): void {
+    sync().catch(() => {
+      // Retries are exhausted; the next reconnect syncs again from the same lastSeq.
+    });
+  }
+
+  /** The open conversation, started first if there is none (one start at a time). */
+  function ensureConversation(): Promise<VisitorConversation> {
+    const current = state.get().conversation;
+    if (current && current.state !== 'closed') return Promise.resolve(current);
+    if (!starting) {
+      // Kept until the start succeeds, so a retried start cannot open a second conversation.
+      startRequestId ??= newClientId();
+      starting = command('conversation:start', { requestId: startRequestId })
+        .then((conversation) => {
+          startRequestId = null;
+          applyConversation(conversation);
+          // Events created with the conversation may have been notified before we knew its id.
+          resync();
+          return conversation;
+        })
+        .finally(() => {
+          starting = null;
+        });
+    }
+    return starting;
+  }
+
+  async function deliver(clientMsgId: string, text: string): Promise<void> {
+    try {
+      const conversation = await ensureConversation();
+      const message = await command('message:send', { conversationId: conversation.id, clientMsgId, text });
+      state.update((s) => withMessages(s, [message]));
+    } catch {
+      state.update((s) => withPending(s, clientMsgId, { isFailed: true }));
+    }
+  }
+
+  function emitTyping(conversationId: string, isTyping: boolean): void {
+    // Typing is a hint: a lost one is corrected by the next, so it is neither retried nor shown.
+    socket
+      ?.timeout(COMMAND_TIMEOUT_MS)
+      .emitWithAck('typing:set', { conversationId, isTyping })
+      .catch(() => undefined);
+  }
+
+  function stopTyping(): void {
+    clearTimeout(typingIdleTimer);
+    if (typingConversationId) emitTyping(typingConversationId, false);
+    typingConversationId = null;
+    lastTypingSentAt = 0;
+  }
+
+  function reportActivity(): void {
+    if (!isSynced) return;
+    const isActive = isConversationActive(state.get());
+    if (isActive === postedIsActive) return;
+    postedIsActive = isActive;
+    host.post({ type: 'conversation', isActive });
+  }
+
+  function fail(error: ErrorBody): void {
+    state.update((s) => ({ ...s, connection: 'failed', fatal: error }));
+    host.post({ type: 'error', code: error.code, message: error.message.slice(0, 500) });
+  }
+
+  async function connect(): Promise<void> {
+    const hostOrigin = host.hostOrigin;
+    const token = readToken(store, siteKey) ?? (await createVisitorToken(store, { siteKey, hostOrigin }));
+    const auth: VisitorHandshake = { v: PROTOCOL_VERSION, siteKey, token, hostOrigin };
+    const s: VisitorSocket = io(location.origin + VISITOR_NAMESPACE, { auth, transports: ['websocket'] });
+    socket = s;
+
+    s.on('connect', () => {
+      hasRetriedAuth = false;
+      state.update((st) => ({ ...st, connection: 'online' }));
+      resync();
+    });
+    s.on('disconnect', () => {
+      state.update((st) => ({ ...st, connection: 'offline' }));
+    });
+    s.on('connect_error', (err) => {
+      // A transport error: Socket.IO keeps reconnecting by itself.
+      if (s.active) {
+        state.update((st) => ({ ...st, connection: 'offline' }));
+        return;
+      }
+      const parsed = ErrorBody.safeParse((err as Error & { data?: unknown }).data);
+      const error = parsed.success ? parsed.data : { code: 'INTERNAL' as const, message: err.message };
+      if (error.code === 'UNAUTHORIZED' && !hasRetriedAuth) {
+        // The server no longer knows this token: become a new visitor, once.
+        hasRetriedAuth = true;
+        forgetToken(store, siteKey);
+        createVisitorToken(store, { siteKey, hostOrigin })
+          .then((fresh) => {
+            s.auth = { ...auth, token: fresh } satisfies VisitorHandshake;
+            s.connect();
+          })
+          .catch((cause: unknown) => fail({ code: 'UNAVAILABLE', message: String(cause) }));
+        return;
+      }
+      fail(error);
+    });
+    s.on('message:created', (message) => {
+      state.update((st) => withMessages(st, [message]));
+    });
+    s.on('conversation:updated', (conversation) => {
+      const current = state.get().conversation;
+      // A newer conversation (e.g. started in another tab) replaces a closed or missing one.
+      if (current && current.id !== conversation.id && current.state !== 'closed') return;
+      const isNew = current?.id !== conversation.id;
+      applyConversation(conversation);
+      if (isNew) resync();
+    });
+    s.on('typing:changed', (typing) => {
+      if (typing.conversationId !== state.get().conversation?.id) return;
+      clearTimeout(agentTypingTimer);
+      const name = typing.isTyping ? (typing.name ?? 'The agent') : null;
+      state.update((st) => ({ ...st, agentTyping: name }));
+      if (name) {
+        agentTypingTimer = setTimeout(
+          () => state.update((st) => ({ ...st, agentTyping: null })),
+          AGENT_TYPING_TIMEOUT_MS,
+        );
+      }
+    });
+    resolveSocket(s);
+  }
+
+  return {
+    /** Gets a token, connects and keeps syncing; failures end up in `state.fatal`. */
+    start(): void {
+      disposers.push(state.subscribe(reportActivity));
+      connect().catch((cause: unknown) =>
+        fail({ code: 'UNAVAILABLE', message: `could not reach the chat server (${String(cause)})` }),
+      );
+    },
+
+    /** Shows `text` at once as "Sending…", then starts a conversation if needed and sends it. */
+    send(text: string): void {
+      const trimmed = text.trim();
+      if (!trimmed) return;
+      const clientMsgId = newClientId();
+      state.update((s) => ({
+        ...s,
+        pending: [...s.pending, { clientMsgId, text: trimmed, isFailed: false }],
+      }));
+      stopTyping();
+      void deliver(clientMsgId, trimmed);
+    },
+
+    /** Sends a failed message again, with the same clientMsgId so it cannot be stored twice. */
+    retry(clientMsgId: string): void {
+      const pending = state.get().pending.find((p) => p.clientMsgId === clientMsgId);
+      if (!pending) return;
+      state.update((s) => withPending(s, clientMsgId, { isFailed: false }));
+      void deliver(clientMsgId, pending.text);
+    },
+
+    startNewConversation(): void {
+      ensureConversation().catch(() => {
+        // The button stays visible, so the visitor can try again.
+      });
+    },
+
+    /** Call on every input in the composer. */
+    noteTyping(): void {
+      const conversation = state.get().conversation;
+      if (!conversation || conversation.state === 'closed') return;
+      const now = Date.now();
+      if (typingConversationId !== conversation.id || now - lastTypingSentAt > TYPING_THROTTLE_MS) {
+        typingConversationId = conversation.id;
+        lastTypingSentAt = now;
+        emitTyping(conversation.id, true);
+      }
+      clearTimeout(typingIdleTimer);
+      typingIdleTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
+    },
+
+    dispose(): void {
+      for (const dispose of disposers.splice(0)) dispose();
+      clearTimeout(typingIdleTimer);
+      clearTimeout(agentTypingTimer);
+      socket?.disconnect();
+    },
+  };
+}
+export type ChatClient = ReturnType<typeof createChatClient>;

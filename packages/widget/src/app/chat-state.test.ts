@@ -1,0 +1,64 @@
+import type { Message, VisitorConversation } from '@hovor/protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  createChatState,
+  INITIAL_SNAPSHOT,
+  isConversationActive,
+  withConversation,
+  withMessages,
+} from './chat-state.js';
+
+const conversation = (id: string, state: VisitorConversation['state'] = 'queued'): VisitorConversation => ({
+  id,
+  state,
+  agent: null,
+  lastSeq: 0,
+  createdAt: '2025-01-01T00:00:00.000Z',
+  closedAt: null,
+});
+
+const visitorMessage = (seq: number, clientMsgId: string, conversationId = 'c1'): Message => ({
+  id: `m${seq}`,
+  conversationId,
+  seq,
+  kind: 'text',
+  author: { type: 'visitor', id: 'v1', name: null },
+  text: 'hello',
+  event: null,
+  clientMsgId,
+  createdAt: '2025-01-01T00:00:00.000Z',
+});
+
+describe('chat state', () => {
+  it('replaces the optimistic message by the confirmed one when message:created arrives before the ack', () => {
+    let s = withConversation(INITIAL_SNAPSHOT, conversation('c1'));
+    s = { ...s, pending: [{ clientMsgId: 'client-1', text: 'hello', isFailed: false }] };
+    s = withMessages(s, [visitorMessage(2, 'client-1')]);
+    // The ack then carries the same message again.
+    s = withMessages(s, [visitorMessage(2, 'client-1')]);
+    expect(s.pending).toEqual([]);
+    expect(s.messages.map((m) => m.id)).toEqual(['m2']);
+  });
+
+  it('starts a fresh transcript when a new conversation replaces a closed one', () => {
+    let s = withConversation(INITIAL_SNAPSHOT, conversation('c1'));
+    s = withMessages(s, [visitorMessage(1, 'client-1')]);
+    s = withConversation(s, conversation('c1', 'closed'));
+    expect(s.messages).toHaveLength(1);
+    expect(isConversationActive(s)).toBe(false);
+    s = withConversation(s, conversation('c2'));
+    expect(s.messages).toEqual([]);
+    expect(isConversationActive(s)).toBe(true);
+  });
+
+  it('notifies subscribers on change until they unsubscribe', () => {
+    const state = createChatState();
+    let calls = 0;
+    const off = state.subscribe(() => calls++);
+    state.update((s) => ({ ...s, connection: 'online' }));
+    off();
+    state.update((s) => ({ ...s, connection: 'offline' }));
+    expect(calls).toBe(1);
+    expect(state.get().connection).toBe('offline');
+  });
+});

@@ -1,0 +1,84 @@
+import type { ErrorBody, Message, VisitorConversation } from '@hovor/protocol';
+import { mergeMessages, type PendingMessage, settlePending } from './messages.js';
+
+/** `offline` shows the "reconnecting…" notice; `failed` means the server refused the visitor. */
+export type Connection = 'connecting' | 'online' | 'offline' | 'failed';
+
+export interface ChatSnapshot {
+  conversation: VisitorConversation | null;
+  /** Confirmed messages of `conversation`, sorted by seq. */
+  messages: readonly Message[];
+  pending: readonly PendingMessage[];
+  /** Name of the agent who is typing, if one is. */
+  agentTyping: string | null;
+  connection: Connection;
+  /** Why the chat cannot work (handshake refused), shown instead of the composer. */
+  fatal: ErrorBody | null;
+}
+
+export const INITIAL_SNAPSHOT: ChatSnapshot = {
+  conversation: null,
+  messages: [],
+  pending: [],
+  agentTyping: null,
+  connection: 'connecting',
+  fatal: null,
+};
+
+/** Switches to `conversation`; another conversation than the shown one starts a fresh transcript. */
+export function withConversation(s: ChatSnapshot, conversation: VisitorConversation): ChatSnapshot {
+  const isSame = s.conversation?.id === conversation.id;
+  return {
+    ...s,
+    conversation,
+    messages: isSame ? s.messages : [],
+    agentTyping: isSame && conversation.state !== 'closed' ? s.agentTyping : null,
+  };
+}
+
+/** Adds confirmed messages and settles the optimistic ones they confirm. */
+export function withMessages(s: ChatSnapshot, incoming: readonly Message[]): ChatSnapshot {
+  if (incoming.length === 0) return s;
+  const hasAgentSpoken = incoming.some((m) => m.author.type === 'agent');
+  return {
+    ...s,
+    messages: s.conversation ? mergeMessages(s.messages, incoming, s.conversation.id) : s.messages,
+    pending: settlePending(s.pending, incoming),
+    agentTyping: hasAgentSpoken ? null : s.agentTyping,
+  };
+}
+
+export function withPending(
+  s: ChatSnapshot,
+  clientMsgId: string,
+  patch: Partial<PendingMessage>,
+): ChatSnapshot {
+  return { ...s, pending: s.pending.map((p) => (p.clientMsgId === clientMsgId ? { ...p, ...patch } : p)) };
+}
+
+/** Whether the host page should reopen the chat on its next load. */
+export const isConversationActive = (s: ChatSnapshot) =>
+  s.conversation !== null && s.conversation.state !== 'closed';
+
+/** The frame's one store: a snapshot replaced on every change, and its listeners. */
+export function createChatState(initial: ChatSnapshot = INITIAL_SNAPSHOT) {
+  let snapshot = initial;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => snapshot,
+    update(change: (s: ChatSnapshot) => ChatSnapshot): void {
+      const next = change(snapshot);
+      if (next === snapshot) return;
+      snapshot = next;
+      for (const listener of listeners) listener();
+    },
+    /** Returns the disposer. */
+    subscribe(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}
+export type ChatState = ReturnType<typeof createChatState>;

@@ -1,0 +1,51 @@
+import { AckOf, API_PREFIX, SiteKey, WidgetConfig } from '@hovor/protocol';
+import { render } from 'preact';
+import { App } from './App.js';
+import { createChatClient } from './chat-client.js';
+import { ChatContext } from './chat-context.js';
+import { createChatState } from './chat-state.js';
+import { connectToHost } from './host-channel.js';
+import { createSafeStorage } from './storage.js';
+import './styles.css';
+
+const DEFAULT_COLOR = '#2563eb';
+const WidgetConfigAck = AckOf(WidgetConfig);
+
+/** The site's look; the chat still works with defaults if it cannot be loaded. */
+async function loadConfig(siteKey: string): Promise<WidgetConfig> {
+  const fallback: WidgetConfig = { siteKey, siteName: 'Chat', color: DEFAULT_COLOR, greeting: '' };
+  try {
+    const res = await fetch(`${API_PREFIX}/sites/${encodeURIComponent(siteKey)}/widget-config`);
+    const parsed = WidgetConfigAck.safeParse(await res.json());
+    return parsed.success && parsed.data.ok ? parsed.data.data : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+async function main(root: HTMLElement): Promise<void> {
+  const site = SiteKey.safeParse(new URLSearchParams(location.search).get('site'));
+  if (!site.success) {
+    render(<p class="hv-fatal">This chat frame needs a valid ?site= parameter.</p>, root);
+    return;
+  }
+  const siteKey = site.data;
+  const configLoad = loadConfig(siteKey);
+  const host = await connectToHost();
+  const config = await configLoad;
+  document.documentElement.style.setProperty('--hv-accent', config.color);
+
+  const state = createChatState();
+  const store = createSafeStorage(() => window.localStorage);
+  const client = createChatClient({ siteKey, host, store, state });
+  render(
+    <ChatContext.Provider value={{ state, client, host, config }}>
+      <App />
+    </ChatContext.Provider>,
+    root,
+  );
+  host.post({ type: 'ready' });
+  client.start();
+}
+
+void main(document.getElementById('app')!);

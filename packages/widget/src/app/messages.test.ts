@@ -1,0 +1,77 @@
+import type { Message } from '@hovor/protocol';
+import { describe, expect, it } from 'vitest';
+import { eventText, lastSeqOf, mergeMessages, settlePending } from './messages.js';
+
+const CONVERSATION = 'c'.repeat(24);
+
+function message(seq: number, overrides: Partial<Message> = {}): Message {
+  return {
+    id: `m${seq}`,
+    conversationId: CONVERSATION,
+    seq,
+    kind: 'text',
+    author: { type: 'agent', id: 'a1', name: 'Alice' },
+    text: `text ${seq}`,
+    event: null,
+    clientMsgId: null,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+describe('mergeMessages', () => {
+  it('sorts by seq whatever order the notifications and sync pages arrive in', () => {
+    const merged = mergeMessages([message(3)], [message(1), message(4), message(2)], CONVERSATION);
+    expect(merged.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('keeps one entry per id when a notification and a sync page both carry a message', () => {
+    const merged = mergeMessages([message(1), message(2)], [message(2), message(2)], CONVERSATION);
+    expect(merged.map((m) => m.id)).toEqual(['m1', 'm2']);
+  });
+
+  it('ignores messages of another conversation', () => {
+    const merged = mergeMessages([], [message(1, { conversationId: 'd'.repeat(24) })], CONVERSATION);
+    expect(merged).toEqual([]);
+  });
+
+  it('does not mutate the current list', () => {
+    const current = [message(2)];
+    mergeMessages(current, [message(1)], CONVERSATION);
+    expect(current.map((m) => m.seq)).toEqual([2]);
+  });
+});
+
+describe('settlePending', () => {
+  it('drops the optimistic message once the server confirms its clientMsgId', () => {
+    const pending = [
+      { clientMsgId: 'client-1', text: 'hi', isFailed: false },
+      { clientMsgId: 'client-2', text: 'there', isFailed: false },
+    ];
+    const confirmed = [
+      message(5, { author: { type: 'visitor', id: 'v', name: null }, clientMsgId: 'client-1' }),
+    ];
+    expect(settlePending(pending, confirmed).map((p) => p.clientMsgId)).toEqual(['client-2']);
+  });
+
+  it('keeps pending messages when agent messages (without clientMsgId) arrive', () => {
+    const pending = [{ clientMsgId: 'client-1', text: 'hi', isFailed: false }];
+    expect(settlePending(pending, [message(1)])).toEqual(pending);
+  });
+});
+
+describe('lastSeqOf', () => {
+  it('is 0 for an empty transcript and the last seq otherwise', () => {
+    expect(lastSeqOf([])).toBe(0);
+    expect(lastSeqOf([message(1), message(7)])).toBe(7);
+  });
+});
+
+describe('eventText', () => {
+  it('names the agent on assignment and announces the end', () => {
+    const event = { type: 'assigned' as const, agentId: 'a1', agentName: 'Alice' };
+    expect(eventText(message(1, { kind: 'event', event }))).toBe('Connected with Alice');
+    const closed = { type: 'closed' as const, agentId: null, agentName: null };
+    expect(eventText(message(2, { kind: 'event', event: closed }))).toBe('The conversation has ended');
+  });
+});

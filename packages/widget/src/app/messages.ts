@@ -1,0 +1,51 @@
+import type { Message } from '@hovor/protocol';
+
+/** A message the visitor wrote that the server has not confirmed yet. */
+export interface PendingMessage {
+  clientMsgId: string;
+  text: string;
+  isFailed: boolean;
+}
+
+/**
+ * Adds confirmed messages to a transcript: one entry per id, sorted by `seq`, only those of
+ * `conversationId` (a late notification of a previous conversation must not leak in).
+ */
+export function mergeMessages(
+  current: readonly Message[],
+  incoming: readonly Message[],
+  conversationId: string,
+): Message[] {
+  const byId = new Map(current.map((m) => [m.id, m]));
+  for (const m of incoming) {
+    if (m.conversationId === conversationId) byId.set(m.id, m);
+  }
+  return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** Drops the pending messages that the server has now confirmed, matched by `clientMsgId`. */
+export function settlePending(
+  pending: readonly PendingMessage[],
+  confirmed: readonly Message[],
+): PendingMessage[] {
+  const ids = new Set(confirmed.map((m) => m.clientMsgId));
+  return pending.filter((p) => !ids.has(p.clientMsgId));
+}
+
+/** The highest `seq` received, to resume a sync from. */
+export function lastSeqOf(messages: readonly Message[]): number {
+  return messages.at(-1)?.seq ?? 0;
+}
+
+/** The centred line that stands for a conversation event. */
+export function eventText(message: Message): string {
+  const name = message.event?.agentName ?? 'an agent';
+  switch (message.event?.type) {
+    case 'assigned':
+      return `Connected with ${name}`;
+    case 'closed':
+      return 'The conversation has ended';
+    default:
+      return 'Conversation started';
+  }
+}

@@ -1,0 +1,49 @@
+import type { Ack } from '@hovor/protocol';
+import { describe, expect, it } from 'vitest';
+import { WidgetError, withRetry } from './retry.js';
+
+function scripted<T>(steps: Array<Ack<T> | Error>) {
+  const calls: number[] = [];
+  const attempt = async () => {
+    calls.push(calls.length);
+    const step = steps[Math.min(calls.length - 1, steps.length - 1)]!;
+    if (step instanceof Error) throw step;
+    return step;
+  };
+  return { attempt, calls };
+}
+
+describe('withRetry', () => {
+  it('retries a timeout and an UNAVAILABLE answer, with growing waits, until success', async () => {
+    const waits: number[] = [];
+    const { attempt, calls } = scripted<string>([
+      new Error('operation has timed out'),
+      { ok: false, error: { code: 'UNAVAILABLE', message: 'db down' } },
+      { ok: true, data: 'done' },
+    ]);
+    const result = await withRetry(attempt, { sleep: async (ms) => void waits.push(ms) });
+    expect(result).toBe('done');
+    expect(calls).toHaveLength(3);
+    expect(waits).toEqual([500, 1000]);
+  });
+
+  it('fails at once on a non-retryable code', async () => {
+    const { attempt, calls } = scripted<string>([
+      { ok: false, error: { code: 'BAD_REQUEST', message: 'no' } },
+    ]);
+    await expect(withRetry(attempt, { sleep: async () => {} })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('gives up after the last attempt with the last error', async () => {
+    const { attempt, calls } = scripted<string>([
+      { ok: false, error: { code: 'INTERNAL', message: 'boom' } },
+    ]);
+    const failure = withRetry(attempt, { sleep: async () => {}, maxAttempts: 3 });
+    await expect(failure).rejects.toBeInstanceOf(WidgetError);
+    await expect(failure).rejects.toMatchObject({ code: 'INTERNAL', message: 'boom' });
+    expect(calls).toHaveLength(3);
+  });
+});

@@ -1,0 +1,146 @@
+import { API_PATH, configErrorText, readFrameMessage, readWidgetConfig, SOURCE } from './frame-messages.js';
+import { createEmitter, createHovor, type Hovor, replayQueue } from './hovor-api.js';
+
+declare global {
+  interface Window {
+    Hovor?: Hovor;
+  }
+}
+
+const CHAT_ICON = 'M3 3h18v14H7l-4 4z';
+const CLOSE_ICON =
+  'M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z';
+
+// Styles live in a shadow root, so the host page's CSS cannot reach them and ours
+// cannot leak out. The frame sits above the launcher; narrow screens get the full width.
+const CSS =
+  'button{position:fixed;right:20px;bottom:20px;width:56px;height:56px;padding:0;border:0;border-radius:50%;' +
+  'cursor:pointer;display:grid;place-items:center;box-shadow:0 4px 12px #0005}' +
+  'svg{width:28px;fill:#fff}' +
+  'iframe{position:fixed;right:20px;bottom:88px;width:370px;height:560px;max-height:calc(100vh - 108px);' +
+  'border:0;border-radius:12px;background:#fff;box-shadow:0 8px 28px #0004}' +
+  '@media(max-width:480px){iframe{right:0;bottom:84px;width:100vw;height:calc(100vh - 84px);max-height:none;border-radius:0}}';
+
+function report(text: string): void {
+  // biome-ignore lint/suspicious/noConsole: the host page's console is the only place to tell its developer why the widget is missing
+  console.error(text);
+}
+
+function boot(): void {
+  const script = (document.currentScript ||
+    document.querySelector('script[data-site][src*="widget.js"]')) as HTMLScriptElement | null;
+  const siteKey = script?.dataset.site;
+  if (!script || !siteKey) {
+    report('[Hovor] add data-site="YOUR_SITE_KEY" to the widget.js script tag.');
+    return;
+  }
+  const origin = new URL(script.src).origin;
+  const activeKey = `hovor:${siteKey}:active`;
+  const emitter = createEmitter();
+  let button: HTMLButtonElement | undefined;
+  let root: ShadowRoot | undefined;
+  let frame: HTMLIFrameElement | undefined;
+  let isOpen = false;
+  let isReady = false;
+  let isFailed = false;
+  let hasReportedFrameError = false;
+
+  const post = (type: 'init' | 'opened') =>
+    frame?.contentWindow?.postMessage({ source: SOURCE, type }, origin);
+
+  const render = () => {
+    if (!button || !root) return;
+    if (isOpen && !frame) {
+      frame = document.createElement('iframe');
+      // Only the public site key goes in the URL; the frame keeps its own visitor token.
+      frame.src = `${origin}/widget/frame.html?site=${encodeURIComponent(siteKey)}`;
+      frame.title = 'Hovor chat';
+      frame.addEventListener('load', () => {
+        isReady = false;
+        post('init');
+      });
+      root.appendChild(frame);
+    }
+    button.setAttribute('aria-label', isOpen ? 'Close chat' : 'Open chat');
+    button.setAttribute('aria-expanded', String(isOpen));
+    button.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${isOpen ? CLOSE_ICON : CHAT_ICON}"/></svg>`;
+    if (frame) frame.hidden = !isOpen;
+    if (isOpen && isReady) post('opened');
+  };
+
+  const setOpen = (open: boolean) => {
+    if (open === isOpen || isFailed) return;
+    isOpen = open;
+    render();
+    emitter.emit(open ? 'open' : 'close');
+  };
+
+  const hovor = createHovor(
+    { open: () => setOpen(true), close: () => setOpen(false), toggle: () => setOpen(!isOpen) },
+    emitter,
+    // biome-ignore lint/suspicious/noConsole: tells the host page's developer that a Hovor(…) call was ignored
+    (text) => console.warn(text),
+  );
+  const stub = window.Hovor;
+  window.Hovor = hovor;
+  replayQueue(stub, hovor);
+
+  addEventListener('message', (event) => {
+    if (!frame || event.origin !== origin || event.source !== frame.contentWindow) return;
+    const message = readFrameMessage(event.data);
+    if (!message) return;
+    if (message.type === 'ready') {
+      isReady = true;
+      if (isOpen) post('opened');
+    } else if (message.type === 'close') {
+      setOpen(false);
+      button?.focus();
+    } else if (message.type === 'conversation') {
+      try {
+        if (message.isActive) localStorage.setItem(activeKey, '1');
+        else localStorage.removeItem(activeKey);
+      } catch {
+        // Storage blocked: the chat simply will not reopen by itself on the next page.
+      }
+    } else if (message.type === 'error' && !hasReportedFrameError) {
+      hasReportedFrameError = true;
+      report(`[Hovor] chat failed (${message.code}): ${message.message}`);
+    }
+  });
+
+  const draw = (color: string) => {
+    const host = document.createElement('div');
+    host.style.cssText = 'position:fixed;right:0;bottom:0;z-index:2147483647';
+    root = host.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = CSS;
+    button = document.createElement('button');
+    button.type = 'button';
+    // Assigned through the CSSOM, so an invalid colour is ignored rather than injected.
+    button.style.background = color;
+    button.addEventListener('click', () => setOpen(!isOpen));
+    root.append(style, button);
+    (document.body || document.documentElement).appendChild(host);
+    let wasActive = false;
+    try {
+      wasActive = localStorage.getItem(activeKey) === '1';
+    } catch {}
+    // A conversation was going on before this page load: reopen it so the visitor sees it.
+    if (wasActive) isOpen = true;
+    render();
+  };
+
+  fetch(`${origin}${API_PATH}/sites/${encodeURIComponent(siteKey)}/widget-config`)
+    .then(async (res) => {
+      const body: unknown = await res.json().catch(() => null);
+      const config = res.ok ? readWidgetConfig(body) : null;
+      if (!config) throw (body as { error?: { code?: unknown } } | null)?.error?.code;
+      draw(config.color);
+    })
+    .catch((code: unknown) => {
+      isFailed = true;
+      report(configErrorText(siteKey, location.origin, origin, code));
+    });
+}
+
+boot();
