@@ -97,7 +97,9 @@ describe('a visitor chats with an agent end to end', () => {
     await agent.page.getByRole('button', { name: 'Close conversation' }).click();
     const endFrame = chatFrame(visitor.page);
     await endFrame.getByText('The conversation has ended').first().waitFor();
-    await endFrame.getByRole('button', { name: 'Start a new conversation' }).waitFor();
+    await endFrame.getByRole('button', { name: 'Start a new conversation' }).click();
+    await endFrame.getByRole('status').getByText('Connected with Alice').waitFor();
+    await expect.poll(() => stack.c.conversations.countDocuments({})).toBe(2);
 
     // 8. The transcript is stored with authors, times and seq, and the console lists it.
     const stored = await stack.c.messages.find({ conversationId }).sort({ seq: 1 }).toArray();

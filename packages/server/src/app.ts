@@ -201,9 +201,12 @@ export function createApp(deps: AppDeps): HovorApp {
     },
     async close() {
       if (sweeper) clearInterval(sweeper);
-      await new Promise<void>((resolve) => {
+      const closed = new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
+      // Idle keep-alive connections would hold the close for seconds.
+      httpServer.closeIdleConnections();
+      await closed;
       await leases.deleteForNode(nodeId).catch(() => undefined);
     },
   };

@@ -46,6 +46,27 @@ async function main(): Promise<void> {
     await listen(demo, env.DEMO_PORT, '127.0.0.1');
   }
 
+  let isStopping = false;
+  // Handlers before the banner: whoever reads the banner may signal at once.
+  const stop = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    logger.info({ signal }, 'shutting down');
+    let exitCode = 0;
+    try {
+      demo?.close();
+      await hovor.close();
+      await mongo.close();
+      await embedded?.stop();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      exitCode = 1;
+    }
+    process.exit(exitCode);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
   const lines = [
     '',
     `Hovor is running on ${config.publicUrl}`,
@@ -62,19 +83,6 @@ async function main(): Promise<void> {
   if (demo) lines.push(`  Demo shop page: ${demoOrigin}/`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
-  let isStopping = false;
-  const stop = async (signal: string) => {
-    if (isStopping) return;
-    isStopping = true;
-    logger.info({ signal }, 'shutting down');
-    demo?.close();
-    await hovor.close();
-    await mongo.close();
-    await embedded?.stop();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

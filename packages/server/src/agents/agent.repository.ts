@@ -10,7 +10,6 @@ export type Agent = {
   siteIds: string[];
   status: AgentStatus;
   capacity: number | null;
-  lastAssignedAt: Date | null;
 };
 
 function toAgent(doc: AgentDoc): Agent {
@@ -22,7 +21,6 @@ function toAgent(doc: AgentDoc): Agent {
     siteIds: doc.siteIds,
     status: doc.status,
     capacity: doc.capacity,
-    lastAssignedAt: doc.lastAssignedAt,
   };
 }
 
@@ -59,7 +57,6 @@ export function createAgentRepository(c: Collections) {
         siteIds: input.siteIds,
         status: 'offline',
         capacity: input.capacity ?? null,
-        lastAssignedAt: null,
         createdAt: now,
       };
       await c.agents.insertOne(doc);
@@ -82,7 +79,13 @@ export function createAgentRepository(c: Collections) {
       await c.agents.updateOne({ _id: id }, { $set: { status } });
     },
     async setLastAssignedAt(id: string, at: Date): Promise<void> {
-      await c.agents.updateOne({ _id: id }, { $set: { lastAssignedAt: at } });
+      await c.agentRouting.updateOne({ _id: id }, { $set: { lastAssignedAt: at } }, { upsert: true });
+    },
+    /** When each agent last got a chat (missing: never). */
+    async lastAssignedAt(ids: string[]): Promise<Map<string, Date>> {
+      if (ids.length === 0) return new Map();
+      const docs = await c.agentRouting.find({ _id: { $in: ids } }).toArray();
+      return new Map(docs.map((doc) => [doc._id, doc.lastAssignedAt]));
     },
     async count(): Promise<number> {
       return c.agents.countDocuments({});

@@ -1,5 +1,5 @@
 import type { ConversationState } from '@hovor/protocol';
-import type { Collections, ConversationDoc } from '../db/collections.js';
+import type { Collections, ConversationActivityDoc, ConversationDoc } from '../db/collections.js';
 import { isDuplicateKey } from '../errors.js';
 
 export type Conversation = {
@@ -19,24 +19,39 @@ export type Conversation = {
   closedAt: Date | null;
 };
 
-function toConversation(doc: ConversationDoc): Conversation {
+function toConversation(doc: ConversationDoc, activity: ConversationActivityDoc | undefined): Conversation {
   const { _id, ...rest } = doc;
-  return { id: _id, ...rest };
+  return {
+    id: _id,
+    ...rest,
+    lastSeq: activity?.lastSeq ?? 0,
+    lastMessageText: activity?.lastMessageText ?? null,
+  };
 }
 
 /** Longest preview of the last message kept on the conversation, in characters. */
 const LAST_MESSAGE_PREVIEW_CHARS = 200;
 
 export function createConversationRepository(c: Collections) {
+  /** Conversations with their activity, in the order of `docs`. */
+  async function withActivity(docs: ConversationDoc[]): Promise<Conversation[]> {
+    if (docs.length === 0) return [];
+    const activity = await c.conversationActivity
+      .find({ _id: { $in: docs.map((doc) => doc._id) } })
+      .toArray();
+    const byId = new Map(activity.map((doc) => [doc._id, doc]));
+    return docs.map((doc) => toConversation(doc, byId.get(doc._id)));
+  }
+
   return {
     async findById(id: string): Promise<Conversation | null> {
       const doc = await c.conversations.findOne({ _id: id });
-      return doc ? toConversation(doc) : null;
+      return doc ? ((await withActivity([doc]))[0] ?? null) : null;
     },
 
     /** Inserts the conversation unless one with this id exists (a retried start). */
     async insertIfMissing(conversation: Conversation): Promise<void> {
-      const { id, ...rest } = conversation;
+      const { id, lastSeq: _lastSeq, lastMessageText: _lastMessageText, ...rest } = conversation;
       try {
         await c.conversations.insertOne({ _id: id, ...rest });
       } catch (error) {
@@ -107,16 +122,24 @@ export function createConversationRepository(c: Collections) {
       await c.conversations.updateOne({ _id: id }, { $set: { state: 'closed', closedAt: at } });
     },
 
+    /** Records the latest message on the activity cache (never on the conversation itself). */
     async noteMessage(id: string, seq: number, text: string | null): Promise<void> {
-      const set: Partial<ConversationDoc> = {};
+      const set: Partial<ConversationActivityDoc> = {};
       if (text !== null) set.lastMessageText = text.slice(0, LAST_MESSAGE_PREVIEW_CHARS);
-      await c.conversations.updateOne({ _id: id }, { $max: { lastSeq: seq }, $set: set });
+      const update = { $max: { lastSeq: seq }, $set: set };
+      try {
+        await c.conversationActivity.updateOne({ _id: id }, update, { upsert: true });
+      } catch (error) {
+        // Two first appends raced to create the document: the loser updates it.
+        if (!isDuplicateKey(error)) throw error;
+        await c.conversationActivity.updateOne({ _id: id }, update);
+      }
     },
 
     /** Queued conversations of a site, oldest first. */
     async listQueued(siteId: string): Promise<Conversation[]> {
       const docs = await c.conversations.find({ siteId, state: 'queued' }).toArray();
-      return docs.map(toConversation).sort(byQueuedAt);
+      return (await withActivity(docs)).sort(byQueuedAt);
     },
 
     /** Site ids that have at least one queued conversation. */
@@ -134,25 +157,30 @@ export function createConversationRepository(c: Collections) {
       let docs: ConversationDoc[];
       if (box === 'queue') {
         docs = await c.conversations.find({ siteId: { $in: siteIds }, state: 'queued' }).toArray();
-        return docs.map(toConversation).sort(byQueuedAt).slice(0, limit);
+        return withActivity(docs.sort(byQueuedDoc).slice(0, limit));
       }
       if (box === 'mine') {
         docs = await c.conversations.find({ agentId, state: 'assigned' }).toArray();
-        return docs
-          .map(toConversation)
-          .filter((conv) => siteIds.includes(conv.siteId))
-          .sort((a, b) => (a.assignedAt?.getTime() ?? 0) - (b.assignedAt?.getTime() ?? 0))
-          .slice(0, limit);
+        return withActivity(
+          docs
+            .filter((doc) => siteIds.includes(doc.siteId))
+            .sort((a, b) => (a.assignedAt?.getTime() ?? 0) - (b.assignedAt?.getTime() ?? 0))
+            .slice(0, limit),
+        );
       }
       const filter = before
         ? { siteId: { $in: siteIds }, state: 'closed' as const, closedAt: { $lt: before } }
         : { siteId: { $in: siteIds }, state: 'closed' as const };
       docs = await c.conversations.find(filter).sort({ closedAt: -1 }).limit(limit).toArray();
-      return docs.map(toConversation);
+      return withActivity(docs);
     },
   };
 }
 export type ConversationRepository = ReturnType<typeof createConversationRepository>;
+
+function byQueuedDoc(a: ConversationDoc, b: ConversationDoc): number {
+  return (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0) || a._id.localeCompare(b._id);
+}
 
 function byQueuedAt(a: Conversation, b: Conversation): number {
   return (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0) || a.id.localeCompare(b.id);

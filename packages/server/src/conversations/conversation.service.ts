@@ -16,6 +16,7 @@ import type { RoutingService } from '../routing/routing.service.js';
 import type { Notifier } from '../sockets/notifier.js';
 import type { Visitor } from '../visitors/visitor.repository.js';
 import type { Conversation, ConversationRepository } from './conversation.repository.js';
+import { transition } from './conversation-state.js';
 import type { Transcript } from './transcript.js';
 import { toSummary, toVisitorConversation, toWireMessage } from './wire.js';
 
@@ -82,8 +83,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
     // The claim may point at a conversation whose insert never happened (a crash): heal it.
     await conversations.insertIfMissing({ ...candidate, id: winnerId });
     const conversation = (await conversations.findById(winnerId))!;
-    if (conversation.lastSeq === 0) {
-      const { conversation: afterEvent } = await transcript.append(conversation, {
+    if (conversation.state === 'queued') {
+      // Idempotent: a retried start finds the event stored and announces nothing twice.
+      const { conversation: afterEvent, isNew } = await transcript.append(conversation, {
         conversationId: conversation.id,
         kind: 'event',
         author: SYSTEM,
@@ -91,7 +93,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         event: { type: 'queued', agentId: null, agentName: null },
         clientMsgId: 'event-queued-1',
       });
-      deps.notifier().conversationChanged(afterEvent);
+      if (isNew) deps.notifier().conversationChanged(afterEvent);
       return afterEvent;
     }
     return conversation;
@@ -193,8 +195,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
         throw new AppError('FORBIDDEN', 'Only the assigned agent can close this conversation');
       }
       const now = clock.now();
+      const state = transition(conversation.state, 'close');
       await conversations.markClosed(conversation.id, now);
-      const closed: Conversation = { ...conversation, state: 'closed', closedAt: now };
+      const closed: Conversation = { ...conversation, state, closedAt: now };
       const { conversation: final } = await transcript.append(closed, {
         conversationId: conversation.id,
         kind: 'event',

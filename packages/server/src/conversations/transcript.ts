@@ -18,10 +18,10 @@ export function createTranscript(deps: {
     async append(
       conversation: Conversation,
       message: NewMessage,
-    ): Promise<{ message: StoredMessage; conversation: Conversation }> {
+    ): Promise<{ message: StoredMessage; conversation: Conversation; isNew: boolean }> {
       const { message: stored, isNew } = await deps.messages.append(message, deps.clock.now());
       const afterAppend = { ...conversation, lastSeq: Math.max(conversation.lastSeq, stored.seq) };
-      if (!isNew) return { message: stored, conversation: afterAppend };
+      if (!isNew) return { message: stored, conversation: afterAppend, isNew };
       const preview = stored.kind === 'text' ? stored.text : null;
       await deps.conversations.noteMessage(conversation.id, stored.seq, preview);
       const updated: Conversation = {
@@ -30,7 +30,7 @@ export function createTranscript(deps: {
         lastMessageText: preview ?? conversation.lastMessageText,
       };
       deps.notifier().messageCreated(updated, stored);
-      return { message: stored, conversation: updated };
+      return { message: stored, conversation: updated, isNew };
     },
   };
 }

@@ -22,8 +22,16 @@ export interface AgentDoc {
   status: AgentStatus;
   /** Per-agent override of the default capacity; null uses the default. */
   capacity: number | null;
-  lastAssignedAt: Date | null;
   createdAt: Date;
+}
+
+/**
+ * Routing's own record of an agent, apart from the agent document: on the embedded database an
+ * update replaces the whole document, so two writers of one document can undo each other.
+ */
+export interface AgentRoutingDoc {
+  _id: string;
+  lastAssignedAt: Date;
 }
 
 export interface SessionDoc {
@@ -52,13 +60,20 @@ export interface ConversationDoc {
   agentName: string | null;
   /** Assignment round; the claim `conversationId:round` decides its owner. */
   round: number;
-  /** Cache of the highest seq; the messages collection is the truth. */
-  lastSeq: number;
-  lastMessageText: string | null;
   createdAt: Date;
   queuedAt: Date | null;
   assignedAt: Date | null;
   closedAt: Date | null;
+}
+
+/**
+ * What the messages change about a conversation, kept apart from its state so that appends
+ * never overwrite an assignment or a close (see AgentRoutingDoc). A cache: messages are the truth.
+ */
+export interface ConversationActivityDoc {
+  _id: string;
+  lastSeq: number;
+  lastMessageText: string | null;
 }
 
 export interface MessageDoc {
@@ -112,6 +127,8 @@ export function collections(db: Db) {
     sessions: db.collection<SessionDoc>('sessions'),
     visitors: db.collection<VisitorDoc>('visitors'),
     conversations: db.collection<ConversationDoc>('conversations'),
+    conversationActivity: db.collection<ConversationActivityDoc>('conversation_activity'),
+    agentRouting: db.collection<AgentRoutingDoc>('agent_routing'),
     messages: db.collection<MessageDoc>('messages'),
     openConversations: db.collection<OpenConversationDoc>('open_conversations'),
     assignmentClaims: db.collection<AssignmentClaimDoc>('assignment_claims'),

@@ -1,6 +1,7 @@
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import type { Clock } from '../clock.js';
 import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
+import { transition } from '../conversations/conversation-state.js';
 import type { Transcript } from '../conversations/transcript.js';
 import type { Logger } from '../logger.js';
 import type { Notifier } from '../sockets/notifier.js';
@@ -45,7 +46,7 @@ export function createRoutingService(deps: RoutingDeps) {
     await deps.agents.setLastAssignedAt(agent.id, now);
     const assigned: Conversation = {
       ...conversation,
-      state: 'assigned',
+      state: transition(conversation.state, 'assign'),
       agentId: agent.id,
       agentName: agent.name,
       assignedAt: now,
@@ -81,12 +82,13 @@ export function createRoutingService(deps: RoutingDeps) {
     );
     const eligible = online.filter((agent) => connected.has(agent.id));
     const active = await deps.capacity.countByAgent(eligible.map((agent) => agent.id));
+    const lastAssigned = await deps.agents.lastAssignedAt(eligible.map((agent) => agent.id));
     const ranked = rankLeastBusy(
       eligible.map((agent) => ({
         id: agent.id,
         active: active.get(agent.id) ?? 0,
         capacity: agent.capacity ?? deps.defaultCapacity,
-        lastAssignedAt: agent.lastAssignedAt,
+        lastAssignedAt: lastAssigned.get(agent.id) ?? null,
       })),
     );
     for (const candidate of ranked) {
@@ -102,10 +104,7 @@ export function createRoutingService(deps: RoutingDeps) {
         await deps.capacity.releaseSlot(slot);
         return true;
       }
-      const agent = eligible.find((a) => a.id === candidate.id)!;
-      await finishAssignment(conversation, agent);
-      // Keep the in-memory view current for the next conversation of this batch.
-      agent.lastAssignedAt = now;
+      await finishAssignment(conversation, eligible.find((a) => a.id === candidate.id)!);
       return true;
     }
     return false;
