@@ -82,7 +82,6 @@ async function main(): Promise<void> {
   }
   if (demo) lines.push(`  Demo shop page: ${demoOrigin}/`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
-
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

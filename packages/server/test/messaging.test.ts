@@ -27,7 +27,7 @@ const send = (socket: Parameters<typeof ok>[0], conversationId: string, text: st
   ok<Message>(socket, 'message:send', { conversationId, clientMsgId: id, text });
 
 describe('messages', () => {
-  it('delivers visitor messages to the agent in order and stores them with increasing seq', async () => {
+  it('[P7] delivers visitor messages to the agent in order and stores them with increasing seq', async () => {
     const { agent, visitor, conversation } = await chat();
     const received = collect<Message>(agent, 'message:created');
     for (let i = 1; i <= 15; i++) await send(visitor.socket, conversation.id, `message ${i}`);
@@ -39,7 +39,7 @@ describe('messages', () => {
     expect(stored.filter((m) => m.kind === 'text').map((m) => m.text)).toEqual(received.map((m) => m.text));
   });
 
-  it('gives concurrent messages from both sides distinct consecutive seqs', async () => {
+  it('[P7] gives concurrent messages from both sides distinct consecutive seqs', async () => {
     const { agent, visitor, conversation } = await chat();
     await Promise.all([
       ...Array.from({ length: 10 }, (_, i) => send(visitor.socket, conversation.id, `v${i}`)),
@@ -52,7 +52,7 @@ describe('messages', () => {
     expect(seqs.length).toBe(22);
   });
 
-  it('stores a message once however often the same clientMsgId is sent', async () => {
+  it('[P5] stores a message once however often the same clientMsgId is sent', async () => {
     const { visitor, conversation } = await chat();
     const id = clientId();
     const acks = await Promise.all(
@@ -74,7 +74,7 @@ describe('messages', () => {
     expect(await visitorSees).toMatchObject({ name: 'Alice', isTyping: true });
   });
 
-  it('returns the whole history to a visitor who reconnects, and only what is newer after lastSeq', async () => {
+  it('[P8] returns the whole history to a visitor who reconnects, and only what is newer after lastSeq', async () => {
     const { agent, visitor, conversation } = await chat();
     await send(visitor.socket, conversation.id, 'before reload');
     await send(agent, conversation.id, 'agent answer');
@@ -98,7 +98,7 @@ describe('messages', () => {
     expect(delta.hasMore).toBe(false);
   });
 
-  it('pages a long history', async () => {
+  it('[P8] pages a long history', async () => {
     const { visitor, conversation } = await chat();
     for (let i = 0; i < 205; i++) await send(visitor.socket, conversation.id, `m${i}`);
     const first = await ok<VisitorSyncResult>(visitor.socket, 'conversation:sync', { afterSeq: 0 });
@@ -111,8 +111,34 @@ describe('messages', () => {
   });
 });
 
+describe('notifications', () => {
+  it('[P9] announces an assignment with a lastSeq that includes its event message', async () => {
+    const seeded = await h.seedAgent({ name: 'Alice' });
+    const agent = await h.agent(seeded.email);
+    const visitor = await h.visitor();
+    const queued = await ok<VisitorConversation>(visitor.socket, 'conversation:start', {
+      requestId: clientId(),
+    });
+    const assigned = next<VisitorConversation>(
+      visitor.socket,
+      'conversation:updated',
+      (c) => c.state === 'assigned',
+    );
+    await ok(agent, 'status:set', { status: 'online' });
+    const update = await assigned;
+    const stored = await h.c.messages
+      .find({ conversationId: queued.id })
+      .sort({ seq: -1 })
+      .limit(1)
+      .toArray();
+    expect(stored[0]?.event?.type).toBe('assigned');
+    expect(update.lastSeq).toBe(stored[0]?.seq);
+    expect(update.lastSeq).toBeGreaterThan(queued.lastSeq);
+  });
+});
+
 describe('closing', () => {
-  it('tells the visitor the conversation ended, records it, and lets the visitor start a new one', async () => {
+  it('[P11] tells the visitor the conversation ended, records it, and lets the visitor start a new one', async () => {
     const { agent, agentId, visitor, conversation } = await chat();
     await send(visitor.socket, conversation.id, 'thanks, bye');
     const ended = next<VisitorConversation>(

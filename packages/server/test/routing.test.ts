@@ -118,7 +118,7 @@ describe('routing', () => {
     expect(claims).toHaveLength(6);
   });
 
-  it('starts one conversation for a visitor however many starts arrive at once', async () => {
+  it('[P6] starts one conversation for a visitor however many starts arrive at once', async () => {
     const visitor = await h.visitor();
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>

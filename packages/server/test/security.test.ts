@@ -53,7 +53,7 @@ async function assignedChat() {
 const messageCount = () => h.c.messages.countDocuments({ kind: 'text' });
 
 describe('visitor isolation', () => {
-  it('a visitor cannot read or write another visitor’s conversation', async () => {
+  it('[P10] a visitor cannot read or write another visitor’s conversation', async () => {
     const { conversation } = await assignedChat();
     const intruder = await h.visitor();
     const read = await call(intruder.socket, 'conversation:sync', {
@@ -75,14 +75,14 @@ describe('visitor isolation', () => {
     expect(await messageCount()).toBe(0);
   });
 
-  it('rejects a visitor token that does not exist', async () => {
+  it('[P2] rejects a visitor token that does not exist', async () => {
     const data = await handshake('/visitor', {
       auth: { v: PROTOCOL_VERSION, siteKey: h.site.key, token: 'x'.repeat(43), hostOrigin: SHOP_ORIGIN },
     });
     expect(data).toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
-  it('gives no chat to a page on an origin the site does not allow', async () => {
+  it('[P2] gives no chat to a page on an origin the site does not allow', async () => {
     const visitor = await h.visitor();
     const data = await handshake('/visitor', {
       auth: {
@@ -102,7 +102,7 @@ describe('visitor isolation', () => {
     expect(await created.json()).toMatchObject({ ok: false, error: { code: 'ORIGIN_NOT_ALLOWED' } });
   });
 
-  it('rejects a browser connection whose Origin is neither Hovor nor the allowed page', async () => {
+  it('[P2] rejects a browser connection whose Origin is neither Hovor nor the allowed page', async () => {
     const visitor = await h.visitor();
     const data = await handshake('/visitor', {
       auth: { v: PROTOCOL_VERSION, siteKey: h.site.key, token: visitor.token, hostOrigin: SHOP_ORIGIN },
@@ -111,7 +111,7 @@ describe('visitor isolation', () => {
     expect(data).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
   });
 
-  it('answers a client with an older protocol version with CLIENT_TOO_OLD', async () => {
+  it('[P1] answers a client with an older protocol version with CLIENT_TOO_OLD', async () => {
     const visitor = await h.visitor();
     const data = await handshake('/visitor', {
       auth: { v: PROTOCOL_VERSION - 1, siteKey: h.site.key, token: visitor.token, hostOrigin: SHOP_ORIGIN },
@@ -121,13 +121,13 @@ describe('visitor isolation', () => {
 });
 
 describe('agent namespace', () => {
-  it('refuses a socket without a session', async () => {
+  it('[P2] refuses a socket without a session', async () => {
     expect(await handshake('/agent', { auth: { v: PROTOCOL_VERSION } })).toMatchObject({
       code: 'UNAUTHORIZED',
     });
   });
 
-  it('refuses a socket with a forged session cookie', async () => {
+  it('[P2] refuses a socket with a forged session cookie', async () => {
     const data = await handshake('/agent', {
       auth: { v: PROTOCOL_VERSION },
       extraHeaders: { cookie: 'hovor_session=forged' },
@@ -135,7 +135,7 @@ describe('agent namespace', () => {
     expect(data).toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
-  it('refuses a signed-in socket from a foreign origin', async () => {
+  it('[P2] refuses a signed-in socket from a foreign origin', async () => {
     const seeded = await h.seedAgent({ name: 'Bob' });
     const login = await fetch(`${h.baseUrl}/api/v1/auth/login`, {
       method: 'POST',
@@ -150,7 +150,7 @@ describe('agent namespace', () => {
     expect(data).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
   });
 
-  it('does not let an agent reply to a conversation assigned to someone else', async () => {
+  it('[P10] does not let an agent reply to a conversation assigned to someone else', async () => {
     const { conversation } = await assignedChat();
     const other = await h.seedAgent({ name: 'Mallory' });
     const socket = await h.agent(other.email);
@@ -165,7 +165,7 @@ describe('agent namespace', () => {
     expect(await messageCount()).toBe(0);
   });
 
-  it('does not show an agent the conversations of a site they do not belong to', async () => {
+  it('[P10] does not show an agent the conversations of a site they do not belong to', async () => {
     const { conversation } = await assignedChat();
     const outsider = await h.seedAgent({ name: 'Outsider', siteIds: ['0'.repeat(24)] });
     const socket = await h.agent(outsider.email);
@@ -186,27 +186,30 @@ describe('malformed input', () => {
     ['a 100 KB text', { clientMsgId: 'abcdefgh', text: 'x'.repeat(100_000) }],
   ];
 
-  it.each(bad)('answers message:send with %s with BAD_REQUEST and stores nothing', async (_name, input) => {
-    const { visitor, conversation } = await assignedChat();
-    const ack = await call(visitor.socket, 'message:send', {
-      conversationId: conversation.id,
-      ...(input as object),
-    });
-    expect(ack).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await messageCount()).toBe(0);
-    // The connection survives bad input.
-    expect(
-      (
-        await ok<Message>(visitor.socket, 'message:send', {
-          conversationId: conversation.id,
-          clientMsgId: clientId(),
-          text: 'ok',
-        })
-      ).text,
-    ).toBe('ok');
-  });
+  it.each(bad)(
+    '[P4] answers message:send with %s with BAD_REQUEST and stores nothing',
+    async (_name, input) => {
+      const { visitor, conversation } = await assignedChat();
+      const ack = await call(visitor.socket, 'message:send', {
+        conversationId: conversation.id,
+        ...(input as object),
+      });
+      expect(ack).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      expect(await messageCount()).toBe(0);
+      // The connection survives bad input.
+      expect(
+        (
+          await ok<Message>(visitor.socket, 'message:send', {
+            conversationId: conversation.id,
+            clientMsgId: clientId(),
+            text: 'ok',
+          })
+        ).text,
+      ).toBe('ok');
+    },
+  );
 
-  it('answers a non-object input and an unknown command with BAD_REQUEST', async () => {
+  it('[P3][P4] answers a non-object input and an unknown command with BAD_REQUEST', async () => {
     const { visitor, agent } = await assignedChat();
     expect(await call(visitor.socket, 'message:send', 'hello')).toMatchObject({
       ok: false,
@@ -223,7 +226,7 @@ describe('malformed input', () => {
     expect(await h.c.agents.countDocuments({ status: 'online' })).toBe(1);
   });
 
-  it('closes the connection on a frame above the size limit, changing nothing', async () => {
+  it('[P4] closes the connection on a frame above the size limit, changing nothing', async () => {
     const { visitor, conversation } = await assignedChat();
     const closed = new Promise((resolve) => visitor.socket.once('disconnect', resolve));
     visitor.socket.emit(

@@ -1,23 +1,11 @@
-import type { ConversationState } from '@hovor/protocol';
 import type { Collections, ConversationActivityDoc, ConversationDoc } from '../db/collections.js';
 import { isDuplicateKey } from '../errors.js';
 
-export type Conversation = {
-  id: string;
-  siteId: string;
-  visitorId: string;
-  visitorName: string;
-  state: ConversationState;
-  agentId: string | null;
-  agentName: string | null;
-  round: number;
-  lastSeq: number;
-  lastMessageText: string | null;
-  createdAt: Date;
-  queuedAt: Date | null;
-  assignedAt: Date | null;
-  closedAt: Date | null;
-};
+/** A conversation with its activity; the state lives in ConversationDoc. */
+export type Conversation = Omit<ConversationDoc, '_id'> &
+  Omit<ConversationActivityDoc, '_id'> & {
+    id: string;
+  };
 
 function toConversation(doc: ConversationDoc, activity: ConversationActivityDoc | undefined): Conversation {
   const { _id, ...rest } = doc;

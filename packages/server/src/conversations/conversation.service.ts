@@ -1,4 +1,5 @@
 import {
+  type Author,
   type ConversationSummary,
   type Inbox,
   MAX_PAGE_SIZE,
@@ -58,6 +59,22 @@ export function createConversationService(deps: ConversationServiceDeps) {
       throw new AppError('NOT_FOUND', 'No such conversation');
     }
     return conversation;
+  }
+
+  async function appendText(
+    conversation: Conversation,
+    author: Author,
+    input: { clientMsgId: string; text: string },
+  ): Promise<Message> {
+    const { message } = await transcript.append(conversation, {
+      conversationId: conversation.id,
+      kind: 'text',
+      author,
+      text: input.text,
+      event: null,
+      clientMsgId: input.clientMsgId,
+    });
+    return toWireMessage(message);
   }
 
   async function startFor(visitor: Visitor): Promise<Conversation> {
@@ -125,15 +142,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         if (known) return toWireMessage(known);
         throw new AppError('CONFLICT', 'The conversation has ended; start a new one');
       }
-      const { message: stored } = await transcript.append(conversation, {
-        conversationId: conversation.id,
-        kind: 'text',
-        author: { type: 'visitor', id: visitor.id, name: visitor.name },
-        text: input.text,
-        event: null,
-        clientMsgId: input.clientMsgId,
-      });
-      return toWireMessage(stored);
+      return appendText(conversation, { type: 'visitor', id: visitor.id, name: visitor.name }, input);
     },
 
     async typingAsVisitor(visitor: Visitor, conversationId: string, isTyping: boolean): Promise<null> {
@@ -167,15 +176,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       if (conversation.agentId !== agent.id) {
         throw new AppError('FORBIDDEN', 'Only the assigned agent can reply to this conversation');
       }
-      const { message: stored } = await transcript.append(conversation, {
-        conversationId: conversation.id,
-        kind: 'text',
-        author: { type: 'agent', id: agent.id, name: agent.name },
-        text: input.text,
-        event: null,
-        clientMsgId: input.clientMsgId,
-      });
-      return toWireMessage(stored);
+      return appendText(conversation, { type: 'agent', id: agent.id, name: agent.name }, input);
     },
 
     async typingAsAgent(agent: Agent, conversationId: string, isTyping: boolean): Promise<null> {

@@ -1,19 +1,8 @@
-import type { Author, ConversationEvent } from '@hovor/protocol';
 import type { Collections, MessageDoc } from '../db/collections.js';
 import { newId } from '../db/ids.js';
 import { AppError, isDuplicateKey } from '../errors.js';
 
-export type StoredMessage = {
-  id: string;
-  conversationId: string;
-  seq: number;
-  kind: 'text' | 'event';
-  author: Author;
-  text: string;
-  event: ConversationEvent | null;
-  clientMsgId: string;
-  createdAt: Date;
-};
+export type StoredMessage = Omit<MessageDoc, '_id'> & { id: string };
 
 export type NewMessage = Omit<StoredMessage, 'id' | 'seq' | 'createdAt'>;
 
