@@ -13,5 +13,13 @@ export CHROMIUM_PATH
 echo "== lint";       pnpm -s lint
 echo "== typecheck";  pnpm -s typecheck
 echo "== build";      pnpm -s build
-echo "== tests";      pnpm -s exec vitest run
+echo "== tests"
+status=0
+pnpm -s exec vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=$?
+# One plain closing line for whoever reads only the end of the log.
+node -e '
+  const r = require("./test-results/vitest.json");
+  process.stdout.write(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`);
+' || true
+[ "$status" = 0 ] || exit "$status"
 echo "All checks passed in $((SECONDS - started)) s."
