@@ -132,9 +132,18 @@ describe('a visitor chats with an agent end to end', () => {
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
     await visitor.page.goto(`${stack.foreignDemoUrl}/`);
     await expect
-      .poll(() => visitor.log.some((line) => line.startsWith('[error]') && line.includes('[Hovor]')), {
-        timeout: STEP_TIMEOUT_MS,
-      })
+      .poll(
+        () =>
+          visitor.log.some(
+            (line) =>
+              line.startsWith('[error]') &&
+              line.includes('[Hovor]') &&
+              line.includes('is not in the allowed origins'),
+          ),
+        {
+          timeout: STEP_TIMEOUT_MS,
+        },
+      )
       .toBe(true);
     expect(await visitor.page.getByRole('button', { name: 'Open chat' }).count()).toBe(0);
     await context.close();

@@ -303,7 +303,8 @@ describe('REST', () => {
     expect(allowed.headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
     const denied = await fetch(url, { headers: { origin: 'http://evil.test' } });
     expect(denied.status).toBe(403);
-    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+    // Readable, so the loader can tell the site owner exactly what to fix.
+    expect(denied.headers.get('access-control-allow-origin')).toBe('http://evil.test');
     expect(await denied.json()).toMatchObject({ ok: false, error: { code: 'ORIGIN_NOT_ALLOWED' } });
   });
 

@@ -33,11 +33,13 @@ export function visitorRoutes(deps: { visitors: VisitorService; publicOrigin: st
       const { siteKey } = parse(SiteKeyParams, req.params);
       const origin = req.headers.origin;
       res.vary('Origin');
+      // Readable by any origin, so a refused page can print the exact reason; the answer
+      // holds only public look and texts, or that refusal.
+      if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
       // Without an Origin header this is not a cross-origin browser request: nothing to enforce.
       const site = origin
         ? await deps.visitors.siteForOrigin(siteKey, origin)
         : await deps.visitors.siteByKey(siteKey);
-      if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
       return { siteKey: site.key, siteName: site.name, color: site.color, greeting: site.greeting };
     }),
   );
