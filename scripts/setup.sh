@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Hovor needs on a fresh machine: pnpm, the workspace's dependencies and the
-# embedded database. With --browser also Chromium (apt-get, when missing and run as root).
+# embedded database. With --browser also Chromium and redis-server, for the browser and
+# multi-node tests (apt-get, when missing and run as root).
 # Idempotent: a second run only checks.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,6 +44,16 @@ if [ "$want_browser" = yes ]; then
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
     else
       echo "Chromium is needed for the browser tests: install it (e.g. apt-get install chromium) or set CHROMIUM_PATH." >&2
+      exit 1
+    fi
+  fi
+  if ! command -v redis-server >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Installing redis-server for the multi-node tests…"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    else
+      echo "redis-server is needed for the multi-node tests: install it (e.g. apt-get install redis-server)." >&2
       exit 1
     fi
   fi

@@ -1,5 +1,7 @@
-import { Inbox as InboxName } from '@hovor/protocol';
+import { type ConversationSummary, Inbox as InboxName } from '@hovor/protocol';
+import { useEffect, useState } from 'preact/hooks';
 import { useConsoleState } from './console-context';
+import { formatWait, WAIT_TICK_MS } from './wait-time';
 
 const TAB_LABEL = { queue: 'Queue', mine: 'Mine', closed: 'Closed' } as const;
 const EMPTY_TEXT = {
@@ -8,12 +10,48 @@ const EMPTY_TEXT = {
   closed: 'No closed conversation yet.',
 } as const;
 
+/** The current time, redrawn every `WAIT_TICK_MS` while `isTicking`: one timer for the whole list. */
+function useNow(isTicking: boolean): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (!isTicking) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), WAIT_TICK_MS);
+    return () => clearInterval(timer);
+  }, [isTicking]);
+  return now;
+}
+
+/** A waiting visitor: how long they have waited, and the button to take the chat. */
+function QueueActions({ summary, now }: { summary: ConversationSummary; now: number }) {
+  const state = useConsoleState();
+  const since = summary.queuedAt ?? summary.createdAt;
+  return (
+    <div class="queue-actions">
+      <time class="wait muted" dateTime={since}>
+        waiting {formatWait(since, now)}
+      </time>
+      <button
+        type="button"
+        class="primary take"
+        aria-label={`Take conversation with ${summary.visitorName}`}
+        disabled={state.takingId.value !== null}
+        onClick={() => void state.takeConversation(summary.id)}
+      >
+        Take
+      </button>
+    </div>
+  );
+}
+
 /** The three lists of conversations, as tabs. */
 export function Inbox() {
   const state = useConsoleState();
   const box = state.box.value;
   const lists = state.lists.value;
   const boxes = InboxName.options;
+  const isQueueShown = box === 'queue' && lists.queue.length > 0;
+  const now = useNow(isQueueShown);
 
   const onKeyDown = (event: KeyboardEvent) => {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
@@ -52,7 +90,7 @@ export function Inbox() {
         ) : (
           <ul>
             {lists[box].map((summary) => (
-              <li key={summary.id}>
+              <li key={summary.id} class={box === 'queue' ? 'queued' : undefined}>
                 <button
                   type="button"
                   class="conversation-item"
@@ -62,6 +100,7 @@ export function Inbox() {
                   <span class="visitor-name">{summary.visitorName}</span>
                   <span class="preview">{summary.lastMessageText ?? 'No messages yet'}</span>
                 </button>
+                {box === 'queue' && <QueueActions summary={summary} now={now} />}
               </li>
             ))}
           </ul>

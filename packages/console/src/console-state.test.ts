@@ -45,6 +45,11 @@ const message = (seq: number, overrides: Partial<Message> = {}): Message => ({
 
 type Handler = (input: Record<string, unknown>) => unknown;
 
+/** What a handler returns to make the server refuse the command with an error ack. */
+class Refusal {
+  constructor(readonly error: { code: string; message: string }) {}
+}
+
 /** Just enough of a Socket.IO client socket: commands answer from `handlers`, `fire` plays notifications. */
 function fakeSocket(handlers: Record<string, Handler>) {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -64,7 +69,8 @@ function fakeSocket(handlers: Record<string, Handler>) {
         sent.push({ name, input });
         const handler = handlers[name];
         if (!handler) return { ok: false, error: { code: 'NOT_FOUND', message: `no handler for ${name}` } };
-        return { ok: true, data: await handler(input) };
+        const data = await handler(input);
+        return data instanceof Refusal ? { ok: false, error: data.error } : { ok: true, data };
       },
     }),
     connect() {},
@@ -176,6 +182,57 @@ describe('createConsoleState', () => {
     );
     expect(state.lists.value.mine).toEqual([]);
     expect(state.lists.value.closed.map((s) => s.id)).toEqual([CONVERSATION_ID]);
+  });
+
+  describe('taking a queued chat', () => {
+    const queued = summary({ state: 'queued', agent: null, lastSeq: 1, assignedAt: null });
+    const listQueue: Handler = (input) => ({ items: input.box === 'queue' ? [queued] : [] });
+
+    it('moves the taken chat to Mine and opens it', async () => {
+      const { state, fire, sent } = setup({
+        'conversations:list': listQueue,
+        'conversation:take': () => summary({ lastSeq: 2 }),
+      });
+      await state.start();
+      fire('connect');
+      await settle();
+      expect(state.lists.value.queue.map((s) => s.id)).toEqual([CONVERSATION_ID]);
+      await state.takeConversation(CONVERSATION_ID);
+      await settle();
+      expect(sent.find((c) => c.name === 'conversation:take')?.input).toEqual({
+        conversationId: CONVERSATION_ID,
+      });
+      expect(state.lists.value.queue).toEqual([]);
+      expect(state.lists.value.mine.map((s) => s.id)).toEqual([CONVERSATION_ID]);
+      expect(state.box.value).toBe('mine');
+      expect(state.currentId.value).toBe(CONVERSATION_ID);
+      expect(state.current.value?.state).toBe('assigned');
+      expect(state.messages.value.map((m) => m.seq)).toEqual([1, 2]);
+      expect(state.takingId.value).toBeNull();
+    });
+
+    it("shows the server's CONFLICT message and leaves the lists to the notifications", async () => {
+      const message = 'This conversation has already been taken';
+      const { state, fire } = setup({
+        'conversations:list': listQueue,
+        'conversation:take': () => new Refusal({ code: 'CONFLICT', message }),
+      });
+      await state.start();
+      fire('connect');
+      await settle();
+      await state.takeConversation(CONVERSATION_ID);
+      expect(state.error.value).toBe(message);
+      expect(state.lists.value.queue.map((s) => s.id)).toEqual([CONVERSATION_ID]);
+      expect(state.box.value).toBe('queue');
+      expect(state.currentId.value).toBeNull();
+      // The winner's assignment then arrives as a notification and empties the queue.
+      fire(
+        'conversation:updated',
+        summary({ agent: { id: 'a00000000000000000000002', name: 'Bo' }, lastSeq: 2 }),
+      );
+      expect(state.lists.value.queue).toEqual([]);
+      expect(state.lists.value.mine).toEqual([]);
+    });
   });
 
   it('returns to the sign-in form when the handshake is refused as UNAUTHORIZED', async () => {

@@ -62,6 +62,8 @@ export function createConsoleState({ api, connect }: ConsoleDeps) {
   const current = signal<ConversationSummary | null>(null);
   const messages = signal<readonly Message[]>([]);
   const isLoadingConversation = signal(false);
+  /** The queued conversation a `conversation:take` is under way for. */
+  const takingId = signal<string | null>(null);
   const typingName = signal<string | null>(null);
   const pending = signal<readonly PendingMessage[]>([]);
   const currentPending = computed(() => pending.value.filter((p) => p.conversationId === currentId.value));
@@ -332,6 +334,28 @@ export function createConsoleState({ api, connect }: ConsoleDeps) {
     }
   }
 
+  /**
+   * Takes a queued conversation and opens it under Mine. When another agent was faster, or
+   * this one has no free slot, the server's CONFLICT message is shown and the lists are left
+   * to the `conversation:updated` notifications.
+   */
+  async function takeConversation(id: string): Promise<void> {
+    if (takingId.value) return;
+    takingId.value = id;
+    try {
+      const summary = await command(requireSocket(), 'conversation:take', { conversationId: id });
+      batch(() => {
+        onConversationUpdated(summary);
+        box.value = 'mine';
+        openConversation(id);
+      });
+    } catch (cause) {
+      showError(cause);
+    } finally {
+      takingId.value = null;
+    }
+  }
+
   // --- replies -------------------------------------------------------------------------
 
   /** Queues a reply to the open conversation; returns whether there was anything to send. */
@@ -430,6 +454,7 @@ export function createConsoleState({ api, connect }: ConsoleDeps) {
     current,
     messages,
     isLoadingConversation,
+    takingId,
     typingName,
     pending: currentPending,
     start,
@@ -440,6 +465,7 @@ export function createConsoleState({ api, connect }: ConsoleDeps) {
     selectBox: (next: Inbox) => (box.value = next),
     openConversation,
     closeConversation,
+    takeConversation,
     sendMessage,
     retrySend,
     discardPending: dropPending,

@@ -53,17 +53,18 @@ describe('lastSeqOf', () => {
 });
 
 describe('eventText', () => {
-  const event = (type: 'queued' | 'assigned' | 'closed', agentName: string | null = null) =>
+  const event = (type: 'queued' | 'assigned' | 'requeued' | 'closed', agentName: string | null = null) =>
     message(1, {
       kind: 'event',
       author: { type: 'system', id: null, name: null },
       text: '',
-      event: { type, agentId: null, agentName },
+      event: { type, agentId: null, agentName, reason: type === 'requeued' ? 'no-first-reply' : null },
     });
 
   it('renders assignment and closing as system lines', () => {
     expect(eventText(event('assigned', 'Alice'))).toBe('Assigned to Alice');
     expect(eventText(event('closed'))).toBe('Conversation closed');
+    expect(eventText(event('requeued', 'Alice'))).toBe('Back in the queue (no first reply in time)');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Message } from '@hovor/protocol';
+import type { EventReason, Message } from '@hovor/protocol';
 
 /**
  * Merges messages into a transcript: one entry per id (the incoming copy wins, being the
@@ -17,6 +17,13 @@ export function lastSeqOf(messages: readonly Message[]): number {
   return messages.at(-1)?.seq ?? 0;
 }
 
+const REQUEUE_REASONS: Record<EventReason, string> = {
+  'agent-disconnected': 'the agent lost the connection',
+  'no-first-reply': 'no first reply in time',
+  'agent-away': 'the agent went away',
+  inactivity: 'inactivity',
+};
+
 /** The line a conversation event renders as, e.g. "Assigned to Alice". */
 export function eventText(message: Message): string {
   const event = message.event;
@@ -26,8 +33,10 @@ export function eventText(message: Message): string {
       return 'Waiting in the queue';
     case 'assigned':
       return event.agentName ? `Assigned to ${event.agentName}` : 'Assigned to an agent';
+    case 'requeued':
+      return `Back in the queue (${REQUEUE_REASONS[event.reason ?? 'agent-disconnected']})`;
     case 'closed':
-      return 'Conversation closed';
+      return event.reason === 'inactivity' ? 'Conversation closed after inactivity' : 'Conversation closed';
   }
 }
 

@@ -51,6 +51,9 @@ export type OpenConversationResult = z.infer<typeof OpenConversationResult>;
 export const CloseConversationInput = z.strictObject({ conversationId: Id });
 export type CloseConversationInput = z.infer<typeof CloseConversationInput>;
 
+export const TakeConversationInput = z.strictObject({ conversationId: Id });
+export type TakeConversationInput = z.infer<typeof TakeConversationInput>;
+
 /** Commands an agent's console may send, each acked. */
 export const AgentCommands = {
   'status:set': { input: SetStatusInput, output: AgentProfile },
@@ -58,6 +61,8 @@ export const AgentCommands = {
   /** Returns the conversation and messages after `afterSeq`, and subscribes to its updates. */
   'conversation:open': { input: OpenConversationInput, output: OpenConversationResult },
   'conversation:close': { input: CloseConversationInput, output: ConversationSummary },
+  /** Takes a queued conversation; of concurrent takers exactly one wins, the others get CONFLICT. */
+  'conversation:take': { input: TakeConversationInput, output: ConversationSummary },
   'message:send': { input: SendMessageInput, output: Message },
   'typing:set': { input: SetTypingInput, output: z.null() },
 } as const satisfies CommandMap;

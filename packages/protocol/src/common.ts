@@ -53,10 +53,16 @@ export const Author = z.strictObject({
 export type Author = z.infer<typeof Author>;
 
 /** What a conversation event message records. */
+/** Why a conversation went back to the queue, or was closed without an agent. */
+export const EventReason = z.enum(['agent-disconnected', 'no-first-reply', 'agent-away', 'inactivity']);
+export type EventReason = z.infer<typeof EventReason>;
+
 export const ConversationEvent = z.strictObject({
-  type: z.enum(['queued', 'assigned', 'closed']),
+  type: z.enum(['queued', 'assigned', 'requeued', 'closed']),
+  /** The agent assigned, taken from, or closing; null for the system. */
   agentId: z.nullable(z.string()),
   agentName: z.nullable(z.string()),
+  reason: z.nullable(EventReason),
 });
 export type ConversationEvent = z.infer<typeof ConversationEvent>;
 
@@ -133,6 +139,15 @@ export type SendMessageInput = z.infer<typeof SendMessageInput>;
 
 export const SetTypingInput = z.strictObject({ conversationId: Id, isTyping: z.boolean() });
 export type SetTypingInput = z.infer<typeof SetTypingInput>;
+
+/** A waiting visitor's place in the queue (1 is next) and the estimated wait. */
+export const QueuePosition = z.strictObject({
+  conversationId: z.string(),
+  position: z.int().check(z.gte(1)),
+  /** Null until the queue has a history to estimate from. */
+  etaSeconds: z.nullable(z.int().check(z.gte(0))),
+});
+export type QueuePosition = z.infer<typeof QueuePosition>;
 
 /** A page of messages after `afterSeq`; `hasMore` tells the client to ask again. */
 export const MessagePage = z.strictObject({

@@ -4,6 +4,7 @@ import {
   Id,
   Message,
   MessagePage,
+  QueuePosition,
   SendMessageInput,
   Seq,
   SetTypingInput,
@@ -43,7 +44,11 @@ export const VisitorHandshake = z.strictObject({
 });
 export type VisitorHandshake = z.infer<typeof VisitorHandshake>;
 
-export const StartConversationInput = z.strictObject({ requestId: ClientId });
+export const StartConversationInput = z.strictObject({
+  requestId: ClientId,
+  /** The department to talk to (pre-chat choice or `Hovor('setDepartment', id)`); the site's general queue when absent. */
+  departmentId: z.optional(Id),
+});
 export type StartConversationInput = z.infer<typeof StartConversationInput>;
 
 export const VisitorSyncInput = z.strictObject({
@@ -76,6 +81,8 @@ export const VisitorNotifications = {
   'message:created': Message,
   'conversation:updated': VisitorConversation,
   'typing:changed': TypingChanged,
+  /** Sent to each waiting visitor whenever the queue changes. */
+  'queue:position': QueuePosition,
 } as const satisfies NotificationMap;
 export type VisitorNotifications = typeof VisitorNotifications;
 

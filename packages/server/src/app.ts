@@ -12,6 +12,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { AppConfig } from './config.js';
 import { createConversationRepository } from './conversations/conversation.repository.js';
 import { createConversationService } from './conversations/conversation.service.js';
+import { createConversationCloser } from './conversations/conversation-closer.js';
 import { createTranscript } from './conversations/transcript.js';
 import { collections, ensureIndexes } from './db/collections.js';
 import { createDbHealth } from './db/health.js';
@@ -20,13 +21,18 @@ import { errorMiddleware } from './http/respond.js';
 import { type StaticPaths, staticRoutes } from './http/static.routes.js';
 import type { Logger } from './logger.js';
 import { createMessageRepository } from './messages/message.repository.js';
+import { createActionClaimRepository } from './routing/action-claims.repository.js';
 import { createCapacityRepository } from './routing/capacity.repository.js';
 import { createLeaseRepository } from './routing/lease.repository.js';
+import { createQueueStatsRepository } from './routing/queue-stats.repository.js';
 import { createRoutingService } from './routing/routing.service.js';
+import { createSweeper } from './routing/sweeper.js';
+import { createDepartmentRepository } from './sites/department.repository.js';
 import { createSiteRepository } from './sites/site.repository.js';
-import { attachAgentNamespace, PRESENCE_LEASE_MS } from './sockets/agent.handlers.js';
+import { attachAgentNamespace } from './sockets/agent.handlers.js';
 import { handshakeError } from './sockets/command.js';
 import { type AgentNamespace, createSocketNotifier, type VisitorNamespace } from './sockets/notifier.js';
+import type { SocketAdapterFactory } from './sockets/redis-adapter.js';
 import { attachVisitorNamespace } from './sockets/visitor.handlers.js';
 import { createVisitorRepository } from './visitors/visitor.repository.js';
 import { visitorRoutes } from './visitors/visitor.routes.js';
@@ -48,6 +54,8 @@ export interface AppDeps {
   nodeId?: string;
   /** 0 disables the sweeper (tests that drive every step themselves). */
   sweepIntervalMs?: number;
+  /** Fans Socket.IO events out to the other nodes (the Redis adapter); in-memory when absent. */
+  socketAdapter?: SocketAdapterFactory;
 }
 
 export interface HovorApp {
@@ -55,11 +63,14 @@ export interface HovorApp {
   io: Server;
   /** Creates indexes and starts the sweeper; call before listening. */
   start(): Promise<void>;
-  /** Stops accepting, closes sockets and the sweeper, releases this node's leases. */
+  /** Stops accepting, closes sockets and the sweeper, ends this node's leases. */
   close(): Promise<void>;
+  /** One sweep now (leases, timeouts, queues); tests drive time with it. */
+  sweep(): Promise<void>;
   repositories: {
     sites: ReturnType<typeof createSiteRepository>;
     agents: ReturnType<typeof createAgentRepository>;
+    departments: ReturnType<typeof createDepartmentRepository>;
   };
 }
 
@@ -89,6 +100,7 @@ export function createApp(deps: AppDeps): HovorApp {
 
   const httpServer = createServer();
   const io = new Server(httpServer, { maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES, serveClient: false });
+  if (deps.socketAdapter) io.adapter(deps.socketAdapter);
   // The namespaces' event maps come from the protocol (the server itself is untyped: two maps).
   const visitorNsp = io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace;
   const agentNsp = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace;
@@ -96,23 +108,38 @@ export function createApp(deps: AppDeps): HovorApp {
   const notifier = () => notifierInstance;
 
   const transcript = createTranscript({ messages, conversations: conversationRepository, notifier, clock });
+  const actions = createActionClaimRepository(c, nodeId);
+  const departments = createDepartmentRepository(c);
   const routing = createRoutingService({
     conversations: conversationRepository,
     agents,
+    sites,
+    departments,
     capacity,
     leases,
+    actions,
+    queueStats: createQueueStatsRepository(c),
     transcript,
     notifier,
     clock,
     logger,
     defaultCapacity: deps.config.defaultCapacity,
   });
-  const conversations = createConversationService({
+  const closer = createConversationCloser({
     conversations: conversationRepository,
-    messages,
     capacity,
     transcript,
     routing,
+    notifier,
+    clock,
+  });
+  const conversations = createConversationService({
+    conversations: conversationRepository,
+    messages,
+    transcript,
+    routing,
+    closer,
+    departments,
     notifier,
     clock,
   });
@@ -123,7 +150,17 @@ export function createApp(deps: AppDeps): HovorApp {
   io.of('/').use((_socket, next) =>
     next(handshakeError(new AppError('NOT_FOUND', 'Use the /visitor or /agent namespace'))),
   );
-  attachVisitorNamespace(visitorNsp, { visitors, conversations, publicOrigin, logger });
+  attachVisitorNamespace(visitorNsp, {
+    visitors,
+    conversations,
+    publishQueue: (siteId) => {
+      routing
+        .publishQueue(siteId)
+        .catch((error: unknown) => logger.warn({ err: error }, 'publishing the queue failed'));
+    },
+    publicOrigin,
+    logger,
+  });
   const agentSockets = attachAgentNamespace(agentNsp, {
     auth,
     agents,
@@ -174,40 +211,57 @@ export function createApp(deps: AppDeps): HovorApp {
   app.use(errorMiddleware(logger));
   httpServer.on('request', app);
 
-  let sweeper: NodeJS.Timeout | undefined;
-  let isSweeping = false;
-  async function sweep(): Promise<void> {
-    if (isSweeping) return;
-    isSweeping = true;
-    try {
-      const expiresAt = new Date(clock.now().getTime() + PRESENCE_LEASE_MS);
-      await leases.renewForNode(nodeId, agentSockets.localLeaseIds(), expiresAt);
-      await routing.sweep();
-    } catch (error) {
-      logger.warn({ err: error }, 'sweep failed; the next one retries');
-    } finally {
-      isSweeping = false;
-    }
+  const sweeper = createSweeper({
+    conversations: conversationRepository,
+    messages,
+    sites,
+    leases,
+    actions,
+    routing,
+    closer,
+    clock,
+    logger,
+    nodeId,
+    localLeaseIds: agentSockets.localLeaseIds,
+  });
+  let sweepTimer: NodeJS.Timeout | undefined;
+  /** The sweep in progress; a new one while it runs joins it instead of overlapping. */
+  let sweeping: Promise<void> | null = null;
+  function sweep(): Promise<void> {
+    sweeping ??= sweeper.sweep().finally(() => {
+      sweeping = null;
+    });
+    return sweeping;
   }
 
   return {
     httpServer,
     io,
-    repositories: { sites, agents },
+    repositories: { sites, agents, departments },
+    sweep,
     async start() {
       await ensureIndexes(c);
       const interval = deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
-      if (interval > 0) sweeper = setInterval(() => void sweep(), interval);
+      if (interval > 0) {
+        sweepTimer = setInterval(() => {
+          sweep().catch((error: unknown) =>
+            logger.warn({ err: error }, 'sweep failed; the next one retries'),
+          );
+        }, interval);
+      }
     },
     async close() {
-      if (sweeper) clearInterval(sweeper);
+      if (sweepTimer) clearInterval(sweepTimer);
+      // Let work in flight finish while its sockets and adapter still exist.
+      await sweeping?.catch(() => undefined);
+      await routing.idle();
       const closed = new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
       // Idle keep-alive connections would hold the close for seconds.
       httpServer.closeIdleConnections();
       await closed;
-      await leases.deleteForNode(nodeId).catch(() => undefined);
+      await leases.endForNode(nodeId, clock.now()).catch(() => undefined);
     },
   };
 }

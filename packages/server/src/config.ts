@@ -13,6 +13,8 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_]{0,40}$/, 'Latin letters, digits and _ only')
     .default('hovor'),
+  /** Set on every node of a multi-node deployment: Socket.IO events fan out through Redis. */
+  REDIS_URL: z.string().startsWith('redis').optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_PORT: Port.default(3001),

@@ -12,6 +12,7 @@ import { type EmbeddedDb, REPO_ROOT, startEmbeddedDb } from './devdb/embedded-db
 import { createLogger } from './logger.js';
 import { DEFAULT_STATIC_PATHS } from './paths.js';
 import { createSiteRepository } from './sites/site.repository.js';
+import { connectRedisAdapter, type RedisSocketAdapter } from './sockets/redis-adapter.js';
 
 /** The composition root: the only place that reads the environment, listens and handles signals. */
 async function main(): Promise<void> {
@@ -27,7 +28,18 @@ async function main(): Promise<void> {
     logger.info('embedded database started (set MONGODB_URL to use MongoDB)');
   }
   const mongo = await connectMongo(mongoUrl, env.MONGODB_DB);
-  const hovor = createApp({ db: mongo.db, config, logger, paths: DEFAULT_STATIC_PATHS });
+  let redis: RedisSocketAdapter | undefined;
+  if (env.REDIS_URL) {
+    redis = await connectRedisAdapter(env.REDIS_URL, logger);
+    logger.info('Socket.IO events fan out through Redis (REDIS_URL)');
+  }
+  const hovor = createApp({
+    db: mongo.db,
+    config,
+    logger,
+    paths: DEFAULT_STATIC_PATHS,
+    socketAdapter: redis?.adapter,
+  });
   await hovor.start();
 
   const demoOrigin = `http://127.0.0.1:${env.DEMO_PORT}`;
@@ -56,6 +68,7 @@ async function main(): Promise<void> {
     try {
       demo?.close();
       await hovor.close();
+      await redis?.close();
       await mongo.close();
       await embedded?.stop();
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { AgentProfile, AgentRole, AgentStatus } from '@hovor/protocol';
 import type { AgentDoc, Collections } from '../db/collections.js';
 import { newId } from '../db/ids.js';
+import { upsertOne } from '../db/upsert.js';
 
 export type Agent = {
   id: string;
@@ -8,6 +9,7 @@ export type Agent = {
   name: string;
   role: AgentRole;
   siteIds: string[];
+  departmentIds: string[];
   status: AgentStatus;
   capacity: number | null;
 };
@@ -19,6 +21,7 @@ function toAgent(doc: AgentDoc): Agent {
     name: doc.name,
     role: doc.role,
     siteIds: doc.siteIds,
+    departmentIds: doc.departmentIds ?? [],
     status: doc.status,
     capacity: doc.capacity,
   };
@@ -39,6 +42,7 @@ export function createAgentRepository(c: Collections) {
   return {
     async create(
       input: {
+        departmentIds?: string[];
         email: string;
         name: string;
         passwordHash: string;
@@ -55,6 +59,7 @@ export function createAgentRepository(c: Collections) {
         passwordHash: input.passwordHash,
         role: input.role,
         siteIds: input.siteIds,
+        departmentIds: input.departmentIds ?? [],
         status: 'offline',
         capacity: input.capacity ?? null,
         createdAt: now,
@@ -79,7 +84,7 @@ export function createAgentRepository(c: Collections) {
       await c.agents.updateOne({ _id: id }, { $set: { status } });
     },
     async setLastAssignedAt(id: string, at: Date): Promise<void> {
-      await c.agentRouting.updateOne({ _id: id }, { $set: { lastAssignedAt: at } }, { upsert: true });
+      await upsertOne(c.agentRouting, { _id: id }, { $set: { lastAssignedAt: at } });
     },
     /** When each agent last got a chat (missing: never). */
     async lastAssignedAt(ids: string[]): Promise<Map<string, Date>> {

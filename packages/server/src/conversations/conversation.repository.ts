@@ -1,4 +1,5 @@
 import type { Collections, ConversationActivityDoc, ConversationDoc } from '../db/collections.js';
+import { upsertOne } from '../db/upsert.js';
 import { isDuplicateKey } from '../errors.js';
 
 /** A conversation with its activity; the state lives in ConversationDoc. */
@@ -12,8 +13,14 @@ function toConversation(doc: ConversationDoc, activity: ConversationActivityDoc 
   return {
     id: _id,
     ...rest,
+    // Documents written before these fields existed read as their defaults.
+    departmentId: doc.departmentId ?? null,
+    priority: doc.priority ?? 0,
+    excludedAgentIds: doc.excludedAgentIds ?? [],
+    entryPosition: doc.entryPosition ?? 1,
     lastSeq: activity?.lastSeq ?? 0,
     lastMessageText: activity?.lastMessageText ?? null,
+    lastMessageAt: activity?.lastMessageAt ?? null,
   };
 }
 
@@ -39,7 +46,7 @@ export function createConversationRepository(c: Collections) {
 
     /** Inserts the conversation unless one with this id exists (a retried start). */
     async insertIfMissing(conversation: Conversation): Promise<void> {
-      const { id, lastSeq: _lastSeq, lastMessageText: _lastMessageText, ...rest } = conversation;
+      const { id, lastSeq: _seq, lastMessageText: _text, lastMessageAt: _at, ...rest } = conversation;
       try {
         await c.conversations.insertOne({ _id: id, ...rest });
       } catch (error) {
@@ -110,18 +117,39 @@ export function createConversationRepository(c: Collections) {
       await c.conversations.updateOne({ _id: id }, { $set: { state: 'closed', closedAt: at } });
     },
 
+    /** Back to the queue for the next round, keeping the original waiting time. */
+    async markRequeued(conversation: Conversation, excludedAgentIds: string[]): Promise<Conversation> {
+      const set = {
+        state: 'queued' as const,
+        agentId: null,
+        agentName: null,
+        assignedAt: null,
+        round: conversation.round + 1,
+        excludedAgentIds,
+      };
+      await c.conversations.updateOne({ _id: conversation.id }, { $set: set });
+      return { ...conversation, ...set };
+    },
+
+    /** Conversations that have an owner, on every site: what the sweeper watches. */
+    async listAssigned(): Promise<Conversation[]> {
+      return withActivity(await c.conversations.find({ state: 'assigned' }).toArray());
+    },
+
+    async listAssignedToAgent(agentId: string): Promise<Conversation[]> {
+      return withActivity(await c.conversations.find({ agentId, state: 'assigned' }).toArray());
+    },
+
+    async countQueued(siteId: string, departmentId: string | null): Promise<number> {
+      const queued = await c.conversations.find({ siteId, state: 'queued' }).toArray();
+      return queued.filter((doc) => (doc.departmentId ?? null) === departmentId).length;
+    },
+
     /** Records the latest message on the activity cache (never on the conversation itself). */
-    async noteMessage(id: string, seq: number, text: string | null): Promise<void> {
-      const set: Partial<ConversationActivityDoc> = {};
+    async noteMessage(id: string, seq: number, text: string | null, at: Date): Promise<void> {
+      const set: Partial<ConversationActivityDoc> = { lastMessageAt: at };
       if (text !== null) set.lastMessageText = text.slice(0, LAST_MESSAGE_PREVIEW_CHARS);
-      const update = { $max: { lastSeq: seq }, $set: set };
-      try {
-        await c.conversationActivity.updateOne({ _id: id }, update, { upsert: true });
-      } catch (error) {
-        // Two first appends raced to create the document: the loser updates it.
-        if (!isDuplicateKey(error)) throw error;
-        await c.conversationActivity.updateOne({ _id: id }, update);
-      }
+      await upsertOne(c.conversationActivity, { _id: id }, { $max: { lastSeq: seq }, $set: set });
     },
 
     /** Queued conversations of a site, oldest first. */
@@ -166,10 +194,18 @@ export function createConversationRepository(c: Collections) {
 }
 export type ConversationRepository = ReturnType<typeof createConversationRepository>;
 
+/** Queue order [RT5]: higher priority first, then the longest waiting (original queue time). */
+function queueOrder(
+  a: { priority?: number; queuedAt: Date | null },
+  b: { priority?: number; queuedAt: Date | null },
+): number {
+  return (b.priority ?? 0) - (a.priority ?? 0) || (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0);
+}
+
 function byQueuedDoc(a: ConversationDoc, b: ConversationDoc): number {
-  return (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0) || a._id.localeCompare(b._id);
+  return queueOrder(a, b) || a._id.localeCompare(b._id);
 }
 
 function byQueuedAt(a: Conversation, b: Conversation): number {
-  return (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0) || a.id.localeCompare(b.id);
+  return queueOrder(a, b) || a.id.localeCompare(b.id);
 }

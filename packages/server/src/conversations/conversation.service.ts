@@ -12,12 +12,12 @@ import type { Clock } from '../clock.js';
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors.js';
 import type { MessageRepository } from '../messages/message.repository.js';
-import type { CapacityRepository } from '../routing/capacity.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
+import type { DepartmentRepository } from '../sites/department.repository.js';
 import type { Notifier } from '../sockets/notifier.js';
 import type { Visitor } from '../visitors/visitor.repository.js';
 import type { Conversation, ConversationRepository } from './conversation.repository.js';
-import { transition } from './conversation-state.js';
+import type { ConversationCloser } from './conversation-closer.js';
 import type { Transcript } from './transcript.js';
 import { toSummary, toVisitorConversation, toWireMessage } from './wire.js';
 
@@ -28,9 +28,10 @@ const SYSTEM = { type: 'system', id: null, name: null } as const;
 export interface ConversationServiceDeps {
   conversations: ConversationRepository;
   messages: MessageRepository;
-  capacity: CapacityRepository;
   transcript: Transcript;
   routing: RoutingService;
+  closer: ConversationCloser;
+  departments: DepartmentRepository;
   notifier: () => Notifier;
   clock: Clock;
 }
@@ -77,7 +78,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return toWireMessage(message);
   }
 
-  async function startFor(visitor: Visitor): Promise<Conversation> {
+  async function startFor(visitor: Visitor, departmentId: string | undefined): Promise<Conversation> {
+    if (departmentId) {
+      const department = await deps.departments.findById(departmentId);
+      if (department?.siteId !== visitor.siteId)
+        throw new AppError('NOT_FOUND', 'No such department on this site');
+    }
     const now = clock.now();
     const openId = await conversations.findOpenId(visitor.siteId, visitor.id);
     const candidate: Conversation = {
@@ -85,12 +91,17 @@ export function createConversationService(deps: ConversationServiceDeps) {
       siteId: visitor.siteId,
       visitorId: visitor.id,
       visitorName: visitor.name,
+      departmentId: departmentId ?? null,
       state: 'queued',
       agentId: null,
       agentName: null,
       round: 1,
+      priority: 0,
+      excludedAgentIds: [],
+      entryPosition: openId ? 1 : (await conversations.countQueued(visitor.siteId, departmentId ?? null)) + 1,
       lastSeq: 0,
       lastMessageText: null,
+      lastMessageAt: null,
       createdAt: now,
       queuedAt: now,
       assignedAt: null,
@@ -107,7 +118,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         kind: 'event',
         author: SYSTEM,
         text: '',
-        event: { type: 'queued', agentId: null, agentName: null },
+        event: { type: 'queued', agentId: null, agentName: null, reason: null },
         clientMsgId: 'event-queued-1',
       });
       if (isNew) deps.notifier().conversationChanged(afterEvent);
@@ -118,8 +129,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   return {
     /** Starts the visitor's conversation, or returns the open one (idempotent). */
-    async start(visitor: Visitor): Promise<VisitorConversation> {
-      const conversation = await startFor(visitor);
+    /** Starts the visitor's conversation with a department (or the general queue), or returns the open one. */
+    async start(visitor: Visitor, departmentId?: string): Promise<VisitorConversation> {
+      const conversation = await startFor(visitor, departmentId);
       if (conversation.state === 'queued') await deps.routing.assignQueued(conversation.siteId);
       const current = (await conversations.findById(conversation.id))!;
       return toVisitorConversation(current);
@@ -187,7 +199,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return null;
     },
 
-    /** Closes the conversation (idempotent), frees the agent's capacity and routes the queue. */
+    /** Closes the conversation (idempotent): its agent, an admin or a supervisor [P10]. */
     async close(agent: Agent, conversationId: string): Promise<ConversationSummary> {
       const conversation = await visibleToAgent(agent, conversationId);
       if (conversation.state === 'closed') return toSummary(conversation);
@@ -195,23 +207,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
       if (conversation.agentId !== agent.id && !isPrivileged) {
         throw new AppError('FORBIDDEN', 'Only the assigned agent can close this conversation');
       }
-      const now = clock.now();
-      const state = transition(conversation.state, 'close');
-      await conversations.markClosed(conversation.id, now);
-      const closed: Conversation = { ...conversation, state, closedAt: now };
-      const { conversation: final } = await transcript.append(closed, {
-        conversationId: conversation.id,
-        kind: 'event',
-        author: { type: 'agent', id: agent.id, name: agent.name },
-        text: '',
-        event: { type: 'closed', agentId: agent.id, agentName: agent.name },
-        clientMsgId: 'event-closed',
-      });
-      await conversations.releaseOpen(conversation.siteId, conversation.visitorId, conversation.id);
-      await deps.capacity.releaseForConversation(conversation.id);
-      deps.notifier().conversationChanged(final);
-      deps.routing.assignQueuedInBackground([conversation.siteId]);
-      return toSummary(final);
+      const closed = await deps.closer.close(
+        conversation,
+        { type: 'agent', id: agent.id, name: agent.name },
+        null,
+      );
+      return toSummary(closed);
     },
   };
 }

@@ -23,11 +23,12 @@ export function createTranscript(deps: {
       const afterAppend = { ...conversation, lastSeq: Math.max(conversation.lastSeq, stored.seq) };
       if (!isNew) return { message: stored, conversation: afterAppend, isNew };
       const preview = stored.kind === 'text' ? stored.text : null;
-      await deps.conversations.noteMessage(conversation.id, stored.seq, preview);
+      await deps.conversations.noteMessage(conversation.id, stored.seq, preview, stored.createdAt);
       const updated: Conversation = {
         ...conversation,
         lastSeq: Math.max(conversation.lastSeq, stored.seq),
         lastMessageText: preview ?? conversation.lastMessageText,
+        lastMessageAt: stored.createdAt,
       };
       deps.notifier().messageCreated(updated, stored);
       return { message: stored, conversation: updated, isNew };

@@ -12,7 +12,8 @@ export function toWireMessage(message: StoredMessage): Message {
     kind: message.kind,
     author: message.author,
     text: message.text,
-    event: message.event,
+    // Events stored before `reason` existed read as having none.
+    event: message.event ? { ...message.event, reason: message.event.reason ?? null } : null,
     clientMsgId: message.kind === 'text' ? message.clientMsgId : null,
     createdAt: message.createdAt.toISOString(),
   };

@@ -1,5 +1,6 @@
 import type { AgentRole, AgentStatus, Author, ConversationEvent, ConversationState } from '@hovor/protocol';
 import type { Db } from 'mongodb';
+import type { RoutingSettings } from '../sites/routing-settings.js';
 
 /** Stored document shapes. Ids are strings (hex ObjectIds) so they cross the wire unchanged. */
 export interface SiteDoc {
@@ -9,6 +10,8 @@ export interface SiteDoc {
   allowedOrigins: string[];
   color: string;
   greeting: string;
+  /** Only the settings that differ from the defaults. */
+  routing?: Partial<RoutingSettings>;
   createdAt: Date;
 }
 
@@ -19,6 +22,8 @@ export interface AgentDoc {
   passwordHash: string;
   role: AgentRole;
   siteIds: string[];
+  /** Departments the agent answers for (missing in older documents: none). */
+  departmentIds?: string[];
   status: AgentStatus;
   /** Per-agent override of the default capacity; null uses the default. */
   capacity: number | null;
@@ -32,6 +37,18 @@ export interface AgentDoc {
 export interface AgentRoutingDoc {
   _id: string;
   lastAssignedAt: Date;
+}
+
+/** A team of agents with its own queue, strategy and fallback. */
+export interface DepartmentDoc {
+  _id: string;
+  siteId: string;
+  name: string;
+  /** Null: the site's strategy. */
+  strategy: RoutingSettings['strategy'] | null;
+  /** Where chats go when nobody here is eligible. */
+  fallbackDepartmentId: string | null;
+  createdAt: Date;
 }
 
 export interface SessionDoc {
@@ -55,11 +72,19 @@ export interface ConversationDoc {
   siteId: string;
   visitorId: string;
   visitorName: string;
+  /** Null: the site's general queue, answered by any of its agents. */
+  departmentId: string | null;
   state: ConversationState;
   agentId: string | null;
   agentName: string | null;
   /** Assignment round; the claim `conversationId:round` decides its owner. */
   round: number;
+  /** Higher goes first in the queue. */
+  priority: number;
+  /** Agents the conversation was taken from; offered to them only when nobody else is eligible. */
+  excludedAgentIds: string[];
+  /** Queue position when the conversation was queued, for the wait estimate. */
+  entryPosition: number;
   createdAt: Date;
   queuedAt: Date | null;
   assignedAt: Date | null;
@@ -74,6 +99,7 @@ export interface ConversationActivityDoc {
   _id: string;
   lastSeq: number;
   lastMessageText: string | null;
+  lastMessageAt: Date | null;
 }
 
 export interface MessageDoc {
@@ -112,7 +138,10 @@ export interface AgentSlotDoc {
   createdAt: Date;
 }
 
-/** A live connection of an agent, renewed by heartbeat. */
+/**
+ * A connection of an agent, renewed by heartbeat while it lives. A closed connection keeps its
+ * document with `expiresAt` = the closing time, so routing knows how long the agent has been gone.
+ */
 export interface AgentLeaseDoc {
   _id: string;
   agentId: string;
@@ -120,9 +149,24 @@ export interface AgentLeaseDoc {
   expiresAt: Date;
 }
 
+/** Claim: a timed action (re-queue, close) runs once across nodes. `_id = action:conversationId:round`. */
+export interface ActionClaimDoc {
+  _id: string;
+  conversationId: string;
+  nodeId: string;
+  createdAt: Date;
+}
+
+/** Cache per site: the moving average of waiting time per queue position, for ETAs. */
+export interface QueueStatsDoc {
+  _id: string;
+  ewmaWaitPerPositionMs: number;
+}
+
 export function collections(db: Db) {
   return {
     sites: db.collection<SiteDoc>('sites'),
+    departments: db.collection<DepartmentDoc>('departments'),
     agents: db.collection<AgentDoc>('agents'),
     sessions: db.collection<SessionDoc>('sessions'),
     visitors: db.collection<VisitorDoc>('visitors'),
@@ -134,6 +178,8 @@ export function collections(db: Db) {
     assignmentClaims: db.collection<AssignmentClaimDoc>('assignment_claims'),
     agentSlots: db.collection<AgentSlotDoc>('agent_slots'),
     agentLeases: db.collection<AgentLeaseDoc>('agent_leases'),
+    actionClaims: db.collection<ActionClaimDoc>('action_claims'),
+    queueStats: db.collection<QueueStatsDoc>('queue_stats'),
   };
 }
 export type Collections = ReturnType<typeof collections>;
@@ -144,11 +190,14 @@ export async function ensureIndexes(c: Collections): Promise<void> {
     c.sites.createIndex({ key: 1 }, { unique: true, name: 'key_unique' }),
     c.agents.createIndex({ email: 1 }, { unique: true, name: 'email_unique' }),
     c.agents.createIndex({ siteIds: 1 }, { name: 'siteIds' }),
+    c.departments.createIndex({ siteId: 1 }, { name: 'siteId' }),
     c.sessions.createIndex({ agentId: 1 }, { name: 'agentId' }),
     c.visitors.createIndex({ tokenHash: 1 }, { unique: true, name: 'tokenHash_unique' }),
     c.conversations.createIndex({ siteId: 1, state: 1 }, { name: 'siteId_state' }),
     c.conversations.createIndex({ visitorId: 1 }, { name: 'visitorId' }),
     c.conversations.createIndex({ agentId: 1, state: 1 }, { name: 'agentId_state' }),
+    c.conversations.createIndex({ state: 1 }, { name: 'state' }),
+    c.actionClaims.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
     c.messages.createIndex({ conversationId: 1, seq: 1 }, { unique: true, name: 'conversation_seq_unique' }),
     c.messages.createIndex(
       { conversationId: 1, clientMsgId: 1 },

@@ -66,6 +66,20 @@ export function createMessageRepository(c: Collections) {
       throw new AppError('UNAVAILABLE', 'The conversation is busy; retry the message');
     },
 
+    /** Whether an agent wrote in the conversation at or after `since` (first-reply SLA). */
+    async hasAgentTextSince(conversationId: string, since: Date): Promise<boolean> {
+      const replies = await c.messages
+        .find({ conversationId, kind: 'text', 'author.type': 'agent' })
+        .toArray();
+      return replies.some((reply) => reply.createdAt >= since);
+    },
+
+    /** Time of the newest message, from the messages themselves. */
+    async lastMessageAt(conversationId: string): Promise<Date | null> {
+      const [last] = await c.messages.find({ conversationId }).sort({ seq: -1 }).limit(1).toArray();
+      return last?.createdAt ?? null;
+    },
+
     /** Messages with seq > afterSeq in order, at most `limit`, and whether more follow. */
     async listAfter(conversationId: string, afterSeq: number, limit: number) {
       const docs = await c.messages

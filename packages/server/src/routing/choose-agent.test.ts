@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type Candidate, rankLeastBusy } from './choose-agent.js';
+import { type Candidate, rankCandidates } from './choose-agent.js';
+
+const rankLeastBusy = (candidates: Candidate[]) => rankCandidates(candidates, 'least-busy');
 
 const at = (iso: string) => new Date(iso);
 const candidate = (
@@ -14,7 +16,7 @@ const candidate = (
   lastAssignedAt,
 });
 
-describe('rankLeastBusy', () => {
+describe('[RT2] least-busy ranking', () => {
   it('puts the agent with the fewest active chats first', () => {
     const ranked = rankLeastBusy([candidate('a', 2), candidate('b', 0), candidate('c', 1)]);
     expect(ranked.map((c) => c.id)).toEqual(['b', 'c', 'a']);
@@ -40,5 +42,19 @@ describe('rankLeastBusy', () => {
 
   it('returns nobody when no agent has free capacity', () => {
     expect(rankLeastBusy([candidate('a', 1, 1)])).toEqual([]);
+  });
+});
+
+describe('round-robin ranking', () => {
+  it('takes the agent who has waited longest, whatever their load, within capacity', () => {
+    const ranked = rankCandidates(
+      [
+        candidate('busy-but-waiting', 2, 3, at('2026-01-01T09:00:00Z')),
+        candidate('idle-recent', 0, 3, at('2026-01-01T10:00:00Z')),
+        candidate('full', 3, 3, null),
+      ],
+      'round-robin',
+    );
+    expect(ranked.map((c) => c.id)).toEqual(['busy-but-waiting', 'idle-recent']);
   });
 });

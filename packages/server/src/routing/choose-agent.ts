@@ -7,19 +7,20 @@ export type Candidate = {
   lastAssignedAt: Date | null;
 };
 
+export type Strategy = 'least-busy' | 'round-robin';
+
+const waitedSince = (candidate: Candidate) => candidate.lastAssignedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+
 /**
- * Orders agents for the least-busy strategy: only those with free capacity, fewest active
- * chats first; ties go to the one who has waited longest since their last assignment
- * (never assigned counts as longest), then by id so every node ranks alike.
+ * Orders the agents with free capacity for assignment.
+ * - `least-busy` [RT2]: fewest active chats first; ties go to the one who has waited longest
+ *   since their last assignment (never assigned counts as longest), then by id.
+ * - `round-robin`: the one who has waited longest since their last assignment, whatever their load.
+ * The id tie-break makes every node rank alike.
  */
-export function rankLeastBusy(candidates: readonly Candidate[]): Candidate[] {
+export function rankCandidates(candidates: readonly Candidate[], strategy: Strategy): Candidate[] {
+  const byWait = (a: Candidate, b: Candidate) => waitedSince(a) - waitedSince(b) || a.id.localeCompare(b.id);
   return candidates
     .filter((candidate) => candidate.active < candidate.capacity)
-    .sort(
-      (a, b) =>
-        a.active - b.active ||
-        (a.lastAssignedAt?.getTime() ?? Number.NEGATIVE_INFINITY) -
-          (b.lastAssignedAt?.getTime() ?? Number.NEGATIVE_INFINITY) ||
-        a.id.localeCompare(b.id),
-    );
+    .sort(strategy === 'least-busy' ? (a, b) => a.active - b.active || byWait(a, b) : byWait);
 }

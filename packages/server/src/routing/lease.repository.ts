@@ -1,30 +1,58 @@
 import type { Collections } from '../db/collections.js';
+import { upsertOne } from '../db/upsert.js';
 
-/** Connection leases of agents: an agent is connected while one of its leases is live. */
+/** How long a closed or expired lease is kept as the record of when its agent was last seen. */
+const LEASE_HISTORY_MS = 24 * 3_600_000;
+
+export type Presence = {
+  /** A lease is live now. */
+  isConnected: boolean;
+  /** The latest end of any lease (the future while connected); null: never connected. */
+  lastSeenAt: Date | null;
+};
+
+/** Connection leases of agents [RT7]: an agent is connected while one of its leases is live. */
 export function createLeaseRepository(c: Collections) {
   return {
     async put(input: { id: string; agentId: string; nodeId: string; expiresAt: Date }): Promise<void> {
-      await c.agentLeases.updateOne(
+      await upsertOne(
+        c.agentLeases,
         { _id: input.id },
         { $set: { agentId: input.agentId, nodeId: input.nodeId, expiresAt: input.expiresAt } },
-        { upsert: true },
       );
     },
     async renewForNode(nodeId: string, ids: string[], expiresAt: Date): Promise<void> {
       if (ids.length === 0) return;
       await c.agentLeases.updateMany({ nodeId, _id: { $in: ids } }, { $set: { expiresAt } });
     },
-    async delete(id: string): Promise<void> {
-      await c.agentLeases.deleteOne({ _id: id });
+    /** Ends a lease now; the document stays as the record of when the agent was last seen. */
+    async end(id: string, at: Date): Promise<void> {
+      await c.agentLeases.updateOne({ _id: id }, { $set: { expiresAt: at } });
     },
-    async deleteForNode(nodeId: string): Promise<void> {
-      await c.agentLeases.deleteMany({ nodeId });
+    async endForNode(nodeId: string, at: Date): Promise<void> {
+      await c.agentLeases.updateMany({ nodeId, expiresAt: { $gt: at } }, { $set: { expiresAt: at } });
+    },
+    /** Forgets leases that ended long ago. */
+    async prune(now: Date): Promise<void> {
+      await c.agentLeases.deleteMany({ expiresAt: { $lt: new Date(now.getTime() - LEASE_HISTORY_MS) } });
+    },
+    async presence(agentIds: string[], now: Date): Promise<Map<string, Presence>> {
+      const result = new Map<string, Presence>(
+        agentIds.map((id) => [id, { isConnected: false, lastSeenAt: null }]),
+      );
+      if (agentIds.length === 0) return result;
+      const leases = await c.agentLeases.find({ agentId: { $in: agentIds } }).toArray();
+      for (const lease of leases) {
+        const seen = result.get(lease.agentId)!;
+        seen.isConnected ||= lease.expiresAt > now;
+        if (!seen.lastSeenAt || lease.expiresAt > seen.lastSeenAt) seen.lastSeenAt = lease.expiresAt;
+      }
+      return result;
     },
     /** Ids of the given agents that hold a live lease at `now`. */
     async connectedAgentIds(agentIds: string[], now: Date): Promise<Set<string>> {
-      if (agentIds.length === 0) return new Set();
-      const leases = await c.agentLeases.find({ agentId: { $in: agentIds } }).toArray();
-      return new Set(leases.filter((lease) => lease.expiresAt > now).map((lease) => lease.agentId));
+      const presence = await this.presence(agentIds, now);
+      return new Set([...presence].filter(([, p]) => p.isConnected).map(([id]) => id));
     },
   };
 }

@@ -1,46 +1,141 @@
+import type { ConversationSummary, EventReason, QueuePosition } from '@hovor/protocol';
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import type { Clock } from '../clock.js';
 import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
 import { transition } from '../conversations/conversation-state.js';
 import type { Transcript } from '../conversations/transcript.js';
+import { toSummary } from '../conversations/wire.js';
+import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Department, DepartmentRepository } from '../sites/department.repository.js';
+import type { Site, SiteRepository } from '../sites/site.repository.js';
 import type { Notifier } from '../sockets/notifier.js';
+import type { ActionClaimRepository } from './action-claims.repository.js';
 import type { CapacityRepository } from './capacity.repository.js';
-import { rankLeastBusy } from './choose-agent.js';
+import { type Candidate, rankCandidates } from './choose-agent.js';
 import type { LeaseRepository } from './lease.repository.js';
+import type { QueueStatsRepository } from './queue-stats.repository.js';
 
 export interface RoutingDeps {
   conversations: ConversationRepository;
   agents: AgentRepository;
+  sites: SiteRepository;
+  departments: DepartmentRepository;
   capacity: CapacityRepository;
   leases: LeaseRepository;
+  actions: ActionClaimRepository;
+  queueStats: QueueStatsRepository;
   transcript: Transcript;
   notifier: () => Notifier;
   clock: Clock;
   logger: Logger;
+  /** Capacity of agents whose site and own settings name none. */
   defaultCapacity: number;
 }
 
+type SiteContext = { site: Site; agents: Agent[]; departments: Map<string, Department> };
+
+/** How far fallback departments are followed; a loop in the settings ends here. */
+const MAX_FALLBACK_DEPTH = 5;
+
+/** The queue a conversation waits in: its department's, or the site's general one. */
+export function queueKey(siteId: string, departmentId: string | null): string {
+  return `${siteId}:${departmentId ?? '-'}`;
+}
+
 /**
- * Routes queued conversations to eligible agents (status online, a live lease, free
- * capacity), least busy first. Every decision is a claim, so any number of nodes may run
- * this at once: see docs/adr/0003-claims.md.
+ * Routes queued conversations to eligible agents and takes them back when an owner fails.
+ * Every decision is a claim, so any number of nodes may run this at once (routing/SPEC.md,
+ * docs/adr/0002-claims.md).
  */
 export function createRoutingService(deps: RoutingDeps) {
   const log = deps.logger.child({ module: 'routing' });
   /** Per-site chains, so one node does not race itself. Other nodes are handled by claims. */
   const siteChains = new Map<string, Promise<void>>();
 
-  function serialize(siteId: string, job: () => Promise<void>): Promise<void> {
+  function serialize<T>(siteId: string, job: () => Promise<T>): Promise<T> {
     const previous = siteChains.get(siteId) ?? Promise.resolve();
-    const next = previous.then(job, job).finally(() => {
-      if (siteChains.get(siteId) === next) siteChains.delete(siteId);
+    const result = previous.then(job, job);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    siteChains.set(siteId, settled);
+    void settled.then(() => {
+      if (siteChains.get(siteId) === settled) siteChains.delete(siteId);
     });
-    siteChains.set(siteId, next);
-    return next;
+    return result;
   }
 
-  async function finishAssignment(conversation: Conversation, agent: Agent): Promise<void> {
+  async function loadSite(siteId: string): Promise<SiteContext | null> {
+    const site = await deps.sites.findById(siteId);
+    if (!site) return null;
+    const [agents, departments] = await Promise.all([
+      deps.agents.listBySite(siteId),
+      deps.departments.listBySite(siteId),
+    ]);
+    return { site, agents, departments: new Map(departments.map((d) => [d.id, d])) };
+  }
+
+  function strategyOf(ctx: SiteContext, departmentId: string | null) {
+    return (departmentId ? ctx.departments.get(departmentId)?.strategy : null) ?? ctx.site.routing.strategy;
+  }
+
+  const capacityOf = (agent: Agent, site: Site) =>
+    agent.capacity ?? site.routing.defaultCapacity ?? deps.defaultCapacity;
+
+  /**
+   * [RT1] Online, connected, with free capacity, of the department (any agent of the site for
+   * the general queue); ranked by the department's strategy [RT2]. [RT15] When nobody there is
+   * eligible, the department's fallback answers, and so on.
+   */
+  async function rankedEligible(
+    ctx: SiteContext,
+    excluded: readonly string[],
+    departmentId: string | null,
+    depth = 0,
+  ): Promise<Candidate[]> {
+    const own = await rankedIn(ctx, excluded, departmentId);
+    const fallback = departmentId ? ctx.departments.get(departmentId)?.fallbackDepartmentId : null;
+    if (own.length > 0 || !fallback || depth >= MAX_FALLBACK_DEPTH) return own;
+    return rankedEligible(ctx, excluded, fallback, depth + 1);
+  }
+
+  async function rankedIn(ctx: SiteContext, excluded: readonly string[], departmentId: string | null) {
+    const now = deps.clock.now();
+    const online = ctx.agents.filter(
+      (agent) =>
+        agent.status === 'online' && (departmentId === null || agent.departmentIds.includes(departmentId)),
+    );
+    const connected = await deps.leases.connectedAgentIds(
+      online.map((agent) => agent.id),
+      now,
+    );
+    const eligible = online.filter((agent) => connected.has(agent.id));
+    const ids = eligible.map((agent) => agent.id);
+    const [active, lastAssigned] = await Promise.all([
+      deps.capacity.countByAgent(ids),
+      deps.agents.lastAssignedAt(ids),
+    ]);
+    const candidates = eligible.map((agent) => ({
+      id: agent.id,
+      active: active.get(agent.id) ?? 0,
+      capacity: capacityOf(agent, ctx.site),
+      lastAssignedAt: lastAssigned.get(agent.id) ?? null,
+    }));
+    const strategy = strategyOf(ctx, departmentId) === 'round-robin' ? 'round-robin' : 'least-busy';
+    const ranked = rankCandidates(candidates, strategy);
+    // [RT8] Agents a chat was taken from come last: only when nobody else can take it.
+    return [
+      ...ranked.filter((candidate) => !excluded.includes(candidate.id)),
+      ...ranked.filter((candidate) => excluded.includes(candidate.id)),
+    ];
+  }
+
+  async function finishAssignment(
+    conversation: Conversation,
+    agent: { id: string; name: string },
+  ): Promise<Conversation> {
     const now = deps.clock.now();
     await deps.conversations.markAssigned(conversation.id, agent, now);
     await deps.agents.setLastAssignedAt(agent.id, now);
@@ -56,67 +151,117 @@ export function createRoutingService(deps: RoutingDeps) {
       kind: 'event',
       author: { type: 'system', id: null, name: null },
       text: '',
-      event: { type: 'assigned', agentId: agent.id, agentName: agent.name },
+      event: { type: 'assigned', agentId: agent.id, agentName: agent.name, reason: null },
       clientMsgId: `event-assigned-${conversation.round}`,
     });
     deps.notifier().conversationChanged(afterEvent);
+    if (conversation.queuedAt) {
+      const waitMs = Math.max(0, now.getTime() - conversation.queuedAt.getTime());
+      await deps.queueStats.addSample(
+        queueKey(conversation.siteId, conversation.departmentId),
+        waitMs / Math.max(1, conversation.entryPosition),
+      );
+    }
     log.info({ conversationId: conversation.id, agentId: agent.id, round: conversation.round }, 'assigned');
+    return afterEvent;
+  }
+
+  /** Claims a slot of the agent, then the round [RT3]; null when the agent has no room. */
+  async function claimFor(
+    conversation: Conversation,
+    candidate: Candidate,
+  ): Promise<'won' | 'lost' | 'full'> {
+    const now = deps.clock.now();
+    const slot = await deps.capacity.claimSlot(candidate.id, candidate.capacity, conversation.id, now);
+    if (!slot) return 'full';
+    if (await deps.conversations.claimAssignment(conversation.id, conversation.round, candidate.id, now))
+      return 'won';
+    await deps.capacity.releaseSlot(slot);
+    return 'lost';
   }
 
   /** Tries to give one queued conversation an owner; true when it has one now. */
-  async function assignOne(conversation: Conversation, siteAgents: Agent[]): Promise<boolean> {
+  async function assignOne(conversation: Conversation, ctx: SiteContext): Promise<boolean> {
     if (conversation.state !== 'queued') return false;
     // A claim without a finished assignment (a node died in between) is completed, not redone.
     const claimedBy = await deps.conversations.findAssignmentClaim(conversation.id, conversation.round);
     if (claimedBy) {
       const owner =
-        siteAgents.find((agent) => agent.id === claimedBy) ?? (await deps.agents.findById(claimedBy));
+        ctx.agents.find((agent) => agent.id === claimedBy) ?? (await deps.agents.findById(claimedBy));
       if (owner) await finishAssignment(conversation, owner);
       return true;
     }
-    const now = deps.clock.now();
-    const online = siteAgents.filter((agent) => agent.status === 'online');
-    const connected = await deps.leases.connectedAgentIds(
-      online.map((agent) => agent.id),
-      now,
-    );
-    const eligible = online.filter((agent) => connected.has(agent.id));
-    const active = await deps.capacity.countByAgent(eligible.map((agent) => agent.id));
-    const lastAssigned = await deps.agents.lastAssignedAt(eligible.map((agent) => agent.id));
-    const ranked = rankLeastBusy(
-      eligible.map((agent) => ({
-        id: agent.id,
-        active: active.get(agent.id) ?? 0,
-        capacity: agent.capacity ?? deps.defaultCapacity,
-        lastAssignedAt: lastAssigned.get(agent.id) ?? null,
-      })),
-    );
-    for (const candidate of ranked) {
-      const slot = await deps.capacity.claimSlot(candidate.id, candidate.capacity, conversation.id, now);
-      if (!slot) continue;
-      const won = await deps.conversations.claimAssignment(
-        conversation.id,
-        conversation.round,
-        candidate.id,
-        now,
-      );
-      if (!won) {
-        await deps.capacity.releaseSlot(slot);
-        return true;
-      }
-      await finishAssignment(conversation, eligible.find((a) => a.id === candidate.id)!);
+    for (const candidate of await rankedEligible(
+      ctx,
+      conversation.excludedAgentIds,
+      conversation.departmentId,
+    )) {
+      const outcome = await claimFor(conversation, candidate);
+      if (outcome === 'full') continue;
+      if (outcome === 'won')
+        await finishAssignment(conversation, ctx.agents.find((a) => a.id === candidate.id)!);
       return true;
     }
     return false;
   }
 
-  async function drainSite(siteId: string): Promise<void> {
-    const queued = await deps.conversations.listQueued(siteId);
-    if (queued.length === 0) return;
-    const siteAgents = await deps.agents.listBySite(siteId);
-    for (const conversation of queued) {
-      if (!(await assignOne(conversation, siteAgents))) break;
+  /** [RT13] Tells every waiting visitor of the site their place in their queue and the estimated wait. */
+  async function publishQueue(siteId: string): Promise<QueuePosition[]> {
+    const queues = new Map<string, Conversation[]>();
+    for (const conversation of await deps.conversations.listQueued(siteId)) {
+      const key = queueKey(siteId, conversation.departmentId);
+      queues.set(key, [...(queues.get(key) ?? []), conversation]);
     }
+    const published: QueuePosition[] = [];
+    for (const [key, queued] of queues) {
+      const perPositionMs = await deps.queueStats.waitPerPositionMs(key);
+      const positions = queued.map((conversation, index) => ({
+        conversation,
+        position: {
+          conversationId: conversation.id,
+          position: index + 1,
+          etaSeconds: perPositionMs === null ? null : Math.round((perPositionMs * (index + 1)) / 1000),
+        },
+      }));
+      deps.notifier().queuePositions(positions);
+      published.push(...positions.map((p) => p.position));
+    }
+    return published;
+  }
+
+  /** [RT6] Assigns queued conversations in queue order while their queues have agents with room, then publishes. */
+  async function drainSite(siteId: string): Promise<void> {
+    const ctx = await loadSite(siteId);
+    if (!ctx) return;
+    const full = new Set<string>();
+    for (const conversation of await deps.conversations.listQueued(siteId)) {
+      const key = queueKey(siteId, conversation.departmentId);
+      if (full.has(key) || strategyOf(ctx, conversation.departmentId) === 'manual') continue;
+      if (!(await assignOne(conversation, ctx))) full.add(key);
+    }
+    await publishQueue(siteId);
+  }
+
+  /** [RT8][RT9][RT10] Sends an assigned conversation back to the front of the queue, once across nodes. */
+  async function requeue(conversation: Conversation, reason: EventReason): Promise<boolean> {
+    if (conversation.state !== 'assigned' || !conversation.agentId) return false;
+    if (!(await deps.actions.claim('requeue', conversation.id, conversation.round, deps.clock.now())))
+      return false;
+    const fromAgent = { id: conversation.agentId, name: conversation.agentName };
+    await deps.capacity.releaseForConversation(conversation.id);
+    const excluded = [...new Set([...conversation.excludedAgentIds, fromAgent.id])];
+    const requeued = await deps.conversations.markRequeued(conversation, excluded);
+    const { conversation: afterEvent } = await deps.transcript.append(requeued, {
+      conversationId: conversation.id,
+      kind: 'event',
+      author: { type: 'system', id: null, name: null },
+      text: '',
+      event: { type: 'requeued', agentId: fromAgent.id, agentName: fromAgent.name, reason },
+      clientMsgId: `event-requeued-${conversation.round}`,
+    });
+    deps.notifier().conversationChanged(afterEvent);
+    log.info({ conversationId: conversation.id, agentId: fromAgent.id, reason }, 'requeued');
+    return true;
   }
 
   return {
@@ -134,10 +279,56 @@ export function createRoutingService(deps: RoutingDeps) {
       }
     },
 
+    /** Re-queues a conversation and routes it again; false when another node already did. */
+    async requeue(conversation: Conversation, reason: EventReason): Promise<boolean> {
+      const done = await serialize(conversation.siteId, () => requeue(conversation, reason));
+      if (done) await this.assignQueued(conversation.siteId);
+      return done;
+    },
+
+    /** [RT10] When an agent goes away or offline and the site says so, their chats go back to the queue. */
+    async agentLeft(agent: Agent): Promise<void> {
+      for (const conversation of await deps.conversations.listAssignedToAgent(agent.id)) {
+        const site = await deps.sites.findById(conversation.siteId);
+        if (site?.routing.requeueOnAway) await this.requeue(conversation, 'agent-away');
+      }
+    },
+
+    /** [RT14] An eligible agent takes a queued conversation; one of concurrent takers wins. */
+    async take(agent: Agent, conversationId: string): Promise<ConversationSummary> {
+      const conversation = await deps.conversations.findById(conversationId);
+      if (!conversation || !agent.siteIds.includes(conversation.siteId)) {
+        throw new AppError('NOT_FOUND', 'No such conversation');
+      }
+      return serialize(conversation.siteId, async () => {
+        const current = (await deps.conversations.findById(conversationId))!;
+        if (current.state !== 'queued')
+          throw new AppError('CONFLICT', 'This conversation has already been taken');
+        const ctx = (await loadSite(current.siteId))!;
+        const candidate = (await rankedIn(ctx, [], null)).find((c) => c.id === agent.id);
+        if (!candidate) {
+          throw new AppError('CONFLICT', 'Go online with a free chat slot to take a conversation');
+        }
+        const outcome = await claimFor(current, candidate);
+        if (outcome === 'full') throw new AppError('CONFLICT', 'You have no free chat slot');
+        if (outcome === 'lost') throw new AppError('CONFLICT', 'This conversation has already been taken');
+        const assigned = await finishAssignment(current, agent);
+        await publishQueue(current.siteId);
+        return toSummary(assigned);
+      });
+    },
+
     /** One pass over every site with a queue; run by the sweeper on every node. */
-    async sweep(): Promise<void> {
+    async drainAll(): Promise<void> {
       const siteIds = await deps.conversations.sitesWithQueue();
       await Promise.all(siteIds.map((siteId) => serialize(siteId, () => drainSite(siteId))));
+    },
+
+    publishQueue: (siteId: string) => serialize(siteId, () => publishQueue(siteId)),
+
+    /** Resolves when no routing work is in flight on this node (for a clean shutdown). */
+    async idle(): Promise<void> {
+      while (siteChains.size > 0) await Promise.all(siteChains.values());
     },
   };
 }

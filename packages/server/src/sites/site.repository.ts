@@ -1,5 +1,6 @@
 import type { Collections, SiteDoc } from '../db/collections.js';
 import { newId } from '../db/ids.js';
+import { type RoutingSettings, withRoutingDefaults } from './routing-settings.js';
 
 export type Site = {
   id: string;
@@ -8,6 +9,7 @@ export type Site = {
   allowedOrigins: string[];
   color: string;
   greeting: string;
+  routing: RoutingSettings;
 };
 
 function toSite(doc: SiteDoc): Site {
@@ -18,12 +20,16 @@ function toSite(doc: SiteDoc): Site {
     allowedOrigins: doc.allowedOrigins,
     color: doc.color,
     greeting: doc.greeting,
+    routing: withRoutingDefaults(doc.routing),
   };
 }
 
 export function createSiteRepository(c: Collections) {
   return {
-    async create(input: Omit<Site, 'id'>, now: Date): Promise<Site> {
+    async create(
+      input: Omit<Site, 'id' | 'routing'> & { routing?: Partial<RoutingSettings> },
+      now: Date,
+    ): Promise<Site> {
       const doc: SiteDoc = { _id: newId(), ...input, createdAt: now };
       await c.sites.insertOne(doc);
       return toSite(doc);

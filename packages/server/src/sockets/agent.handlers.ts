@@ -8,12 +8,11 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LeaseRepository } from '../routing/lease.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
+import { PRESENCE_LEASE_MS } from '../routing/sweeper.js';
 import { describeIssues, handshakeError, registerCommands } from './command.js';
 import { type AgentNamespace, type Notifier, rooms } from './notifier.js';
 import { checkProtocolVersion } from './version.js';
 
-/** How long a connection lease lives without renewal; a vanished browser is offline after this. */
-export const PRESENCE_LEASE_MS = 30_000;
 /** Default list size of the inbox. */
 const DEFAULT_LIST_LIMIT = 50;
 
@@ -84,6 +83,10 @@ export function attachAgentNamespace(
           const profile = toAgentProfile({ ...agent, status }, deps.defaultCapacity);
           deps.notifier().agentChanged(profile);
           if (status === 'online') deps.routing.assignQueuedInBackground(agent.siteIds);
+          else
+            deps.routing
+              .agentLeft(agent)
+              .catch((error: unknown) => log.error({ err: error }, 're-queueing failed'));
           return profile;
         },
         'conversations:list': async (input) => ({
@@ -105,6 +108,11 @@ export function attachAgentNamespace(
         },
         'conversation:close': async (input) =>
           deps.conversations.close(await current(), input.conversationId),
+        'conversation:take': async (input) => {
+          const summary = await deps.routing.take(await current(), input.conversationId);
+          await socket.join(rooms.conversation(input.conversationId));
+          return summary;
+        },
         'message:send': async (input) => deps.conversations.sendAsAgent(await current(), input),
         'typing:set': async (input) =>
           deps.conversations.typingAsAgent(await current(), input.conversationId, input.isTyping),
@@ -114,7 +122,9 @@ export function attachAgentNamespace(
 
     socket.on('disconnect', () => {
       leaseIds.delete(leaseId);
-      deps.leases.delete(leaseId).catch((error: unknown) => log.warn({ err: error }, 'lease delete failed'));
+      deps.leases
+        .end(leaseId, deps.clock.now())
+        .catch((error: unknown) => log.warn({ err: error }, 'ending a lease failed'));
     });
 
     try {
@@ -128,7 +138,7 @@ export function attachAgentNamespace(
         leaseIds.add(leaseId);
         deps.routing.assignQueuedInBackground(signedIn.siteIds);
       } else {
-        await deps.leases.delete(leaseId);
+        await deps.leases.end(leaseId, deps.clock.now());
       }
     } catch (error) {
       log.error({ err: error }, 'taking a presence lease failed');

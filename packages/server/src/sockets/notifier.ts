@@ -2,6 +2,7 @@ import type {
   AgentClientToServerEvents,
   AgentProfile,
   AgentServerToClientEvents,
+  QueuePosition,
   VisitorClientToServerEvents,
   VisitorServerToClientEvents,
 } from '@hovor/protocol';
@@ -32,6 +33,7 @@ export interface Notifier {
     name: string | null,
   ): void;
   agentChanged(profile: AgentProfile): void;
+  queuePositions(positions: ReadonlyArray<{ conversation: Conversation; position: QueuePosition }>): void;
 }
 
 /** A notifier that tells nobody, until the socket namespaces exist. */
@@ -40,6 +42,7 @@ export const silentNotifier: Notifier = {
   messageCreated: () => {},
   typingChanged: () => {},
   agentChanged: () => {},
+  queuePositions: () => {},
 };
 
 export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNamespace): Notifier {
@@ -69,6 +72,11 @@ export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNa
     },
     agentChanged(profile) {
       agents.to(rooms.agent(profile.id)).emit('agent:updated', profile);
+    },
+    queuePositions(positions) {
+      for (const { conversation, position } of positions) {
+        visitors.to(rooms.visitor(conversation.visitorId)).emit('queue:position', position);
+      }
     },
   };
 }

@@ -18,6 +18,8 @@ export function attachVisitorNamespace(
   deps: {
     visitors: VisitorService;
     conversations: ConversationService;
+    /** Tells the site's waiting visitors their places, in the background. */
+    publishQueue: (siteId: string) => void;
     publicOrigin: string;
     logger: Logger;
   },
@@ -51,8 +53,13 @@ export function attachVisitorNamespace(
       socket,
       VisitorCommands,
       {
-        'conversation:start': () => service.start(visitor),
-        'conversation:sync': (input) => service.syncForVisitor(visitor, input.conversationId, input.afterSeq),
+        'conversation:start': (input) => service.start(visitor, input.departmentId),
+        'conversation:sync': async (input) => {
+          const result = await service.syncForVisitor(visitor, input.conversationId, input.afterSeq);
+          // A waiting visitor who (re)connects learns their place at once [RT13].
+          if (result.conversation?.state === 'queued') deps.publishQueue(visitor.siteId);
+          return result;
+        },
         'message:send': (input) => service.sendAsVisitor(visitor, input),
         'typing:set': (input) => service.typingAsVisitor(visitor, input.conversationId, input.isTyping),
       },

@@ -14,11 +14,13 @@ import { io, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
 import { createApp, type HovorApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/password.js';
+import type { Clock } from '../../src/clock.js';
 import type { AppConfig } from '../../src/config.js';
 import { collections } from '../../src/db/collections.js';
 import { connectMongo } from '../../src/db/connect.js';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_STATIC_PATHS } from '../../src/paths.js';
+import type { RoutingSettings } from '../../src/sites/routing-settings.js';
 import type { Site } from '../../src/sites/site.repository.js';
 
 export type VisitorSocket = Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
@@ -43,6 +45,7 @@ export interface Harness {
     name: string;
     capacity?: number;
     siteIds?: string[];
+    departmentIds?: string[];
   }): Promise<{ id: string; email: string }>;
   visitor(options?: {
     hostOrigin?: string;
@@ -54,9 +57,18 @@ export interface Harness {
 
 /** Starts Hovor on port 0 against a database of its own and seeds one site. */
 export async function startHarness(
-  options: { sweepIntervalMs?: number; publicUrl?: string } = {},
+  options: {
+    sweepIntervalMs?: number;
+    publicUrl?: string;
+    clock?: Clock;
+    routing?: Partial<RoutingSettings>;
+    /** A second node: the same database and site as that harness. */
+    shareDatabaseWith?: Harness;
+  } = {},
 ): Promise<Harness> {
-  const mongo = await connectMongo(inject('mongoUrl'), `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`);
+  const shared = options.shareDatabaseWith;
+  const dbName = shared?.db.databaseName ?? `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const mongo = await connectMongo(inject('mongoUrl'), dbName);
   const config: AppConfig = {
     publicUrl: options.publicUrl ?? 'http://hovor.test',
     sessionTtlMs: 3_600_000,
@@ -69,20 +81,24 @@ export async function startHarness(
     logger: createLogger('silent'),
     paths: DEFAULT_STATIC_PATHS,
     sweepIntervalMs: options.sweepIntervalMs ?? 0,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   await hovor.start();
   await new Promise<void>((resolve) => hovor.httpServer.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(hovor.httpServer.address() as AddressInfo).port}`;
-  const site = await hovor.repositories.sites.create(
-    {
-      key: 'test-site',
-      name: 'Test Shop',
-      allowedOrigins: [SHOP_ORIGIN],
-      color: '#123456',
-      greeting: 'Hello',
-    },
-    new Date(),
-  );
+  const site =
+    shared?.site ??
+    (await hovor.repositories.sites.create(
+      {
+        key: 'test-site',
+        name: 'Test Shop',
+        allowedOrigins: [SHOP_ORIGIN],
+        color: '#123456',
+        greeting: 'Hello',
+        ...(options.routing ? { routing: options.routing } : {}),
+      },
+      new Date(),
+    ));
   const sockets: Socket[] = [];
   let agentCount = 0;
 
@@ -112,6 +128,7 @@ export async function startHarness(
           passwordHash: await passwordHash,
           role: 'agent',
           siteIds: input.siteIds ?? [site.id],
+          departmentIds: input.departmentIds ?? [],
           ...(input.capacity === undefined ? {} : { capacity: input.capacity }),
         },
         new Date(),
@@ -155,7 +172,7 @@ export async function startHarness(
     async close() {
       for (const socket of sockets) socket.disconnect();
       await hovor.close();
-      await mongo.db.dropDatabase();
+      if (!shared) await mongo.db.dropDatabase();
       await mongo.close();
     },
   };
@@ -216,6 +233,17 @@ export function collect<T = any>(socket: AnySocket, event: string): T[] {
   const seen: T[] = [];
   (socket as unknown as Socket).on(event, (payload: T) => seen.push(payload));
   return seen;
+}
+
+/** A clock tests move by hand: time-based rules run without waiting. */
+export function manualClock(start = new Date('2026-03-02T09:00:00Z')) {
+  let now = start.getTime();
+  return {
+    now: () => new Date(now),
+    advance(ms: number) {
+      now += ms;
+    },
+  };
 }
 
 /** A fresh client id for idempotent commands. */

@@ -18,6 +18,7 @@ import {
   withConversation,
   withMessages,
   withPending,
+  withQueuePosition,
 } from './chat-state.js';
 import type { HostChannel } from './host-channel.js';
 import { lastSeqOf } from './messages.js';
@@ -225,6 +226,9 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
       const isNew = current?.id !== conversation.id;
       applyConversation(conversation);
       if (isNew) resync();
+    });
+    s.on('queue:position', (position) => {
+      state.update((st) => withQueuePosition(st, position));
     });
     s.on('typing:changed', (typing) => {
       if (typing.conversationId !== state.get().conversation?.id) return;

@@ -6,6 +6,7 @@ import {
   isConversationActive,
   withConversation,
   withMessages,
+  withQueuePosition,
 } from './chat-state.js';
 
 const conversation = (id: string, state: VisitorConversation['state'] = 'queued'): VisitorConversation => ({
@@ -49,6 +50,39 @@ describe('chat state', () => {
     s = withConversation(s, conversation('c2'));
     expect(s.messages).toEqual([]);
     expect(isConversationActive(s)).toBe(true);
+  });
+
+  it('keeps the latest queue position of the shown conversation while it waits', () => {
+    let s = withConversation(INITIAL_SNAPSHOT, conversation('c1'));
+    s = withQueuePosition(s, { conversationId: 'c1', position: 2, etaSeconds: null });
+    s = withQueuePosition(s, { conversationId: 'c1', position: 1, etaSeconds: 30 });
+    expect(s.queue).toEqual({ conversationId: 'c1', position: 1, etaSeconds: 30 });
+    // A new message changes the conversation but not its place.
+    s = withConversation(s, { ...conversation('c1'), lastSeq: 2 });
+    expect(s.queue?.position).toBe(1);
+  });
+
+  it('ignores the queue position of another conversation, or of one no longer waiting', () => {
+    const queued = withConversation(INITIAL_SNAPSHOT, conversation('c1'));
+    expect(withQueuePosition(queued, { conversationId: 'c0', position: 1, etaSeconds: null })).toBe(queued);
+    expect(withQueuePosition(INITIAL_SNAPSHOT, { conversationId: 'c1', position: 1, etaSeconds: null })).toBe(
+      INITIAL_SNAPSHOT,
+    );
+    const assigned = withConversation(queued, conversation('c1', 'assigned'));
+    expect(withQueuePosition(assigned, { conversationId: 'c1', position: 1, etaSeconds: null })).toBe(
+      assigned,
+    );
+  });
+
+  it('forgets the queue position when the conversation is assigned, closed or replaced', () => {
+    const waiting = withQueuePosition(withConversation(INITIAL_SNAPSHOT, conversation('c1')), {
+      conversationId: 'c1',
+      position: 1,
+      etaSeconds: null,
+    });
+    expect(withConversation(waiting, conversation('c1', 'assigned')).queue).toBeNull();
+    expect(withConversation(waiting, conversation('c1', 'closed')).queue).toBeNull();
+    expect(withConversation(waiting, conversation('c2')).queue).toBeNull();
   });
 
   it('notifies subscribers on change until they unsubscribe', () => {

@@ -1,4 +1,4 @@
-import type { ErrorBody, Message, VisitorConversation } from '@hovor/protocol';
+import type { ErrorBody, Message, QueuePosition, VisitorConversation } from '@hovor/protocol';
 import { mergeMessages, type PendingMessage, settlePending } from './messages.js';
 
 /** `offline` shows the "reconnecting…" notice; `failed` means the server refused the visitor. */
@@ -11,6 +11,8 @@ export interface ChatSnapshot {
   pending: readonly PendingMessage[];
   /** Name of the agent who is typing, if one is. */
   agentTyping: string | null;
+  /** The latest place in the queue of `conversation`, while it is queued. */
+  queue: QueuePosition | null;
   connection: Connection;
   /** Why the chat cannot work (handshake refused), shown instead of the composer. */
   fatal: ErrorBody | null;
@@ -21,6 +23,7 @@ export const INITIAL_SNAPSHOT: ChatSnapshot = {
   messages: [],
   pending: [],
   agentTyping: null,
+  queue: null,
   connection: 'connecting',
   fatal: null,
 };
@@ -33,7 +36,15 @@ export function withConversation(s: ChatSnapshot, conversation: VisitorConversat
     conversation,
     messages: isSame ? s.messages : [],
     agentTyping: isSame && conversation.state !== 'closed' ? s.agentTyping : null,
+    // Only a waiting conversation has a place; assignment or closing ends it.
+    queue: isSame && conversation.state === 'queued' ? s.queue : null,
   };
+}
+
+/** Keeps a `queue:position` if it is about the shown conversation and that one still waits. */
+export function withQueuePosition(s: ChatSnapshot, queue: QueuePosition): ChatSnapshot {
+  const c = s.conversation;
+  return c?.id === queue.conversationId && c.state === 'queued' ? { ...s, queue } : s;
 }
 
 /** Adds confirmed messages and settles the optimistic ones they confirm. */

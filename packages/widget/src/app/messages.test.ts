@@ -69,9 +69,16 @@ describe('lastSeqOf', () => {
 
 describe('eventText', () => {
   it('names the agent on assignment and announces the end', () => {
-    const event = { type: 'assigned' as const, agentId: 'a1', agentName: 'Alice' };
+    const event = { type: 'assigned' as const, agentId: 'a1', agentName: 'Alice', reason: null };
     expect(eventText(message(1, { kind: 'event', event }))).toBe('Connected with Alice');
-    const closed = { type: 'closed' as const, agentId: null, agentName: null };
+    const closed = { type: 'closed' as const, agentId: null, agentName: null, reason: null };
     expect(eventText(message(2, { kind: 'event', event: closed }))).toBe('The conversation has ended');
+    const requeued = {
+      type: 'requeued' as const,
+      agentId: 'a1',
+      agentName: 'Alice',
+      reason: 'agent-disconnected' as const,
+    };
+    expect(eventText(message(3, { kind: 'event', event: requeued }))).toBe('Finding another agent for you…');
   });
 });

@@ -43,8 +43,12 @@ export function eventText(message: Message): string {
   switch (message.event?.type) {
     case 'assigned':
       return `Connected with ${name}`;
+    case 'requeued':
+      return 'Finding another agent for you…';
     case 'closed':
-      return 'The conversation has ended';
+      return message.event.reason === 'inactivity'
+        ? 'The conversation has ended after a period of inactivity'
+        : 'The conversation has ended';
     default:
       return 'Conversation started';
   }

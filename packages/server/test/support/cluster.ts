@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { type Ack, AGENT_NAMESPACE, PROTOCOL_VERSION, VISITOR_NAMESPACE } from '@hovor/protocol';
+import { io, type Socket } from 'socket.io-client';
+import { inject } from 'vitest';
+import { createApp, type HovorApp } from '../../src/app.js';
+import { hashPassword } from '../../src/auth/password.js';
+import type { AppConfig } from '../../src/config.js';
+import { collections } from '../../src/db/collections.js';
+import { connectMongo } from '../../src/db/connect.js';
+import { createLogger } from '../../src/logger.js';
+import { DEFAULT_STATIC_PATHS } from '../../src/paths.js';
+import type { Site } from '../../src/sites/site.repository.js';
+import { connectRedisAdapter, type RedisSocketAdapter } from '../../src/sockets/redis-adapter.js';
+import { AGENT_PASSWORD, type AgentSocket, SHOP_ORIGIN, signIn, type VisitorSocket } from './harness.js';
+
+export interface ClusterNode {
+  nodeId: string;
+  hovor: HovorApp;
+  baseUrl: string;
+}
+
+export interface Cluster {
+  nodes: ClusterNode[];
+  db: Awaited<ReturnType<typeof connectMongo>>['db'];
+  c: ReturnType<typeof collections>;
+  site: Site;
+  seedAgent(input: { name: string; capacity?: number }): Promise<{ id: string; email: string }>;
+  /** Creates a visitor through node `index`'s REST API and connects it to that node. */
+  visitor(index: number): Promise<{ socket: VisitorSocket; token: string; visitorId: string }>;
+  /** Signs the agent in and connects a socket (one browser tab) to node `index`. */
+  agent(index: number, email: string): Promise<AgentSocket>;
+  close(): Promise<void>;
+}
+
+/** Hashing with the production cost for every agent makes seeding slow and proves nothing more. */
+let passwordHash: Promise<string> | undefined;
+
+/**
+ * Starts `n` Hovor nodes on port 0 that share one database (of this cluster's own) and fan
+ * Socket.IO events out through the test run's Redis, like a multi-node deployment, and seeds
+ * one site. The sweeper is off, as in `startHarness`, so tests drive every step.
+ */
+export async function startCluster(n: number, options: { sweepIntervalMs?: number } = {}): Promise<Cluster> {
+  const suffix = randomUUID().replace(/-/g, '').slice(0, 16);
+  const mongo = await connectMongo(inject('mongoUrl'), `t_${suffix}`);
+  const config: AppConfig = {
+    publicUrl: 'http://hovor.test',
+    sessionTtlMs: 3_600_000,
+    defaultCapacity: 3,
+    isProduction: false,
+  };
+  const logger = createLogger('silent');
+  const redisClients: RedisSocketAdapter[] = [];
+  const nodes: ClusterNode[] = [];
+  const sockets: Socket[] = [];
+
+  async function stopAll(): Promise<void> {
+    for (const socket of sockets) socket.disconnect();
+    await Promise.all(nodes.map((node) => node.hovor.close()));
+    await Promise.all(redisClients.map((redis) => redis.close()));
+    await mongo.db.dropDatabase();
+    await mongo.close();
+  }
+
+  try {
+    for (let i = 0; i < n; i++) {
+      // Each node has its own clients, as separate processes would; the key keeps this
+      // cluster apart from the other test files that use the same Redis at the same time.
+      const redis = await connectRedisAdapter(inject('redisUrl'), logger, { key: `hovor-${suffix}` });
+      redisClients.push(redis);
+      const nodeId = `node-${i}-${suffix}`;
+      const hovor = createApp({
+        db: mongo.db,
+        config,
+        logger,
+        paths: DEFAULT_STATIC_PATHS,
+        nodeId,
+        sweepIntervalMs: options.sweepIntervalMs ?? 0,
+        socketAdapter: redis.adapter,
+      });
+      await hovor.start();
+      await new Promise<void>((resolve) => hovor.httpServer.listen(0, '127.0.0.1', resolve));
+      const baseUrl = `http://127.0.0.1:${(hovor.httpServer.address() as AddressInfo).port}`;
+      nodes.push({ nodeId, hovor, baseUrl });
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  const first = nodes[0]!.hovor;
+  const site = await first.repositories.sites.create(
+    {
+      key: 'test-site',
+      name: 'Test Shop',
+      allowedOrigins: [SHOP_ORIGIN],
+      color: '#123456',
+      greeting: 'Hello',
+    },
+    new Date(),
+  );
+  let agentCount = 0;
+
+  function node(index: number): ClusterNode {
+    const found = nodes[index];
+    if (!found) throw new Error(`the cluster has ${nodes.length} nodes; there is no node ${index}`);
+    return found;
+  }
+
+  async function connect<S extends Socket>(socket: S): Promise<S> {
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (error) => reject(error));
+    });
+    return socket;
+  }
+
+  return {
+    nodes,
+    db: mongo.db,
+    c: collections(mongo.db),
+    site,
+    async seedAgent(input) {
+      passwordHash ??= hashPassword(AGENT_PASSWORD);
+      const email = `agent${++agentCount}-${randomUUID().slice(0, 6)}@example.test`;
+      const agent = await first.repositories.agents.create(
+        {
+          email,
+          name: input.name,
+          passwordHash: await passwordHash,
+          role: 'agent',
+          siteIds: [site.id],
+          ...(input.capacity === undefined ? {} : { capacity: input.capacity }),
+        },
+        new Date(),
+      );
+      return { id: agent.id, email };
+    },
+    async visitor(index) {
+      const { baseUrl } = node(index);
+      const response = await fetch(`${baseUrl}/api/v1/visitors`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ siteKey: site.key, hostOrigin: SHOP_ORIGIN }),
+      });
+      const body = (await response.json()) as Ack<{ visitorId: string; token: string }>;
+      if (!body.ok) throw new Error(`creating a visitor failed: ${body.error.code}`);
+      const socket = await connect<VisitorSocket>(
+        io(`${baseUrl}${VISITOR_NAMESPACE}`, {
+          auth: { v: PROTOCOL_VERSION, siteKey: site.key, token: body.data.token, hostOrigin: SHOP_ORIGIN },
+          transports: ['websocket'],
+          forceNew: true,
+          reconnection: false,
+        }),
+      );
+      return { socket, token: body.data.token, visitorId: body.data.visitorId };
+    },
+    async agent(index, email) {
+      const { baseUrl } = node(index);
+      const cookie = await signIn(baseUrl, email, AGENT_PASSWORD);
+      return connect<AgentSocket>(
+        io(`${baseUrl}${AGENT_NAMESPACE}`, {
+          auth: { v: PROTOCOL_VERSION },
+          extraHeaders: { cookie },
+          transports: ['websocket'],
+          forceNew: true,
+          reconnection: false,
+        }),
+      );
+    },
+    close: stopAll,
+  };
+}
