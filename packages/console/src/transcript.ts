@@ -35,6 +35,8 @@ export function eventText(message: Message): string {
       return event.agentName ? `Assigned to ${event.agentName}` : 'Assigned to an agent';
     case 'requeued':
       return `Back in the queue (${REQUEUE_REASONS[event.reason ?? 'agent-disconnected']})`;
+    case 'transferred':
+      return event.agentName ? `Transferred to ${event.agentName}` : 'Transferred to another department';
     case 'closed':
       return event.reason === 'inactivity' ? 'Conversation closed after inactivity' : 'Conversation closed';
   }

@@ -2,6 +2,7 @@ import { z } from 'zod/mini';
 import {
   AgentProfile,
   AgentStatus,
+  ClientId,
   ConversationSummary,
   Id,
   IsoDate,
@@ -54,6 +55,48 @@ export type CloseConversationInput = z.infer<typeof CloseConversationInput>;
 export const TakeConversationInput = z.strictObject({ conversationId: Id });
 export type TakeConversationInput = z.infer<typeof TakeConversationInput>;
 
+export const MAX_NOTE_CHARS = 2000;
+
+/** Where a conversation is transferred: a colleague (who must be eligible) or a department's queue. */
+export const TransferTarget = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('agent'), agentId: Id }),
+  z.strictObject({ type: z.literal('department'), departmentId: Id }),
+]);
+export type TransferTarget = z.infer<typeof TransferTarget>;
+
+export const TransferInput = z.strictObject({
+  conversationId: Id,
+  to: TransferTarget,
+  /** Shown to agents as an internal note ("never say I don't know — say I'll find out"). */
+  comment: z.optional(
+    z.string().check(
+      z.maxLength(MAX_NOTE_CHARS),
+      z.refine((s) => s.trim().length > 0, 'empty comment'),
+    ),
+  ),
+});
+export type TransferInput = z.infer<typeof TransferInput>;
+
+export const AddNoteInput = z.strictObject({
+  conversationId: Id,
+  clientMsgId: ClientId,
+  text: z.string().check(
+    z.minLength(1),
+    z.maxLength(MAX_NOTE_CHARS),
+    z.refine((s) => s.trim().length > 0, 'empty text'),
+  ),
+});
+export type AddNoteInput = z.infer<typeof AddNoteInput>;
+
+/** Colleagues and departments a conversation can be transferred to. */
+export const Team = z.strictObject({
+  agents: z.array(
+    z.strictObject({ id: z.string(), name: z.string(), status: AgentStatus, isConnected: z.boolean() }),
+  ),
+  departments: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+});
+export type Team = z.infer<typeof Team>;
+
 /** Commands an agent's console may send, each acked. */
 export const AgentCommands = {
   'status:set': { input: SetStatusInput, output: AgentProfile },
@@ -61,6 +104,12 @@ export const AgentCommands = {
   /** Returns the conversation and messages after `afterSeq`, and subscribes to its updates. */
   'conversation:open': { input: OpenConversationInput, output: OpenConversationResult },
   'conversation:close': { input: CloseConversationInput, output: ConversationSummary },
+  /** Hands the conversation to an eligible colleague or to a department's queue, with an optional comment. */
+  'conversation:transfer': { input: TransferInput, output: ConversationSummary },
+  /** Adds an internal note, visible to agents only; idempotent by `clientMsgId`. */
+  'note:add': { input: AddNoteInput, output: Message },
+  /** The colleagues and departments of the conversation's site, for transfers. */
+  'team:list': { input: z.strictObject({ conversationId: Id }), output: Team },
   /** Takes a queued conversation; of concurrent takers exactly one wins, the others get CONFLICT. */
   'conversation:take': { input: TakeConversationInput, output: ConversationSummary },
   'message:send': { input: SendMessageInput, output: Message },

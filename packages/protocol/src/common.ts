@@ -58,8 +58,8 @@ export const EventReason = z.enum(['agent-disconnected', 'no-first-reply', 'agen
 export type EventReason = z.infer<typeof EventReason>;
 
 export const ConversationEvent = z.strictObject({
-  type: z.enum(['queued', 'assigned', 'requeued', 'closed']),
-  /** The agent assigned, taken from, or closing; null for the system. */
+  type: z.enum(['queued', 'assigned', 'requeued', 'transferred', 'closed']),
+  /** The agent assigned, taken from, transferred to, or closing; null for the system or a department. */
   agentId: z.nullable(z.string()),
   agentName: z.nullable(z.string()),
   reason: z.nullable(EventReason),
@@ -72,7 +72,8 @@ export const Message = z.strictObject({
   conversationId: z.string(),
   /** Strictly increasing per conversation, starting at 1. */
   seq: Seq,
-  kind: z.enum(['text', 'event']),
+  /** `note`: an internal note, shown to agents only (never sent to the visitor). */
+  kind: z.enum(['text', 'event', 'note']),
   author: Author,
   text: z.string(),
   event: z.nullable(ConversationEvent),

@@ -26,7 +26,7 @@ import { createCapacityRepository } from './routing/capacity.repository.js';
 import { createLeaseRepository } from './routing/lease.repository.js';
 import { createQueueStatsRepository } from './routing/queue-stats.repository.js';
 import { createRoutingService } from './routing/routing.service.js';
-import { createSweeper } from './routing/sweeper.js';
+import { createSweeper, DEFAULT_PRESENCE_LEASE_MS } from './routing/sweeper.js';
 import { createDepartmentRepository } from './sites/department.repository.js';
 import { createSiteRepository } from './sites/site.repository.js';
 import { attachAgentNamespace } from './sockets/agent.handlers.js';
@@ -54,6 +54,8 @@ export interface AppDeps {
   nodeId?: string;
   /** 0 disables the sweeper (tests that drive every step themselves). */
   sweepIntervalMs?: number;
+  /** Lifetime of an agent connection's lease without renewal [RT7]; 30 s by default. */
+  presenceLeaseMs?: number;
   /** Fans Socket.IO events out to the other nodes (the Redis adapter); in-memory when absent. */
   socketAdapter?: SocketAdapterFactory;
 }
@@ -85,6 +87,7 @@ export interface HovorApp {
 export function createApp(deps: AppDeps): HovorApp {
   const clock = deps.clock ?? systemClock;
   const nodeId = deps.nodeId ?? randomUUID();
+  const presenceLeaseMs = deps.presenceLeaseMs ?? DEFAULT_PRESENCE_LEASE_MS;
   const logger = deps.logger.child({ nodeId });
   const publicOrigin = deps.config.publicUrl;
   const c = collections(deps.db);
@@ -140,6 +143,8 @@ export function createApp(deps: AppDeps): HovorApp {
     routing,
     closer,
     departments,
+    agents,
+    leases,
     notifier,
     clock,
   });
@@ -170,6 +175,7 @@ export function createApp(deps: AppDeps): HovorApp {
     notifier,
     clock,
     nodeId,
+    presenceLeaseMs,
     publicOrigin,
     defaultCapacity: deps.config.defaultCapacity,
     logger,
@@ -223,6 +229,7 @@ export function createApp(deps: AppDeps): HovorApp {
     logger,
     nodeId,
     localLeaseIds: agentSockets.localLeaseIds,
+    presenceLeaseMs,
   });
   let sweepTimer: NodeJS.Timeout | undefined;
   /** The sweep in progress; a new one while it runs joins it instead of overlapping. */

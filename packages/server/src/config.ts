@@ -26,6 +26,8 @@ export const EnvSchema = z.object({
     .max(24 * 90)
     .default(12),
   AGENT_CAPACITY: z.coerce.number().int().min(1).max(50).default(3),
+  /** Lifetime of an agent connection's lease without renewal (routing SPEC [RT7]). */
+  PRESENCE_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

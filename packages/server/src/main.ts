@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     logger,
     paths: DEFAULT_STATIC_PATHS,
     socketAdapter: redis?.adapter,
+    presenceLeaseMs: env.PRESENCE_LEASE_MS,
   });
   await hovor.start();
 

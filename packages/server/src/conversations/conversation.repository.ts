@@ -113,12 +113,29 @@ export function createConversationRepository(c: Collections) {
       );
     },
 
+    /** A new owner for the next round (the round's claim is already theirs). */
+    async markTransferred(
+      id: string,
+      agent: { id: string; name: string },
+      round: number,
+      at: Date,
+    ): Promise<void> {
+      await c.conversations.updateOne(
+        { _id: id },
+        { $set: { agentId: agent.id, agentName: agent.name, round, assignedAt: at, excludedAgentIds: [] } },
+      );
+    },
+
     async markClosed(id: string, at: Date): Promise<void> {
       await c.conversations.updateOne({ _id: id }, { $set: { state: 'closed', closedAt: at } });
     },
 
-    /** Back to the queue for the next round, keeping the original waiting time. */
-    async markRequeued(conversation: Conversation, excludedAgentIds: string[]): Promise<Conversation> {
+    /** Back to the queue for the next round, keeping the original waiting time (and moving department on a transfer). */
+    async markRequeued(
+      conversation: Conversation,
+      excludedAgentIds: string[],
+      departmentId: string | null = conversation.departmentId,
+    ): Promise<Conversation> {
       const set = {
         state: 'queued' as const,
         agentId: null,
@@ -126,6 +143,7 @@ export function createConversationRepository(c: Collections) {
         assignedAt: null,
         round: conversation.round + 1,
         excludedAgentIds,
+        departmentId,
       };
       await c.conversations.updateOne({ _id: conversation.id }, { $set: set });
       return { ...conversation, ...set };

@@ -5,13 +5,15 @@ import {
   MAX_PAGE_SIZE,
   type Message,
   type MessagePage,
+  type Team,
   type VisitorConversation,
 } from '@hovor/protocol';
-import type { Agent } from '../agents/agent.repository.js';
+import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import type { Clock } from '../clock.js';
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors.js';
 import type { MessageRepository } from '../messages/message.repository.js';
+import type { LeaseRepository } from '../routing/lease.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
 import type { DepartmentRepository } from '../sites/department.repository.js';
 import type { Notifier } from '../sockets/notifier.js';
@@ -32,6 +34,8 @@ export interface ConversationServiceDeps {
   routing: RoutingService;
   closer: ConversationCloser;
   departments: DepartmentRepository;
+  agents: AgentRepository;
+  leases: LeaseRepository;
   notifier: () => Notifier;
   clock: Clock;
 }
@@ -39,8 +43,12 @@ export interface ConversationServiceDeps {
 export function createConversationService(deps: ConversationServiceDeps) {
   const { conversations, messages, transcript, clock } = deps;
 
-  async function page(conversationId: string, afterSeq: number): Promise<MessagePage> {
-    const result = await messages.listAfter(conversationId, afterSeq, SYNC_PAGE_SIZE);
+  async function page(
+    conversationId: string,
+    afterSeq: number,
+    audience: 'agent' | 'visitor',
+  ): Promise<MessagePage> {
+    const result = await messages.listAfter(conversationId, afterSeq, SYNC_PAGE_SIZE, audience);
     return { messages: result.messages.map(toWireMessage), hasMore: result.hasMore };
   }
 
@@ -141,7 +149,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       const id = conversationId ?? (await conversations.findOpenId(visitor.siteId, visitor.id));
       if (!id) return { conversation: null, messages: [], hasMore: false };
       const conversation = await ownedByVisitor(visitor, id);
-      return { conversation: toVisitorConversation(conversation), ...(await page(id, afterSeq)) };
+      return { conversation: toVisitorConversation(conversation), ...(await page(id, afterSeq, 'visitor')) };
     },
 
     async sendAsVisitor(
@@ -174,7 +182,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async openForAgent(agent: Agent, conversationId: string, afterSeq: number) {
       const conversation = await visibleToAgent(agent, conversationId);
-      return { conversation: toSummary(conversation), ...(await page(conversationId, afterSeq)) };
+      return { conversation: toSummary(conversation), ...(await page(conversationId, afterSeq, 'agent')) };
     },
 
     async sendAsAgent(
@@ -189,6 +197,42 @@ export function createConversationService(deps: ConversationServiceDeps) {
         throw new AppError('FORBIDDEN', 'Only the assigned agent can reply to this conversation');
       }
       return appendText(conversation, { type: 'agent', id: agent.id, name: agent.name }, input);
+    },
+
+    /** [P12] An internal note: any agent of the site, any state; idempotent by clientMsgId. */
+    async addNote(
+      agent: Agent,
+      input: { conversationId: string; clientMsgId: string; text: string },
+    ): Promise<Message> {
+      const conversation = await visibleToAgent(agent, input.conversationId);
+      const { message } = await transcript.append(conversation, {
+        conversationId: conversation.id,
+        kind: 'note',
+        author: { type: 'agent', id: agent.id, name: agent.name },
+        text: input.text,
+        event: null,
+        clientMsgId: input.clientMsgId,
+      });
+      return toWireMessage(message);
+    },
+
+    /** Colleagues and departments of the conversation's site, for the transfer picker. */
+    async team(agent: Agent, conversationId: string): Promise<Team> {
+      const conversation = await visibleToAgent(agent, conversationId);
+      const [agents, departments] = await Promise.all([
+        deps.agents.listBySite(conversation.siteId),
+        deps.departments.listBySite(conversation.siteId),
+      ]);
+      const connected = await deps.leases.connectedAgentIds(
+        agents.map((a) => a.id),
+        clock.now(),
+      );
+      return {
+        agents: agents
+          .filter((a) => a.id !== agent.id)
+          .map((a) => ({ id: a.id, name: a.name, status: a.status, isConnected: connected.has(a.id) })),
+        departments: departments.map((d) => ({ id: d.id, name: d.name })),
+      };
     },
 
     async typingAsAgent(agent: Agent, conversationId: string, isTyping: boolean): Promise<null> {

@@ -106,7 +106,7 @@ export interface MessageDoc {
   _id: string;
   conversationId: string;
   seq: number;
-  kind: 'text' | 'event';
+  kind: 'text' | 'event' | 'note';
   author: Author;
   text: string;
   event: ConversationEvent | null;

@@ -1,3 +1,4 @@
+import type { Filter } from 'mongodb';
 import type { Collections, MessageDoc } from '../db/collections.js';
 import { newId } from '../db/ids.js';
 import { AppError, isDuplicateKey } from '../errors.js';
@@ -80,10 +81,15 @@ export function createMessageRepository(c: Collections) {
       return last?.createdAt ?? null;
     },
 
-    /** Messages with seq > afterSeq in order, at most `limit`, and whether more follow. */
-    async listAfter(conversationId: string, afterSeq: number, limit: number) {
+    /**
+     * Messages with seq > afterSeq in order, at most `limit`, and whether more follow. Visitors
+     * never see internal notes.
+     */
+    async listAfter(conversationId: string, afterSeq: number, limit: number, audience: 'agent' | 'visitor') {
+      const filter: Filter<MessageDoc> = { conversationId, seq: { $gt: afterSeq } };
+      if (audience === 'visitor') filter.kind = { $ne: 'note' };
       const docs = await c.messages
-        .find({ conversationId, seq: { $gt: afterSeq } })
+        .find(filter)
         .sort({ seq: 1 })
         .limit(limit + 1)
         .toArray();

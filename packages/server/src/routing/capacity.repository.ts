@@ -41,6 +41,11 @@ export function createCapacityRepository(c: Collections) {
       await c.agentSlots.deleteOne({ _id: slotId });
     },
 
+    /** Frees the slot one agent held for a conversation (the others stay: a transfer's new owner). */
+    async releaseForAgent(conversationId: string, agentId: string): Promise<void> {
+      await c.agentSlots.deleteMany({ conversationId, agentId });
+    },
+
     async releaseForConversation(conversationId: string): Promise<void> {
       await c.agentSlots.deleteMany({ conversationId });
     },

@@ -1,4 +1,4 @@
-import type { ConversationSummary, EventReason, QueuePosition } from '@hovor/protocol';
+import type { ConversationSummary, EventReason, QueuePosition, TransferTarget } from '@hovor/protocol';
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import type { Clock } from '../clock.js';
 import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
@@ -264,16 +264,33 @@ export function createRoutingService(deps: RoutingDeps) {
     return true;
   }
 
+  /**
+   * Drains not yet started, per site: a burst of triggers (many chats starting at once) joins the
+   * one waiting drain, which will see all of them, instead of queueing a drain each.
+   */
+  const pendingDrains = new Map<string, Promise<void>>();
+
+  function requestDrain(siteId: string): Promise<void> {
+    const pending = pendingDrains.get(siteId);
+    if (pending) return pending;
+    const drain = serialize(siteId, () => {
+      pendingDrains.delete(siteId);
+      return drainSite(siteId);
+    });
+    pendingDrains.set(siteId, drain);
+    return drain;
+  }
+
   return {
     /** Assigns the site's queued conversations, oldest first, while agents have room. */
     assignQueued(siteId: string): Promise<void> {
-      return serialize(siteId, () => drainSite(siteId));
+      return requestDrain(siteId);
     },
 
     /** Same, never throwing: for triggers whose caller has already answered its client. */
     assignQueuedInBackground(siteIds: readonly string[]): void {
       for (const siteId of siteIds) {
-        serialize(siteId, () => drainSite(siteId)).catch((error: unknown) =>
+        requestDrain(siteId).catch((error: unknown) =>
           log.error({ err: error, siteId }, 'assigning queued conversations failed'),
         );
       }
@@ -318,10 +335,109 @@ export function createRoutingService(deps: RoutingDeps) {
       });
     },
 
+    /**
+     * [RT16] Hands an assigned conversation to an eligible colleague (a new round claimed for
+     * them, with a slot) or back to the queue of a department; the comment becomes an internal note.
+     */
+    async transfer(
+      agent: Agent,
+      conversationId: string,
+      target: TransferTarget,
+      comment: string | undefined,
+    ): Promise<ConversationSummary> {
+      const conversation = await deps.conversations.findById(conversationId);
+      if (!conversation || !agent.siteIds.includes(conversation.siteId)) {
+        throw new AppError('NOT_FOUND', 'No such conversation');
+      }
+      const moved = await serialize(conversation.siteId, async () => {
+        const current = (await deps.conversations.findById(conversationId))!;
+        const isPrivileged = agent.role === 'admin' || agent.role === 'supervisor';
+        if (current.state !== 'assigned')
+          throw new AppError('CONFLICT', 'Only an assigned conversation can be transferred');
+        if (current.agentId !== agent.id && !isPrivileged) {
+          throw new AppError('FORBIDDEN', 'Only the assigned agent can transfer this conversation');
+        }
+        const ctx = (await loadSite(current.siteId))!;
+        let targetAgent: Agent | undefined;
+        if (target.type === 'agent') {
+          targetAgent = ctx.agents.find((a) => a.id === target.agentId);
+          if (!targetAgent) throw new AppError('NOT_FOUND', 'No such colleague on this site');
+          if (targetAgent.id === current.agentId)
+            throw new AppError('CONFLICT', 'The conversation is already theirs');
+        } else if (ctx.departments.get(target.departmentId)?.siteId !== current.siteId) {
+          throw new AppError('NOT_FOUND', 'No such department on this site');
+        }
+        const now = deps.clock.now();
+        const from = { id: current.agentId!, name: current.agentName };
+        let next: Conversation;
+        if (targetAgent) {
+          const candidate = (await rankedIn(ctx, [], null)).find((c) => c.id === targetAgent.id);
+          const slot = candidate
+            ? await deps.capacity.claimSlot(candidate.id, candidate.capacity, current.id, now)
+            : null;
+          const nextRound = { ...current, round: current.round + 1 };
+          if (
+            !slot ||
+            !(await deps.conversations.claimAssignment(current.id, nextRound.round, targetAgent.id, now))
+          ) {
+            if (slot) await deps.capacity.releaseSlot(slot);
+            throw new AppError(
+              'CONFLICT',
+              `${targetAgent.name} cannot take a chat now (not online or no free slot)`,
+            );
+          }
+          await deps.capacity.releaseForAgent(current.id, from.id);
+          await deps.conversations.markTransferred(current.id, targetAgent, nextRound.round, now);
+          await deps.agents.setLastAssignedAt(targetAgent.id, now);
+          next = { ...nextRound, agentId: targetAgent.id, agentName: targetAgent.name, assignedAt: now };
+        } else {
+          // To a queue: no new owner claims the round, so the move itself is the claim [RT12].
+          if (!(await deps.actions.claim('transfer', current.id, current.round, now))) {
+            throw new AppError('CONFLICT', 'This conversation is already being transferred');
+          }
+          await deps.capacity.releaseForConversation(current.id);
+          next = await deps.conversations.markRequeued(
+            current,
+            [],
+            target.type === 'department' ? target.departmentId : current.departmentId,
+          );
+        }
+        if (comment) {
+          await deps.transcript.append(next, {
+            conversationId: current.id,
+            kind: 'note',
+            author: { type: 'agent', id: agent.id, name: agent.name },
+            text: comment,
+            event: null,
+            clientMsgId: `note-transfer-${current.round}`,
+          });
+        }
+        const { conversation: afterEvent } = await deps.transcript.append(next, {
+          conversationId: current.id,
+          kind: 'event',
+          author: { type: 'agent', id: from.id, name: from.name },
+          text: '',
+          event: {
+            type: 'transferred',
+            agentId: targetAgent?.id ?? null,
+            agentName: targetAgent?.name ?? null,
+            reason: null,
+          },
+          clientMsgId: `event-transferred-${current.round}`,
+        });
+        deps.notifier().conversationChanged(afterEvent);
+        log.info({ conversationId: current.id, from: from.id, to: target }, 'transferred');
+        return afterEvent;
+      });
+      if (moved.state === 'queued') await this.assignQueued(moved.siteId);
+      const final = await deps.conversations.findById(conversationId);
+      return toSummary(final ?? moved);
+    },
+
     /** One pass over every site with a queue; run by the sweeper on every node. */
     async drainAll(): Promise<void> {
       const siteIds = await deps.conversations.sitesWithQueue();
-      await Promise.all(siteIds.map((siteId) => serialize(siteId, () => drainSite(siteId))));
+      await Promise.all(siteIds.map((siteId) => requestDrain(siteId)));
     },
 
     publishQueue: (siteId: string) => serialize(siteId, () => publishQueue(siteId)),

@@ -10,7 +10,7 @@ import type { LeaseRepository, Presence } from './lease.repository.js';
 import type { RoutingService } from './routing.service.js';
 
 /** How long a connection lease lives without renewal; a vanished browser or node is offline after this. [RT7] */
-export const PRESENCE_LEASE_MS = 30_000;
+export const DEFAULT_PRESENCE_LEASE_MS = 30_000;
 /** How often old lease records are pruned, in sweeps. */
 const PRUNE_EVERY_SWEEPS = 600;
 
@@ -26,6 +26,7 @@ export interface SweeperDeps {
   logger: Logger;
   nodeId: string;
   localLeaseIds: () => string[];
+  presenceLeaseMs: number;
 }
 
 /**
@@ -108,7 +109,7 @@ export function createSweeper(deps: SweeperDeps) {
       await deps.leases.renewForNode(
         deps.nodeId,
         deps.localLeaseIds(),
-        new Date(now.getTime() + PRESENCE_LEASE_MS),
+        new Date(now.getTime() + deps.presenceLeaseMs),
       );
       if (++sweeps % PRUNE_EVERY_SWEEPS === 0) await deps.leases.prune(now);
       await timeouts();

@@ -8,7 +8,6 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LeaseRepository } from '../routing/lease.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
-import { PRESENCE_LEASE_MS } from '../routing/sweeper.js';
 import { describeIssues, handshakeError, registerCommands } from './command.js';
 import { type AgentNamespace, type Notifier, rooms } from './notifier.js';
 import { checkProtocolVersion } from './version.js';
@@ -25,6 +24,7 @@ export interface AgentSocketDeps {
   notifier: () => Notifier;
   clock: Clock;
   nodeId: string;
+  presenceLeaseMs: number;
   publicOrigin: string;
   defaultCapacity: number;
   logger: Logger;
@@ -108,6 +108,10 @@ export function attachAgentNamespace(
         },
         'conversation:close': async (input) =>
           deps.conversations.close(await current(), input.conversationId),
+        'conversation:transfer': async (input) =>
+          deps.routing.transfer(await current(), input.conversationId, input.to, input.comment),
+        'note:add': async (input) => deps.conversations.addNote(await current(), input),
+        'team:list': async (input) => deps.conversations.team(await current(), input.conversationId),
         'conversation:take': async (input) => {
           const summary = await deps.routing.take(await current(), input.conversationId);
           await socket.join(rooms.conversation(input.conversationId));
@@ -132,7 +136,7 @@ export function attachAgentNamespace(
         id: leaseId,
         agentId: signedIn.id,
         nodeId: deps.nodeId,
-        expiresAt: new Date(deps.clock.now().getTime() + PRESENCE_LEASE_MS),
+        expiresAt: new Date(deps.clock.now().getTime() + deps.presenceLeaseMs),
       });
       if (socket.connected) {
         leaseIds.add(leaseId);

@@ -61,7 +61,9 @@ export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNa
     },
     messageCreated(conversation, message) {
       const wire = toWireMessage(message);
-      visitors.to(rooms.visitor(conversation.visitorId)).emit('message:created', wire);
+      // Internal notes are for agents only.
+      if (message.kind !== 'note')
+        visitors.to(rooms.visitor(conversation.visitorId)).emit('message:created', wire);
       agents.to(agentAudience(conversation)).emit('message:created', wire);
       agents.to(rooms.site(conversation.siteId)).emit('conversation:updated', toSummary(conversation));
     },

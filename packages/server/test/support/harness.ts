@@ -29,7 +29,7 @@ export type AgentSocket = Socket<AgentServerToClientEvents, AgentClientToServerE
 /** The page origin the test site allows. */
 export const SHOP_ORIGIN = 'http://shop.test';
 /** Fast enough that tests never wait long, slow enough to matter. */
-const EVENT_TIMEOUT_MS = 5_000;
+const EVENT_TIMEOUT_MS = 10_000;
 /** Hashing with the production cost makes seeding many agents slow and proves nothing more. */
 let passwordHash: Promise<string> | undefined;
 export const AGENT_PASSWORD = 'correct horse battery staple';

@@ -45,6 +45,8 @@ export function eventText(message: Message): string {
       return `Connected with ${name}`;
     case 'requeued':
       return 'Finding another agent for you…';
+    case 'transferred':
+      return message.event.agentName ? `Connected with ${name}` : 'Finding the right colleague for you…';
     case 'closed':
       return message.event.reason === 'inactivity'
         ? 'The conversation has ended after a period of inactivity'
