@@ -2,7 +2,12 @@ import { Composer } from './Composer';
 import { useConsoleState } from './console-context';
 import { Transcript } from './Transcript';
 
-const STATE_TEXT = { queued: 'queued', assigned: 'assigned', closed: 'closed' } as const;
+const STATE_TEXT = {
+  queued: 'queued',
+  assigned: 'assigned',
+  closed: 'closed',
+  offline: 'left message',
+} as const;
 
 /** The open conversation: header, transcript and, unless closed, the reply box. */
 export function ConversationView() {

@@ -3,11 +3,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { useConsoleState } from './console-context';
 import { formatWait, WAIT_TICK_MS } from './wait-time';
 
-const TAB_LABEL = { queue: 'Queue', mine: 'Mine', closed: 'Closed' } as const;
+const TAB_LABEL = { queue: 'Queue', mine: 'Mine', closed: 'Closed', offline: 'Offline messages' } as const;
 const EMPTY_TEXT = {
   queue: 'No visitor is waiting.',
   mine: 'No conversation is assigned to you.',
   closed: 'No closed conversation yet.',
+  offline: 'No message left while you were away.',
 } as const;
 
 /** The current time, redrawn every `WAIT_TICK_MS` while `isTicking`: one timer for the whole list. */

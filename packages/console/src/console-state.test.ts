@@ -126,7 +126,8 @@ describe('createConsoleState', () => {
     await settle();
     const opens = sent.filter((c) => c.name === 'conversation:open').map((c) => c.input.afterSeq);
     expect(opens).toEqual([0, 2]);
-    expect(sent.filter((c) => c.name === 'conversations:list')).toHaveLength(6);
+    // Four lists (queue, mine, closed, offline), loaded on each of the two connects.
+    expect(sent.filter((c) => c.name === 'conversations:list')).toHaveLength(8);
   });
 
   it('shows a message once when both the ack and the notification deliver it', async () => {

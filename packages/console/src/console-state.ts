@@ -229,8 +229,8 @@ export function createConsoleState({ api, connect }: ConsoleDeps) {
   async function loadLists(): Promise<void> {
     try {
       const s = requireSocket();
-      const [queue, mine, closed] = await Promise.all(
-        (['queue', 'mine', 'closed'] as const).map((b) =>
+      const [queue, mine, closed, offline] = await Promise.all(
+        (['queue', 'mine', 'closed', 'offline'] as const).map((b) =>
           command(s, 'conversations:list', { box: b, limit: MAX_LIST_LIMIT }),
         ),
       );
@@ -238,6 +238,7 @@ export function createConsoleState({ api, connect }: ConsoleDeps) {
         queue: sortBox('queue', queue?.items ?? []),
         mine: sortBox('mine', mine?.items ?? []),
         closed: sortBox('closed', closed?.items ?? []),
+        offline: sortBox('offline', offline?.items ?? []),
       };
     } catch (cause) {
       showError(cause);

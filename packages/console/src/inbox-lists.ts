@@ -1,9 +1,9 @@
 import type { ConversationSummary, Inbox } from '@hovor/protocol';
 
-/** The three lists of the inbox, each sorted for display. */
+/** The lists of the inbox, each sorted for display. */
 export type InboxLists = Readonly<Record<Inbox, readonly ConversationSummary[]>>;
 
-export const EMPTY_LISTS: InboxLists = { queue: [], mine: [], closed: [] };
+export const EMPTY_LISTS: InboxLists = { queue: [], mine: [], closed: [], offline: [] };
 
 /**
  * Which list a conversation belongs in for agent `meId`, or `null` when it is assigned to
@@ -17,6 +17,8 @@ export function boxOf(summary: ConversationSummary, meId: string): Inbox | null 
       return summary.agent?.id === meId ? 'mine' : null;
     case 'closed':
       return 'closed';
+    case 'offline':
+      return 'offline';
   }
 }
 
@@ -33,6 +35,7 @@ const ORDER: Record<Inbox, (a: ConversationSummary, b: ConversationSummary) => n
   queue: byTime((s) => s.queuedAt, 1),
   mine: byTime((s) => s.assignedAt, -1),
   closed: byTime((s) => s.closedAt, -1),
+  offline: byTime((s) => s.createdAt, 1),
 };
 
 export function sortBox(box: Inbox, items: readonly ConversationSummary[]): ConversationSummary[] {

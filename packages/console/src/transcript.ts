@@ -37,6 +37,10 @@ export function eventText(message: Message): string {
       return `Back in the queue (${REQUEUE_REASONS[event.reason ?? 'agent-disconnected']})`;
     case 'transferred':
       return event.agentName ? `Transferred to ${event.agentName}` : 'Transferred to another department';
+    case 'offline':
+      return 'Message left while the team was away';
+    case 'reopened':
+      return event.agentName ? `Reopened by ${event.agentName}` : 'Reopened';
     case 'closed':
       return event.reason === 'inactivity' ? 'Conversation closed after inactivity' : 'Conversation closed';
   }

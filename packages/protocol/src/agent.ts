@@ -24,7 +24,7 @@ export type AgentHandshake = z.infer<typeof AgentHandshake>;
 export const SetStatusInput = z.strictObject({ status: AgentStatus });
 export type SetStatusInput = z.infer<typeof SetStatusInput>;
 
-export const Inbox = z.enum(['queue', 'mine', 'closed']);
+export const Inbox = z.enum(['queue', 'mine', 'closed', 'offline']);
 export type Inbox = z.infer<typeof Inbox>;
 
 export const MAX_LIST_LIMIT = 100;
@@ -53,6 +53,9 @@ export const CloseConversationInput = z.strictObject({ conversationId: Id });
 export type CloseConversationInput = z.infer<typeof CloseConversationInput>;
 
 export const TakeConversationInput = z.strictObject({ conversationId: Id });
+
+export const ReopenConversationInput = z.strictObject({ conversationId: Id });
+export type ReopenConversationInput = z.infer<typeof ReopenConversationInput>;
 export type TakeConversationInput = z.infer<typeof TakeConversationInput>;
 
 export const MAX_NOTE_CHARS = 2000;
@@ -110,6 +113,8 @@ export const AgentCommands = {
   'note:add': { input: AddNoteInput, output: Message },
   /** The colleagues and departments of the conversation's site, for transfers. */
   'team:list': { input: z.strictObject({ conversationId: Id }), output: Team },
+  /** Reopens a left (offline) message as the caller's conversation, to reply to it. */
+  'conversation:reopen': { input: ReopenConversationInput, output: ConversationSummary },
   /** Takes a queued conversation; of concurrent takers exactly one wins, the others get CONFLICT. */
   'conversation:take': { input: TakeConversationInput, output: ConversationSummary },
   'message:send': { input: SendMessageInput, output: Message },

@@ -39,7 +39,8 @@ export type AgentStatus = z.infer<typeof AgentStatus>;
 export const AgentRole = z.enum(['agent', 'supervisor', 'admin']);
 export type AgentRole = z.infer<typeof AgentRole>;
 
-export const ConversationState = z.enum(['queued', 'assigned', 'closed']);
+/** `offline`: a message left while the team was away, waiting for an agent to reopen it. */
+export const ConversationState = z.enum(['queued', 'assigned', 'closed', 'offline']);
 export type ConversationState = z.infer<typeof ConversationState>;
 
 export const AuthorType = z.enum(['visitor', 'agent', 'system']);
@@ -58,7 +59,7 @@ export const EventReason = z.enum(['agent-disconnected', 'no-first-reply', 'agen
 export type EventReason = z.infer<typeof EventReason>;
 
 export const ConversationEvent = z.strictObject({
-  type: z.enum(['queued', 'assigned', 'requeued', 'transferred', 'closed']),
+  type: z.enum(['queued', 'assigned', 'requeued', 'transferred', 'closed', 'offline', 'reopened']),
   /** The agent assigned, taken from, transferred to, or closing; null for the system or a department. */
   agentId: z.nullable(z.string()),
   agentName: z.nullable(z.string()),

@@ -2,8 +2,11 @@ import { z } from 'zod/mini';
 import {
   ClientId,
   Id,
+  MAX_EMAIL_CHARS,
+  MAX_NAME_CHARS,
   Message,
   MessagePage,
+  MessageText,
   QueuePosition,
   SendMessageInput,
   Seq,
@@ -51,6 +54,39 @@ export const StartConversationInput = z.strictObject({
 });
 export type StartConversationInput = z.infer<typeof StartConversationInput>;
 
+/**
+ * What the widget offers now: `live` (an agent is free), `queue` (open, everyone busy: the visitor
+ * waits), `offline` (outside business hours, or nobody available and the site says so: the
+ * leave-a-message form), `hidden` (offline, and the site hides the widget then).
+ */
+export const Availability = z.strictObject({
+  mode: z.enum(['live', 'queue', 'offline', 'hidden']),
+  /** Shown above the offline form; the site's text. */
+  offlineText: z.string(),
+});
+export type Availability = z.infer<typeof Availability>;
+
+export const AvailabilityInput = z.strictObject({ departmentId: z.optional(Id) });
+export type AvailabilityInput = z.infer<typeof AvailabilityInput>;
+
+export const MAX_OFFLINE_TEXT_CHARS = 4000;
+
+/** The offline form: who to answer and what they asked. */
+export const LeaveMessageInput = z.strictObject({
+  requestId: ClientId,
+  name: z.string().check(
+    z.minLength(1),
+    z.maxLength(MAX_NAME_CHARS),
+    z.refine((s) => s.trim().length > 0, 'empty name'),
+  ),
+  email: z
+    .string()
+    .check(z.maxLength(MAX_EMAIL_CHARS), z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'expected an e-mail address')),
+  text: MessageText,
+  departmentId: z.optional(Id),
+});
+export type LeaveMessageInput = z.infer<typeof LeaveMessageInput>;
+
 export const VisitorSyncInput = z.strictObject({
   /** Omitted: the visitor's open conversation, if any. */
   conversationId: z.optional(Id),
@@ -73,6 +109,10 @@ export const VisitorCommands = {
   /** Appends a message; a repeated `clientMsgId` returns the stored message. */
   'message:send': { input: SendMessageInput, output: Message },
   'typing:set': { input: SetTypingInput, output: z.null() },
+  /** What the widget should offer now (live, queue, offline form, hidden). */
+  'availability:get': { input: AvailabilityInput, output: Availability },
+  /** Leaves a message for the team (the offline form); idempotent by `requestId`. */
+  'offline:leave': { input: LeaveMessageInput, output: VisitorConversation },
 } as const satisfies CommandMap;
 export type VisitorCommands = typeof VisitorCommands;
 

@@ -145,6 +145,7 @@ export function createApp(deps: AppDeps): HovorApp {
     departments,
     agents,
     leases,
+    visitors: visitorRepository,
     notifier,
     clock,
   });
@@ -163,6 +164,7 @@ export function createApp(deps: AppDeps): HovorApp {
         .publishQueue(siteId)
         .catch((error: unknown) => logger.warn({ err: error }, 'publishing the queue failed'));
     },
+    availability: (siteId, departmentId) => routing.availability(siteId, departmentId),
     publicOrigin,
     logger,
   });

@@ -12,6 +12,13 @@ describe('conversation states', () => {
     expect(transition('queued', 'close')).toBe('closed');
   });
 
+  it('lets an agent reopen a left message, and nothing else', () => {
+    expect(transition('offline', 'reopen')).toBe('assigned');
+    expect(transition('offline', 'close')).toBe('closed');
+    expect(() => transition('offline', 'assign')).toThrow(AppError);
+    expect(() => transition('queued', 'reopen')).toThrow(AppError);
+  });
+
   it('refuses to assign a conversation twice or to reopen a closed one', () => {
     expect(() => transition('assigned', 'assign')).toThrow(AppError);
     expect(() => transition('closed', 'assign')).toThrow(/closed conversation cannot assign/);

@@ -1,3 +1,4 @@
+import type { Inbox } from '@hovor/protocol';
 import type { Collections, ConversationActivityDoc, ConversationDoc } from '../db/collections.js';
 import { upsertOne } from '../db/upsert.js';
 import { isDuplicateKey } from '../errors.js';
@@ -181,14 +182,49 @@ export function createConversationRepository(c: Collections) {
       return c.conversations.distinct('siteId', { state: 'queued' });
     },
 
-    async listForAgent(
-      siteIds: string[],
-      box: 'queue' | 'mine' | 'closed',
-      agentId: string,
-      limit: number,
-      before?: Date,
-    ) {
+    /** Claims a visitor's request id for a conversation; the id holding the claim (ours, or the earlier one). */
+    async claimRequest(
+      visitorId: string,
+      requestId: string,
+      conversationId: string,
+      now: Date,
+    ): Promise<string> {
+      const _id = `${visitorId}:${requestId}`;
+      try {
+        await c.requestClaims.insertOne({ _id, conversationId, createdAt: now });
+        return conversationId;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        return (await c.requestClaims.findOne({ _id }))?.conversationId ?? conversationId;
+      }
+    },
+
+    /** Moves to round `round` without an owner (its previous round's claim was spent). */
+    async nextRound(id: string, round: number): Promise<void> {
+      await c.conversations.updateOne({ _id: id }, { $set: { round } });
+    },
+
+    /** Reopened by an agent, who owns round `round` now. */
+    async markReopened(
+      id: string,
+      agent: { id: string; name: string },
+      round: number,
+      at: Date,
+    ): Promise<void> {
+      await c.conversations.updateOne(
+        { _id: id },
+        { $set: { state: 'assigned', agentId: agent.id, agentName: agent.name, round, assignedAt: at } },
+      );
+    },
+
+    async listForAgent(siteIds: string[], box: Inbox, agentId: string, limit: number, before?: Date) {
       let docs: ConversationDoc[];
+      if (box === 'offline') {
+        docs = await c.conversations.find({ siteId: { $in: siteIds }, state: 'offline' }).toArray();
+        return withActivity(
+          docs.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).slice(0, limit),
+        );
+      }
       if (box === 'queue') {
         docs = await c.conversations.find({ siteId: { $in: siteIds }, state: 'queued' }).toArray();
         return withActivity(docs.sort(byQueuedDoc).slice(0, limit));

@@ -17,7 +17,7 @@ import type { LeaseRepository } from '../routing/lease.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
 import type { DepartmentRepository } from '../sites/department.repository.js';
 import type { Notifier } from '../sockets/notifier.js';
-import type { Visitor } from '../visitors/visitor.repository.js';
+import type { Visitor, VisitorRepository } from '../visitors/visitor.repository.js';
 import type { Conversation, ConversationRepository } from './conversation.repository.js';
 import type { ConversationCloser } from './conversation-closer.js';
 import type { Transcript } from './transcript.js';
@@ -36,6 +36,7 @@ export interface ConversationServiceDeps {
   departments: DepartmentRepository;
   agents: AgentRepository;
   leases: LeaseRepository;
+  visitors: VisitorRepository;
   notifier: () => Notifier;
   clock: Clock;
 }
@@ -137,8 +138,74 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   return {
     /** Starts the visitor's conversation, or returns the open one (idempotent). */
+    /**
+     * [RT18] A message left through the offline form: a conversation in state `offline` with the
+     * visitor's text, listed for agents under "Offline messages". Idempotent by requestId.
+     */
+    async leaveMessage(
+      visitor: Visitor,
+      input: { requestId: string; name: string; email: string; text: string; departmentId?: string },
+    ): Promise<VisitorConversation> {
+      if (input.departmentId) {
+        const department = await deps.departments.findById(input.departmentId);
+        if (department?.siteId !== visitor.siteId)
+          throw new AppError('NOT_FOUND', 'No such department on this site');
+      }
+      const now = clock.now();
+      const id = await conversations.claimRequest(visitor.id, input.requestId, newId(), now);
+      const name = input.name.trim();
+      await deps.visitors.setContact(visitor.id, name, input.email);
+      await conversations.insertIfMissing({
+        id,
+        siteId: visitor.siteId,
+        visitorId: visitor.id,
+        visitorName: name,
+        departmentId: input.departmentId ?? null,
+        state: 'offline',
+        agentId: null,
+        agentName: null,
+        round: 1,
+        priority: 0,
+        excludedAgentIds: [],
+        entryPosition: 1,
+        lastSeq: 0,
+        lastMessageText: null,
+        lastMessageAt: null,
+        createdAt: now,
+        queuedAt: null,
+        assignedAt: null,
+        closedAt: null,
+      });
+      let conversation = (await conversations.findById(id))!;
+      ({ conversation } = await transcript.append(conversation, {
+        conversationId: id,
+        kind: 'event',
+        author: SYSTEM,
+        text: '',
+        event: { type: 'offline', agentId: null, agentName: null, reason: null },
+        clientMsgId: 'event-offline',
+      }));
+      ({ conversation } = await transcript.append(conversation, {
+        conversationId: id,
+        kind: 'text',
+        author: { type: 'visitor', id: visitor.id, name },
+        text: input.text,
+        event: null,
+        clientMsgId: `offline-${input.requestId}`,
+      }));
+      deps.notifier().conversationChanged(conversation);
+      return toVisitorConversation(conversation);
+    },
+
     /** Starts the visitor's conversation with a department (or the general queue), or returns the open one. */
     async start(visitor: Visitor, departmentId?: string): Promise<VisitorConversation> {
+      const openId = await conversations.findOpenId(visitor.siteId, visitor.id);
+      if (!openId) {
+        const availability = await deps.routing.availability(visitor.siteId, departmentId ?? null);
+        if (availability.mode === 'offline' || availability.mode === 'hidden') {
+          throw new AppError('CONFLICT', 'The team is offline now; leave a message instead');
+        }
+      }
       const conversation = await startFor(visitor, departmentId);
       if (conversation.state === 'queued') await deps.routing.assignQueued(conversation.siteId);
       const current = (await conversations.findById(conversation.id))!;

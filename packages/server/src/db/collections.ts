@@ -1,5 +1,6 @@
 import type { AgentRole, AgentStatus, Author, ConversationEvent, ConversationState } from '@hovor/protocol';
 import type { Db } from 'mongodb';
+import type { BusinessHours } from '../sites/business-hours.js';
 import type { RoutingSettings } from '../sites/routing-settings.js';
 
 /** Stored document shapes. Ids are strings (hex ObjectIds) so they cross the wire unchanged. */
@@ -48,6 +49,8 @@ export interface DepartmentDoc {
   strategy: RoutingSettings['strategy'] | null;
   /** Where chats go when nobody here is eligible. */
   fallbackDepartmentId: string | null;
+  /** The department's own hours; missing or null: the site's. */
+  businessHours?: BusinessHours | null;
   createdAt: Date;
 }
 
@@ -64,6 +67,15 @@ export interface VisitorDoc {
   siteId: string;
   tokenHash: string;
   name: string;
+  /** Given in the offline form; where a reply can reach them. */
+  email?: string | null;
+  createdAt: Date;
+}
+
+/** Claim: a visitor's request (e.g. a left message) is carried out once. `_id = visitorId:requestId`. */
+export interface RequestClaimDoc {
+  _id: string;
+  conversationId: string;
   createdAt: Date;
 }
 
@@ -179,6 +191,7 @@ export function collections(db: Db) {
     agentSlots: db.collection<AgentSlotDoc>('agent_slots'),
     agentLeases: db.collection<AgentLeaseDoc>('agent_leases'),
     actionClaims: db.collection<ActionClaimDoc>('action_claims'),
+    requestClaims: db.collection<RequestClaimDoc>('request_claims'),
     queueStats: db.collection<QueueStatsDoc>('queue_stats'),
   };
 }

@@ -1,4 +1,10 @@
-import type { ConversationSummary, EventReason, QueuePosition, TransferTarget } from '@hovor/protocol';
+import type {
+  Availability,
+  ConversationSummary,
+  EventReason,
+  QueuePosition,
+  TransferTarget,
+} from '@hovor/protocol';
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import type { Clock } from '../clock.js';
 import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
@@ -7,6 +13,7 @@ import type { Transcript } from '../conversations/transcript.js';
 import { toSummary } from '../conversations/wire.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { isOpenAt } from '../sites/business-hours.js';
 import type { Department, DepartmentRepository } from '../sites/department.repository.js';
 import type { Site, SiteRepository } from '../sites/site.repository.js';
 import type { Notifier } from '../sockets/notifier.js';
@@ -432,6 +439,77 @@ export function createRoutingService(deps: RoutingDeps) {
       if (moved.state === 'queued') await this.assignQueued(moved.siteId);
       const final = await deps.conversations.findById(conversationId);
       return toSummary(final ?? moved);
+    },
+
+    /**
+     * [RT17] What the widget offers now: `offline` (or `hidden`) outside business hours (the
+     * department's, else the site's) or, when the site says so, with nobody eligible; `live` when an
+     * agent is free; `queue` otherwise.
+     */
+    async availability(siteId: string, departmentId: string | null): Promise<Availability> {
+      const ctx = await loadSite(siteId);
+      if (!ctx) throw new AppError('NOT_FOUND', 'Unknown site');
+      const settings = ctx.site.routing;
+      const department = departmentId ? ctx.departments.get(departmentId) : undefined;
+      if (departmentId && !department) throw new AppError('NOT_FOUND', 'No such department on this site');
+      const offline = {
+        mode: settings.hideWhenOffline ? 'hidden' : 'offline',
+        offlineText: settings.offlineText,
+      } as const;
+      const hours = department?.businessHours ?? settings.businessHours;
+      if (!isOpenAt(hours, deps.clock.now())) return offline;
+      const hasEligible = (await rankedEligible(ctx, [], departmentId)).length > 0;
+      if (hasEligible) return { mode: 'live', offlineText: settings.offlineText };
+      return settings.offlineWhenNoAgents ? offline : { mode: 'queue', offlineText: settings.offlineText };
+    },
+
+    /** [RT18] An agent reopens a left message to reply: it becomes theirs, and the visitor's open conversation. */
+    async reopen(agent: Agent, conversationId: string): Promise<ConversationSummary> {
+      const conversation = await deps.conversations.findById(conversationId);
+      if (!conversation || !agent.siteIds.includes(conversation.siteId)) {
+        throw new AppError('NOT_FOUND', 'No such conversation');
+      }
+      return serialize(conversation.siteId, async () => {
+        const current = (await deps.conversations.findById(conversationId))!;
+        const state = transition(current.state, 'reopen');
+        const now = deps.clock.now();
+        const ctx = (await loadSite(current.siteId))!;
+        const capacity = capacityOf(ctx.agents.find((a) => a.id === agent.id) ?? agent, ctx.site);
+        // A slot, then the round [RT3], then the visitor's open conversation [RT4]. The round's
+        // winner alone undoes: a visitor chatting already is answered there, and the message
+        // waits for a later round.
+        const slot = await deps.capacity.claimSlot(agent.id, capacity, current.id, now);
+        if (!slot) throw new AppError('CONFLICT', 'You have no free chat slot');
+        if (!(await deps.conversations.claimAssignment(current.id, current.round, agent.id, now))) {
+          await deps.capacity.releaseSlot(slot);
+          throw new AppError('CONFLICT', 'A colleague is already replying to this message');
+        }
+        const holder = await deps.conversations.claimOpen(current.siteId, current.visitorId, current.id, now);
+        if (holder !== current.id) {
+          await deps.capacity.releaseSlot(slot);
+          await deps.conversations.nextRound(current.id, current.round + 1);
+          throw new AppError('CONFLICT', 'The visitor has an open conversation; answer there');
+        }
+        await deps.conversations.markReopened(current.id, agent, current.round, now);
+        await deps.agents.setLastAssignedAt(agent.id, now);
+        const reopened: Conversation = {
+          ...current,
+          state,
+          agentId: agent.id,
+          agentName: agent.name,
+          assignedAt: now,
+        };
+        const { conversation: afterEvent } = await deps.transcript.append(reopened, {
+          conversationId: current.id,
+          kind: 'event',
+          author: { type: 'agent', id: agent.id, name: agent.name },
+          text: '',
+          event: { type: 'reopened', agentId: agent.id, agentName: agent.name, reason: null },
+          clientMsgId: `event-reopened-${current.round}`,
+        });
+        deps.notifier().conversationChanged(afterEvent);
+        return toSummary(afterEvent);
+      });
     },
 
     /** One pass over every site with a queue; run by the sweeper on every node. */

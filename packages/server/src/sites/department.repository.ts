@@ -1,7 +1,10 @@
 import type { Collections, DepartmentDoc } from '../db/collections.js';
 import { newId } from '../db/ids.js';
 
-export type Department = Omit<DepartmentDoc, '_id' | 'createdAt'> & { id: string };
+export type Department = Omit<DepartmentDoc, '_id' | 'createdAt' | 'businessHours'> & {
+  id: string;
+  businessHours?: DepartmentDoc['businessHours'];
+};
 
 function toDepartment(doc: DepartmentDoc): Department {
   const { _id, createdAt: _createdAt, ...rest } = doc;

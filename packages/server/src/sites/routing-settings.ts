@@ -1,3 +1,5 @@
+import type { BusinessHours } from './business-hours.js';
+
 /**
  * A site's routing settings. Stored per site (only what differs from the defaults); every
  * rule cites routing/SPEC.md.
@@ -15,6 +17,14 @@ export interface RoutingSettings {
   requeueOnAway: boolean;
   /** How long an assigned conversation may go without a message before it is closed. [RT11] */
   inactivityCloseMs: number;
+  /** When chats are answered; null: always. Outside them the widget offers the offline form. [RT17] */
+  businessHours: BusinessHours | null;
+  /** Offer the offline form also when nobody is eligible (instead of queueing). [RT17] */
+  offlineWhenNoAgents: boolean;
+  /** Hide the widget instead of offering the offline form. [RT17] */
+  hideWhenOffline: boolean;
+  /** Shown above the offline form. */
+  offlineText: string;
 }
 
 export const DEFAULT_ROUTING_SETTINGS: RoutingSettings = {
@@ -24,6 +34,10 @@ export const DEFAULT_ROUTING_SETTINGS: RoutingSettings = {
   firstReplySlaMs: 120_000,
   requeueOnAway: false,
   inactivityCloseMs: 30 * 60_000,
+  businessHours: null,
+  offlineWhenNoAgents: false,
+  hideWhenOffline: false,
+  offlineText: "We're away right now. Leave a message and we'll get back to you.",
 };
 
 export function withRoutingDefaults(stored: Partial<RoutingSettings> | undefined): RoutingSettings {

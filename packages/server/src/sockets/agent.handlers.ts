@@ -112,6 +112,11 @@ export function attachAgentNamespace(
           deps.routing.transfer(await current(), input.conversationId, input.to, input.comment),
         'note:add': async (input) => deps.conversations.addNote(await current(), input),
         'team:list': async (input) => deps.conversations.team(await current(), input.conversationId),
+        'conversation:reopen': async (input) => {
+          const summary = await deps.routing.reopen(await current(), input.conversationId);
+          await socket.join(rooms.conversation(input.conversationId));
+          return summary;
+        },
         'conversation:take': async (input) => {
           const summary = await deps.routing.take(await current(), input.conversationId);
           await socket.join(rooms.conversation(input.conversationId));

@@ -2,6 +2,7 @@ import { VisitorCommands, VisitorHandshake } from '@hovor/protocol';
 import type { ConversationService } from '../conversations/conversation.service.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { RoutingService } from '../routing/routing.service.js';
 import type { Visitor } from '../visitors/visitor.repository.js';
 import type { VisitorService } from '../visitors/visitor.service.js';
 import { describeIssues, handshakeError, registerCommands } from './command.js';
@@ -20,6 +21,7 @@ export function attachVisitorNamespace(
     conversations: ConversationService;
     /** Tells the site's waiting visitors their places, in the background. */
     publishQueue: (siteId: string) => void;
+    availability: RoutingService['availability'];
     publicOrigin: string;
     logger: Logger;
   },
@@ -62,6 +64,8 @@ export function attachVisitorNamespace(
         },
         'message:send': (input) => service.sendAsVisitor(visitor, input),
         'typing:set': (input) => service.typingAsVisitor(visitor, input.conversationId, input.isTyping),
+        'availability:get': (input) => deps.availability(visitor.siteId, input.departmentId ?? null),
+        'offline:leave': (input) => service.leaveMessage(visitor, input),
       },
       log,
     );

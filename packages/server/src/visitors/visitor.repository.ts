@@ -14,6 +14,10 @@ export function createVisitorRepository(c: Collections) {
       await c.visitors.insertOne(doc);
       return toVisitor(doc);
     },
+    /** Name and e-mail the visitor gave (the offline form). Only the visitor writes these. */
+    async setContact(id: string, name: string, email: string): Promise<void> {
+      await c.visitors.updateOne({ _id: id }, { $set: { name, email } });
+    },
     async findByTokenHash(tokenHash: string): Promise<Visitor | null> {
       const doc = await c.visitors.findOne({ tokenHash });
       return doc ? toVisitor(doc) : null;

@@ -45,6 +45,10 @@ export function eventText(message: Message): string {
       return `Connected with ${name}`;
     case 'requeued':
       return 'Finding another agent for you…';
+    case 'offline':
+      return 'Message left — we will get back to you';
+    case 'reopened':
+      return `${name} is replying to your message`;
     case 'transferred':
       return message.event.agentName ? `Connected with ${name}` : 'Finding the right colleague for you…';
     case 'closed':

@@ -1,0 +1,168 @@
+import type { ConversationSummary, VisitorConversation, VisitorSyncResult } from '@hovor/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RoutingSettings } from '../src/sites/routing-settings.js';
+import { call, clientId, type Harness, manualClock, next, ok, startHarness } from './support/harness.js';
+
+let h: Harness;
+let clock: ReturnType<typeof manualClock>;
+
+/** Weekdays 09:00-17:00 in Prague; the manual clock starts on Monday 2 March 2026, 10:00 there. */
+const OFFICE_HOURS: RoutingSettings['businessHours'] = {
+  timeZone: 'Europe/Prague',
+  weekly: Object.fromEntries(
+    ['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [{ from: '09:00', to: '17:00' }]]),
+  ),
+  holidays: [],
+};
+
+async function start(routing: Partial<RoutingSettings> = {}) {
+  clock = manualClock();
+  h = await startHarness({ clock, routing });
+}
+afterEach(async () => {
+  await h.close();
+});
+
+async function onlineAgent(name: string) {
+  const seeded = await h.seedAgent({ name });
+  const socket = await h.agent(seeded.email);
+  await ok(socket, 'status:set', { status: 'online' });
+  return { ...seeded, socket };
+}
+
+const availability = async (socket: Parameters<typeof ok>[0]) =>
+  (await ok(socket, 'availability:get', {})).mode;
+const leave = (overrides: Record<string, unknown> = {}) => ({
+  requestId: clientId(),
+  name: 'Jana Nováková',
+  email: 'jana@example.test',
+  text: 'Do you ship to Slovakia?',
+  ...overrides,
+});
+
+describe('availability', () => {
+  it('[RT17] is live with a free agent, queue without, and offline outside business hours', async () => {
+    await start({ businessHours: OFFICE_HOURS });
+    const visitor = await h.visitor();
+    expect(await availability(visitor.socket)).toBe('queue');
+    await onlineAgent('Alice');
+    expect(await availability(visitor.socket)).toBe('live');
+    clock.advance(8 * 3_600_000); // 18:00 in Prague
+    expect(await availability(visitor.socket)).toBe('offline');
+    const refused = await call(visitor.socket, 'conversation:start', { requestId: clientId() });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await h.c.conversations.countDocuments({})).toBe(0);
+  });
+
+  it('[RT17] offers the form when nobody is eligible if the site says so, and hides the widget if asked', async () => {
+    await start({ offlineWhenNoAgents: true });
+    const visitor = await h.visitor();
+    expect(await availability(visitor.socket)).toBe('offline');
+    await h.c.sites.updateOne({ _id: h.site.id }, { $set: { 'routing.hideWhenOffline': true } });
+    expect(await availability(visitor.socket)).toBe('hidden');
+    await onlineAgent('Alice');
+    expect(await availability(visitor.socket)).toBe('live');
+  });
+
+  it('[RT17] uses a department’s own hours over the site’s', async () => {
+    await start({ businessHours: OFFICE_HOURS });
+    const night = await h.hovor.repositories.departments.create(
+      { siteId: h.site.id, name: 'Night desk', strategy: null, fallbackDepartmentId: null },
+      new Date(),
+    );
+    await h.c.departments.updateOne(
+      { _id: night.id },
+      {
+        $set: {
+          businessHours: {
+            timeZone: 'Europe/Prague',
+            weekly: { mon: [{ from: '17:00', to: '24:00' }] },
+            holidays: [],
+          },
+        },
+      },
+    );
+    const visitor = await h.visitor();
+    expect((await ok(visitor.socket, 'availability:get', { departmentId: night.id })).mode).toBe('offline');
+    clock.advance(8 * 3_600_000);
+    expect((await ok(visitor.socket, 'availability:get', { departmentId: night.id })).mode).toBe('queue');
+    expect((await ok(visitor.socket, 'availability:get', {})).mode).toBe('offline');
+  });
+});
+
+describe('left messages', () => {
+  it('[RT18] stores a left message once and lists it for agents under Offline messages', async () => {
+    await start();
+    const agentSeed = await h.seedAgent({ name: 'Alice' });
+    const agent = await h.agent(agentSeed.email);
+    const visitor = await h.visitor();
+    const seen = next<ConversationSummary>(agent, 'conversation:updated', (c) => c.state === 'offline');
+    const input = leave();
+    const [first, again] = await Promise.all([
+      ok<VisitorConversation>(visitor.socket, 'offline:leave', input),
+      ok<VisitorConversation>(visitor.socket, 'offline:leave', input),
+    ]);
+    expect(first.id).toBe(again.id);
+    expect(first.state).toBe('offline');
+    expect((await seen).visitorName).toBe('Jana Nováková');
+
+    const listed = await ok(agent, 'conversations:list', { box: 'offline' });
+    expect(listed.items.map((c: ConversationSummary) => [c.id, c.lastMessageText])).toEqual([
+      [first.id, 'Do you ship to Slovakia?'],
+    ]);
+    expect(await h.c.conversations.countDocuments({})).toBe(1);
+    expect(await h.c.messages.countDocuments({ conversationId: first.id, kind: 'text' })).toBe(1);
+    expect((await h.c.visitors.findOne({ _id: visitor.visitorId }))?.email).toBe('jana@example.test');
+  });
+
+  it('[RT18] refuses a malformed form and stores nothing', async () => {
+    await start();
+    const visitor = await h.visitor();
+    for (const bad of [{ email: 'not-an-address' }, { name: '   ' }, { text: '' }, { extra: true }]) {
+      const answer = await call(visitor.socket, 'offline:leave', leave(bad));
+      expect(answer).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+    expect(await h.c.conversations.countDocuments({})).toBe(0);
+  });
+
+  it('[RT18] lets one agent reopen it to reply, and the visitor finds the reply on the next visit', async () => {
+    await start();
+    const visitor = await h.visitor();
+    const left = await ok<VisitorConversation>(visitor.socket, 'offline:leave', leave());
+    visitor.socket.disconnect();
+
+    const alice = await onlineAgent('Alice');
+    const bob = await onlineAgent('Bob');
+    const answers = await Promise.all(
+      [alice, bob].map((a) => call(a.socket, 'conversation:reopen', { conversationId: left.id })),
+    );
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    const winner = answers[0]!.ok ? alice : bob;
+    await ok(winner.socket, 'message:send', {
+      conversationId: left.id,
+      clientMsgId: clientId(),
+      text: 'Yes, we do!',
+    });
+
+    const back = await h.visitorWithToken(visitor.token);
+    const synced = await ok<VisitorSyncResult>(back, 'conversation:sync', { afterSeq: 0 });
+    expect(synced.conversation).toMatchObject({ id: left.id, state: 'assigned', agent: { id: winner.id } });
+    expect(synced.messages.filter((m) => m.kind === 'text').map((m) => m.text)).toEqual([
+      'Do you ship to Slovakia?',
+      'Yes, we do!',
+    ]);
+    expect(await h.c.agentSlots.countDocuments({ conversationId: left.id })).toBe(1);
+  });
+
+  it('[RT18] keeps the message for later when the visitor is chatting already', async () => {
+    await start();
+    const visitor = await h.visitor();
+    const left = await ok<VisitorConversation>(visitor.socket, 'offline:leave', leave());
+    const alice = await onlineAgent('Alice');
+    await ok(visitor.socket, 'conversation:start', { requestId: clientId() });
+    const refused = await call(alice.socket, 'conversation:reopen', { conversationId: left.id });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect((await h.c.conversations.findOne({ _id: left.id }))?.state).toBe('offline');
+    expect(await h.c.agentSlots.countDocuments({ conversationId: left.id })).toBe(0);
+  });
+});
