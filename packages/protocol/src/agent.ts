@@ -103,6 +103,8 @@ export type Team = z.infer<typeof Team>;
 /** Commands an agent's console may send, each acked. */
 export const AgentCommands = {
   'status:set': { input: SetStatusInput, output: AgentProfile },
+  /** The agent is at the console (keyboard, pointer); keeps idle auto-away from setting them away. */
+  'presence:activity': { input: z.strictObject({}), output: z.null() },
   'conversations:list': { input: ListConversationsInput, output: ConversationList },
   /** Returns the conversation and messages after `afterSeq`, and subscribes to its updates. */
   'conversation:open': { input: OpenConversationInput, output: OpenConversationResult },

@@ -232,6 +232,9 @@ export function createApp(deps: AppDeps): HovorApp {
     nodeId,
     localLeaseIds: agentSockets.localLeaseIds,
     presenceLeaseMs,
+    agents,
+    notifier,
+    defaultCapacity: deps.config.defaultCapacity,
   });
   let sweepTimer: NodeJS.Timeout | undefined;
   /** The sweep in progress; a new one while it runs joins it instead of overlapping. */

@@ -250,3 +250,29 @@ describe('timed actions across sweeps', () => {
     expect(await h.c.actionClaims.countDocuments({ conversationId: chat.conversation.id })).toBe(1);
   });
 });
+
+describe('idle agents', () => {
+  it('[RT19] sets an agent away after the idle time without console activity', async () => {
+    await start({ idleAwayMs: 15 * 60_000 });
+    const alice = await onlineAgent('Alice');
+    clock.advance(14 * 60_000);
+    await h.hovor.sweep();
+    expect((await h.c.agents.findOne({ _id: alice.id }))?.status).toBe('online');
+    const told = next(alice.socket, 'agent:updated', (p) => p.status === 'away');
+    clock.advance(2 * 60_000);
+    await h.hovor.sweep();
+    await told;
+    expect((await h.c.agents.findOne({ _id: alice.id }))?.status).toBe('away');
+    expect((await startChat()).conversation.state).toBe('queued');
+  });
+
+  it('[RT19] keeps an agent who uses the console online', async () => {
+    await start({ idleAwayMs: 15 * 60_000 });
+    const alice = await onlineAgent('Alice');
+    clock.advance(10 * 60_000);
+    await ok(alice.socket, 'presence:activity', {});
+    clock.advance(10 * 60_000);
+    await h.hovor.sweep();
+    expect((await h.c.agents.findOne({ _id: alice.id }))?.status).toBe('online');
+  });
+});

@@ -120,10 +120,10 @@ describe('routing', () => {
     expect(claims).toHaveLength(6);
   });
 
-  it('[P6] starts one conversation for a visitor however many starts arrive at once', async () => {
+  it('[P6][RT4] starts one conversation for a visitor however many (50) starts arrive at once', async () => {
     const visitor = await h.visitor();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () =>
+      Array.from({ length: 50 }, () =>
         ok<VisitorConversation>(visitor.socket, 'conversation:start', { requestId: clientId() }),
       ),
     );

@@ -92,6 +92,17 @@ export function createAgentRepository(c: Collections) {
       const docs = await c.agentRouting.find({ _id: { $in: ids } }).toArray();
       return new Map(docs.map((doc) => [doc._id, doc.lastAssignedAt]));
     },
+    async noteActivity(id: string, at: Date): Promise<void> {
+      await upsertOne(c.agentActivity, { _id: id }, { $max: { lastActivityAt: at } });
+    },
+    /** Online agents of a site and when each last used the console (missing: never recorded). */
+    async onlineWithActivity(siteId: string): Promise<Array<{ agent: Agent; lastActivityAt: Date | null }>> {
+      const online = (await c.agents.find({ siteIds: siteId, status: 'online' }).toArray()).map(toAgent);
+      if (online.length === 0) return [];
+      const activity = await c.agentActivity.find({ _id: { $in: online.map((a) => a.id) } }).toArray();
+      const byId = new Map(activity.map((doc) => [doc._id, doc.lastActivityAt]));
+      return online.map((agent) => ({ agent, lastActivityAt: byId.get(agent.id) ?? null }));
+    },
     async count(): Promise<number> {
       return c.agents.countDocuments({});
     },

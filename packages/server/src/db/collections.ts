@@ -40,6 +40,12 @@ export interface AgentRoutingDoc {
   lastAssignedAt: Date;
 }
 
+/** When an agent last used the console; written by the agent's own connections only. */
+export interface AgentActivityDoc {
+  _id: string;
+  lastActivityAt: Date;
+}
+
 /** A team of agents with its own queue, strategy and fallback. */
 export interface DepartmentDoc {
   _id: string;
@@ -185,6 +191,7 @@ export function collections(db: Db) {
     conversations: db.collection<ConversationDoc>('conversations'),
     conversationActivity: db.collection<ConversationActivityDoc>('conversation_activity'),
     agentRouting: db.collection<AgentRoutingDoc>('agent_routing'),
+    agentActivity: db.collection<AgentActivityDoc>('agent_activity'),
     messages: db.collection<MessageDoc>('messages'),
     openConversations: db.collection<OpenConversationDoc>('open_conversations'),
     assignmentClaims: db.collection<AssignmentClaimDoc>('assignment_claims'),

@@ -1,3 +1,4 @@
+import { type AgentRepository, toAgentProfile } from '../agents/agent.repository.js';
 import type { Clock } from '../clock.js';
 import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
 import type { ConversationCloser } from '../conversations/conversation-closer.js';
@@ -5,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { MessageRepository } from '../messages/message.repository.js';
 import type { RoutingSettings } from '../sites/routing-settings.js';
 import type { SiteRepository } from '../sites/site.repository.js';
+import type { Notifier } from '../sockets/notifier.js';
 import type { ActionClaimRepository } from './action-claims.repository.js';
 import type { LeaseRepository, Presence } from './lease.repository.js';
 import type { RoutingService } from './routing.service.js';
@@ -27,6 +29,9 @@ export interface SweeperDeps {
   nodeId: string;
   localLeaseIds: () => string[];
   presenceLeaseMs: number;
+  agents: AgentRepository;
+  notifier: () => Notifier;
+  defaultCapacity: number;
 }
 
 /**
@@ -103,6 +108,22 @@ export function createSweeper(deps: SweeperDeps) {
     }
   }
 
+  /** [RT19] Online agents without console activity for the site's idle time are set away. */
+  async function idleAway(): Promise<void> {
+    const now = deps.clock.now().getTime();
+    for (const site of await deps.sites.listAll()) {
+      const idleMs = site.routing.idleAwayMs;
+      if (!idleMs) continue;
+      for (const { agent, lastActivityAt } of await deps.agents.onlineWithActivity(site.id)) {
+        if (!lastActivityAt || lastActivityAt.getTime() + idleMs > now) continue;
+        await deps.agents.setStatus(agent.id, 'away');
+        deps.notifier().agentChanged(toAgentProfile({ ...agent, status: 'away' }, deps.defaultCapacity));
+        await deps.routing.agentLeft({ ...agent, status: 'away' });
+        log.info({ agentId: agent.id, siteId: site.id }, 'set away after idle time');
+      }
+    }
+  }
+
   return {
     async sweep(): Promise<void> {
       const now = deps.clock.now();
@@ -112,6 +133,7 @@ export function createSweeper(deps: SweeperDeps) {
         new Date(now.getTime() + deps.presenceLeaseMs),
       );
       if (++sweeps % PRUNE_EVERY_SWEEPS === 0) await deps.leases.prune(now);
+      await idleAway();
       await timeouts();
       await deps.routing.drainAll();
     },

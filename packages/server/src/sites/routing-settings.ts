@@ -13,6 +13,8 @@ export interface RoutingSettings {
   disconnectGraceMs: number;
   /** How long after assignment the first agent reply may take before the chat is re-assigned. [RT9] */
   firstReplySlaMs: number;
+  /** How long an online agent may show no console activity before they are set away; null: never. [RT19] */
+  idleAwayMs: number | null;
   /** Whether setting away/offline sends the agent's chats back to the queue. [RT10] */
   requeueOnAway: boolean;
   /** How long an assigned conversation may go without a message before it is closed. [RT11] */
@@ -32,6 +34,7 @@ export const DEFAULT_ROUTING_SETTINGS: RoutingSettings = {
   defaultCapacity: null,
   disconnectGraceMs: 60_000,
   firstReplySlaMs: 120_000,
+  idleAwayMs: 15 * 60_000,
   requeueOnAway: false,
   inactivityCloseMs: 30 * 60_000,
   businessHours: null,

@@ -42,6 +42,9 @@ export function createSiteRepository(c: Collections) {
       const doc = await c.sites.findOne({ _id: id });
       return doc ? toSite(doc) : null;
     },
+    async listAll(): Promise<Site[]> {
+      return (await c.sites.find({}).toArray()).map(toSite);
+    },
     async count(): Promise<number> {
       return c.sites.countDocuments({});
     },

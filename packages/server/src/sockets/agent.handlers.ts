@@ -12,6 +12,8 @@ import { describeIssues, handshakeError, registerCommands } from './command.js';
 import { type AgentNamespace, type Notifier, rooms } from './notifier.js';
 import { checkProtocolVersion } from './version.js';
 
+/** How often a connection records console activity at most, for idle auto-away. */
+const ACTIVITY_WRITE_MS = 10_000;
 /** Default list size of the inbox. */
 const DEFAULT_LIST_LIMIT = 50;
 
@@ -66,7 +68,16 @@ export function attachAgentNamespace(
   nsp.on('connection', async (socket) => {
     const signedIn = socket.data.agent as Agent;
     const leaseId = `${deps.nodeId}:${socket.id}`;
+    // [RT19] Any command is console activity; recorded at most every ACTIVITY_WRITE_MS per connection.
+    let lastActivityWrite = 0;
+    const touch = async (): Promise<void> => {
+      const now = deps.clock.now();
+      if (now.getTime() - lastActivityWrite < ACTIVITY_WRITE_MS) return;
+      lastActivityWrite = now.getTime();
+      await deps.agents.noteActivity(signedIn.id, now);
+    };
     const current = async (): Promise<Agent> => {
+      await touch();
       const agent = await deps.agents.findById(signedIn.id);
       if (!agent) throw new AppError('UNAUTHORIZED', 'This agent no longer exists');
       return agent;
@@ -88,6 +99,10 @@ export function attachAgentNamespace(
               .agentLeft(agent)
               .catch((error: unknown) => log.error({ err: error }, 're-queueing failed'));
           return profile;
+        },
+        'presence:activity': async () => {
+          await current();
+          return null;
         },
         'conversations:list': async (input) => ({
           items: await deps.conversations.list(
@@ -145,6 +160,7 @@ export function attachAgentNamespace(
       });
       if (socket.connected) {
         leaseIds.add(leaseId);
+        await touch();
         deps.routing.assignQueuedInBackground(signedIn.siteIds);
       } else {
         await deps.leases.end(leaseId, deps.clock.now());

@@ -35,7 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     };
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hovor-test-db-'));
-  const db = await startEmbeddedDb({ dataDir });
+  const db = await startEmbeddedDb({ dataDir, synchronous: 'normal' });
   project.provide('mongoUrl', db.url);
   return async () => {
     await db.stop();
