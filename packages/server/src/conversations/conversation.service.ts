@@ -87,14 +87,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return toWireMessage(message);
   }
 
-  async function startFor(visitor: Visitor, departmentId: string | undefined): Promise<Conversation> {
-    if (departmentId) {
-      const department = await deps.departments.findById(departmentId);
-      if (department?.siteId !== visitor.siteId)
-        throw new AppError('NOT_FOUND', 'No such department on this site');
-    }
+  /** The visitor's open conversation (`openId`), or a new one in the department's queue (checked by the caller). */
+  async function startFor(
+    visitor: Visitor,
+    departmentId: string | undefined,
+    openId: string | null,
+  ): Promise<Conversation> {
     const now = clock.now();
-    const openId = await conversations.findOpenId(visitor.siteId, visitor.id);
     const candidate: Conversation = {
       id: openId ?? newId(),
       siteId: visitor.siteId,
@@ -200,13 +199,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
     /** Starts the visitor's conversation with a department (or the general queue), or returns the open one. */
     async start(visitor: Visitor, departmentId?: string): Promise<VisitorConversation> {
       const openId = await conversations.findOpenId(visitor.siteId, visitor.id);
-      if (!openId) {
-        const availability = await deps.routing.availability(visitor.siteId, departmentId ?? null);
-        if (availability.mode === 'offline' || availability.mode === 'hidden') {
-          throw new AppError('CONFLICT', 'The team is offline now; leave a message instead');
-        }
+      if (!openId && !(await deps.routing.acceptsChats(visitor.siteId, departmentId ?? null))) {
+        throw new AppError('CONFLICT', 'The team is offline now; leave a message instead');
       }
-      const conversation = await startFor(visitor, departmentId);
+      const conversation = await startFor(visitor, departmentId, openId);
       if (conversation.state === 'queued') await deps.routing.assignQueued(conversation.siteId);
       const current = (await conversations.findById(conversation.id))!;
       return toVisitorConversation(current);

@@ -40,7 +40,17 @@ export interface RoutingDeps {
   defaultCapacity: number;
 }
 
-type SiteContext = { site: Site; agents: Agent[]; departments: Map<string, Department> };
+type SiteContext = {
+  site: Site;
+  agents: Agent[];
+  departments: Map<string, Department>;
+  /**
+   * Eligible agents per department as read once in this pass, kept current in memory as this
+   * pass assigns: a burst of chats costs one read of presence and load, not one per chat. Stale
+   * entries only cost a lost claim; the claims decide [RT3].
+   */
+  pool: Map<string | null, Candidate[]>;
+};
 
 /** How far fallback departments are followed; a loop in the settings ends here. */
 const MAX_FALLBACK_DEPTH = 5;
@@ -75,13 +85,13 @@ export function createRoutingService(deps: RoutingDeps) {
   }
 
   async function loadSite(siteId: string): Promise<SiteContext | null> {
-    const site = await deps.sites.findById(siteId);
-    if (!site) return null;
-    const [agents, departments] = await Promise.all([
+    const [site, agents, departments] = await Promise.all([
+      deps.sites.findById(siteId),
       deps.agents.listBySite(siteId),
       deps.departments.listBySite(siteId),
     ]);
-    return { site, agents, departments: new Map(departments.map((d) => [d.id, d])) };
+    if (!site) return null;
+    return { site, agents, departments: new Map(departments.map((d) => [d.id, d])), pool: new Map() };
   }
 
   function strategyOf(ctx: SiteContext, departmentId: string | null) {
@@ -109,6 +119,29 @@ export function createRoutingService(deps: RoutingDeps) {
   }
 
   async function rankedIn(ctx: SiteContext, excluded: readonly string[], departmentId: string | null) {
+    const candidates = ctx.pool.get(departmentId) ?? (await eligibleIn(ctx, departmentId));
+    ctx.pool.set(departmentId, candidates);
+    const strategy = strategyOf(ctx, departmentId) === 'round-robin' ? 'round-robin' : 'least-busy';
+    const ranked = rankCandidates(candidates, strategy);
+    // [RT8] Agents a chat was taken from come last: only when nobody else can take it.
+    return [
+      ...ranked.filter((candidate) => !excluded.includes(candidate.id)),
+      ...ranked.filter((candidate) => excluded.includes(candidate.id)),
+    ];
+  }
+
+  /** After an assignment in this pass, the agent has one chat more and waited least. */
+  function noteAssigned(ctx: SiteContext, agentId: string, at: Date): void {
+    for (const candidates of ctx.pool.values()) {
+      for (const candidate of candidates) {
+        if (candidate.id !== agentId) continue;
+        candidate.active++;
+        candidate.lastAssignedAt = at;
+      }
+    }
+  }
+
+  async function eligibleIn(ctx: SiteContext, departmentId: string | null): Promise<Candidate[]> {
     const now = deps.clock.now();
     const online = ctx.agents.filter(
       (agent) =>
@@ -124,19 +157,12 @@ export function createRoutingService(deps: RoutingDeps) {
       deps.capacity.countByAgent(ids),
       deps.agents.lastAssignedAt(ids),
     ]);
-    const candidates = eligible.map((agent) => ({
+    return eligible.map((agent) => ({
       id: agent.id,
       active: active.get(agent.id) ?? 0,
       capacity: capacityOf(agent, ctx.site),
       lastAssignedAt: lastAssigned.get(agent.id) ?? null,
     }));
-    const strategy = strategyOf(ctx, departmentId) === 'round-robin' ? 'round-robin' : 'least-busy';
-    const ranked = rankCandidates(candidates, strategy);
-    // [RT8] Agents a chat was taken from come last: only when nobody else can take it.
-    return [
-      ...ranked.filter((candidate) => !excluded.includes(candidate.id)),
-      ...ranked.filter((candidate) => excluded.includes(candidate.id)),
-    ];
   }
 
   async function finishAssignment(
@@ -173,6 +199,21 @@ export function createRoutingService(deps: RoutingDeps) {
     return afterEvent;
   }
 
+  async function siteWithDepartment(siteId: string, departmentId: string | null): Promise<SiteContext> {
+    const ctx = await loadSite(siteId);
+    if (!ctx) throw new AppError('NOT_FOUND', 'Unknown site');
+    if (departmentId && !ctx.departments.has(departmentId)) {
+      throw new AppError('NOT_FOUND', 'No such department on this site');
+    }
+    return ctx;
+  }
+
+  /** Inside the business hours of the department, else of the site [RT17]. */
+  function isOpenNow(ctx: SiteContext, departmentId: string | null): boolean {
+    const department = departmentId ? ctx.departments.get(departmentId) : undefined;
+    return isOpenAt(department?.businessHours ?? ctx.site.routing.businessHours, deps.clock.now());
+  }
+
   /** Claims a slot of the agent, then the round [RT3]; null when the agent has no room. */
   async function claimFor(
     conversation: Conversation,
@@ -190,23 +231,31 @@ export function createRoutingService(deps: RoutingDeps) {
   /** Tries to give one queued conversation an owner; true when it has one now. */
   async function assignOne(conversation: Conversation, ctx: SiteContext): Promise<boolean> {
     if (conversation.state !== 'queued') return false;
-    // A claim without a finished assignment (a node died in between) is completed, not redone.
-    const claimedBy = await deps.conversations.findAssignmentClaim(conversation.id, conversation.round);
-    if (claimedBy) {
-      const owner =
-        ctx.agents.find((agent) => agent.id === claimedBy) ?? (await deps.agents.findById(claimedBy));
-      if (owner) await finishAssignment(conversation, owner);
-      return true;
-    }
     for (const candidate of await rankedEligible(
       ctx,
       conversation.excludedAgentIds,
       conversation.departmentId,
     )) {
       const outcome = await claimFor(conversation, candidate);
-      if (outcome === 'full') continue;
-      if (outcome === 'won')
+      if (outcome === 'full') {
+        candidate.active = candidate.capacity;
+        continue;
+      }
+      if (outcome === 'won') {
         await finishAssignment(conversation, ctx.agents.find((a) => a.id === candidate.id)!);
+        noteAssigned(ctx, candidate.id, deps.clock.now());
+        return true;
+      }
+      // Someone holds the round: another node, or a node that died before finishing. Finishing
+      // again is harmless (same owner, same event id), so make sure it is finished.
+      const claimedBy = await deps.conversations.findAssignmentClaim(conversation.id, conversation.round);
+      const owner = claimedBy
+        ? (ctx.agents.find((agent) => agent.id === claimedBy) ?? (await deps.agents.findById(claimedBy)))
+        : null;
+      const current = await deps.conversations.findById(conversation.id);
+      if (owner && current?.state === 'queued' && current.round === conversation.round) {
+        await finishAssignment(current, owner);
+      }
       return true;
     }
     return false;
@@ -447,20 +496,24 @@ export function createRoutingService(deps: RoutingDeps) {
      * agent is free; `queue` otherwise.
      */
     async availability(siteId: string, departmentId: string | null): Promise<Availability> {
-      const ctx = await loadSite(siteId);
-      if (!ctx) throw new AppError('NOT_FOUND', 'Unknown site');
+      const ctx = await siteWithDepartment(siteId, departmentId);
       const settings = ctx.site.routing;
-      const department = departmentId ? ctx.departments.get(departmentId) : undefined;
-      if (departmentId && !department) throw new AppError('NOT_FOUND', 'No such department on this site');
       const offline = {
         mode: settings.hideWhenOffline ? 'hidden' : 'offline',
         offlineText: settings.offlineText,
       } as const;
-      const hours = department?.businessHours ?? settings.businessHours;
-      if (!isOpenAt(hours, deps.clock.now())) return offline;
+      if (!isOpenNow(ctx, departmentId)) return offline;
       const hasEligible = (await rankedEligible(ctx, [], departmentId)).length > 0;
       if (hasEligible) return { mode: 'live', offlineText: settings.offlineText };
       return settings.offlineWhenNoAgents ? offline : { mode: 'queue', offlineText: settings.offlineText };
+    },
+
+    /** [RT17] Whether a new chat may start now; cheaper than `availability` when only that matters. */
+    async acceptsChats(siteId: string, departmentId: string | null): Promise<boolean> {
+      const ctx = await siteWithDepartment(siteId, departmentId);
+      if (!isOpenNow(ctx, departmentId)) return false;
+      if (!ctx.site.routing.offlineWhenNoAgents) return true;
+      return (await rankedEligible(ctx, [], departmentId)).length > 0;
     },
 
     /** [RT18] An agent reopens a left message to reply: it becomes theirs, and the visitor's open conversation. */
