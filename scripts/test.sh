@@ -22,4 +22,6 @@ node -e '
   process.stdout.write(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`);
 ' || true
 [ "$status" = 0 ] || exit "$status"
+echo "== benchmark smoke (routing works end to end under a small load)"
+pnpm -s bench --smoke
 echo "All checks passed in $((SECONDS - started)) s."

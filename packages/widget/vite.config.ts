@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
@@ -25,11 +26,16 @@ function protocolWithoutSideEffects(): Plugin {
 }
 
 const WEBSOCKET_ONLY = '\0hovor:engine.io-websocket-only';
+const NO_TRANSPORT = '\0hovor:engine.io-no-transport';
+/** Transports engine.io-client's index re-exports; polling-xhr registers an unload handler on import. */
+const UNUSED_TRANSPORTS = /^\.\/transports\/(polling-xhr(\.node)?|polling-fetch|webtransport)\.js$/;
 
 /**
  * The frame connects with `transports: ['websocket']`, yet engine.io-client's transport table
- * pulls HTTP long-polling and WebTransport into the bundle (about 4 KB gzip). Swap the table
- * for one holding the WebSocket transport alone.
+ * pulls HTTP long-polling and WebTransport into the bundle (about 4 KB gzip), and its index
+ * re-exports them too, where the top-level code of polling-xhr keeps it alive (about 1.5 KB
+ * gzip). Swap the table for one holding the WebSocket transport alone, and the re-exported
+ * transports for empty ones.
  */
 function websocketOnlyEngine(): Plugin {
   let websocketModule = '';
@@ -37,14 +43,75 @@ function websocketOnlyEngine(): Plugin {
     name: 'hovor:websocket-only-engine',
     enforce: 'pre',
     resolveId(source, importer) {
-      if (source !== './transports/index.js' || !importer?.includes('/engine.io-client/build/esm/'))
-        return null;
-      websocketModule = join(dirname(importer), 'transports/websocket.js');
-      return WEBSOCKET_ONLY;
+      if (!importer?.includes('/engine.io-client/build/esm/')) return null;
+      if (source === './transports/index.js') {
+        websocketModule = join(dirname(importer), 'transports/websocket.js');
+        return WEBSOCKET_ONLY;
+      }
+      return UNUSED_TRANSPORTS.test(source) ? NO_TRANSPORT : null;
     },
     load(id) {
+      if (id === NO_TRANSPORT) return 'export const XHR = null, Fetch = null, WT = null;';
       if (id !== WEBSOCKET_ONLY) return null;
       return `import { WS } from ${JSON.stringify(websocketModule)}; export const transports = { websocket: WS };`;
+    },
+  };
+}
+
+const PRELOAD_HELPER = '\0vite/preload-helper.js';
+
+/**
+ * Vite wraps every `import()` in a 2 KB helper that preloads the chunk's imports and CSS. The
+ * frame's lazy chunks import only the entry, which is running by then, and carry no CSS file
+ * (they inject their styles), so the helper would preload nothing: swap it for a pass-through,
+ * and refuse a build where a lazy chunk needs CSS loaded for it.
+ */
+function lazyChunksWithoutPreload(): Plugin {
+  return {
+    name: 'hovor:lazy-chunks-without-preload',
+    enforce: 'pre',
+    load(id) {
+      return id === PRELOAD_HELPER ? 'export const __vitePreload = (load) => load();' : null;
+    },
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk' && !chunk.isEntry && chunk.viteMetadata?.importedCss.size) {
+          this.error(
+            `${chunk.fileName} imports CSS, which the pass-through preload would never load; import it with ?inline and inject it instead.`,
+          );
+        }
+      }
+    },
+  };
+}
+
+const OWN_COPY = '?hovor-own-copy';
+/** Modules of lazy chunks whose schemas get their own copy of the protocol and zod. */
+const OWN_COPY_ROOTS = /\/src\/app\/leave-message\.ts$/;
+
+/**
+ * Rollup places a module shared by the entry and a lazy chunk in the entry, together with every
+ * part of it that the lazy chunk uses. The offline form validates with the protocol's
+ * `LeaveMessageInput`, whose zod checks (refinements, lengths) the chat never needs: they would
+ * add ~600 B gzip to the first open. So the form's schema module imports the protocol and zod
+ * as separate copies of their modules, which land in the lazy chunk alone.
+ */
+function ownCopyForLazySchemas(): Plugin {
+  return {
+    name: 'hovor:own-copy-for-lazy-schemas',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!importer) return null;
+      const isCopy = importer.endsWith(OWN_COPY);
+      if (!isCopy && !(OWN_COPY_ROOTS.test(importer) && /^(@hovor\/protocol|zod)(\/|$)/.test(source)))
+        return null;
+      const from = isCopy ? importer.slice(0, -OWN_COPY.length) : importer;
+      const resolved = await this.resolve(source, from, { ...options, skipSelf: true });
+      if (!resolved || resolved.external) return resolved;
+      return { id: resolved.id + OWN_COPY, moduleSideEffects: resolved.moduleSideEffects };
+    },
+    load(id) {
+      return id.endsWith(OWN_COPY) ? readFileSync(id.slice(0, -OWN_COPY.length), 'utf8') : null;
     },
   };
 }
@@ -54,13 +121,18 @@ export default defineConfig({
   root: appRoot,
   base: '/widget/',
   publicDir: false,
-  plugins: [protocolWithoutSideEffects(), websocketOnlyEngine()],
+  plugins: [
+    protocolWithoutSideEffects(),
+    websocketOnlyEngine(),
+    lazyChunksWithoutPreload(),
+    ownCopyForLazySchemas(),
+  ],
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
     outDir: fileURLToPath(new URL('./dist/frame', import.meta.url)),
     emptyOutDir: true,
-    // One chunk and no dynamic imports: the modulepreload polyfill would be dead weight.
-    modulePreload: { polyfill: false },
+    // No modulepreload links or polyfill: see lazyChunksWithoutPreload().
+    modulePreload: false,
     target: 'es2020',
     rollupOptions: { input: `${appRoot}/frame.html` },
   },

@@ -1,8 +1,8 @@
-import { MAX_MESSAGE_TEXT_CHARS } from '@hovor/protocol';
+import { MAX_MESSAGE_TEXT_CHARS, MAX_NOTE_CHARS } from '@hovor/protocol';
 import { useState } from 'preact/hooks';
 import { useConsoleState } from './console-context';
 
-/** The reply box: Enter sends, Shift+Enter starts a new line. */
+/** The reply box: Enter sends, Shift+Enter starts a new line; Add note keeps the text among agents. */
 export function Composer() {
   const state = useConsoleState();
   const [text, setText] = useState('');
@@ -10,6 +10,7 @@ export function Composer() {
   const send = () => {
     if (state.sendMessage(text)) setText('');
   };
+  const isEmpty = text.trim().length === 0;
 
   return (
     <form
@@ -37,9 +38,22 @@ export function Composer() {
           }
         }}
       />
-      <button type="submit" class="primary" disabled={text.trim().length === 0}>
-        Send
-      </button>
+      <div class="composer-actions">
+        <button type="submit" class="primary" disabled={isEmpty}>
+          Send
+        </button>
+        <button
+          type="button"
+          class="note-button"
+          title="Only agents see internal notes"
+          disabled={isEmpty || text.trim().length > MAX_NOTE_CHARS}
+          onClick={() => {
+            if (state.addNote(text)) setText('');
+          }}
+        >
+          Add note
+        </button>
+      </div>
     </form>
   );
 }

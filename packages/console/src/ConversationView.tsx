@@ -1,6 +1,8 @@
+import { useState } from 'preact/hooks';
 import { Composer } from './Composer';
 import { useConsoleState } from './console-context';
 import { Transcript } from './Transcript';
+import { TransferDialog } from './TransferDialog';
 
 const STATE_TEXT = {
   queued: 'queued',
@@ -14,6 +16,7 @@ export function ConversationView() {
   const state = useConsoleState();
   const summary = state.current.value;
   const me = state.me.value;
+  const [isTransferOpen, setIsTransferOpen] = useState(false);
   if (!state.currentId.value) {
     return (
       <section class="conversation placeholder">
@@ -40,11 +43,17 @@ export function ConversationView() {
         </h2>
         {summary.agent && !isMine && <span class="muted">with {summary.agent.name}</span>}
         {isMine && (
-          <button type="button" class="danger" onClick={() => void state.closeConversation()}>
-            Close conversation
-          </button>
+          <div class="conversation-actions">
+            <button type="button" onClick={() => setIsTransferOpen(true)}>
+              Transfer
+            </button>
+            <button type="button" class="danger" onClick={() => void state.closeConversation()}>
+              Close conversation
+            </button>
+          </div>
         )}
       </header>
+      {isMine && isTransferOpen && <TransferDialog onClose={() => setIsTransferOpen(false)} />}
       <Transcript visitorName={summary.visitorName} />
       <p class="typing" aria-live="polite">
         {typingName ? `${typingName} is typing…` : ''}

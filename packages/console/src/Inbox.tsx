@@ -45,7 +45,25 @@ function QueueActions({ summary, now }: { summary: ConversationSummary; now: num
   );
 }
 
-/** The three lists of conversations, as tabs. */
+/** A message left while the team was away [RT18]: Reply reopens it as the agent's conversation. */
+function OfflineActions({ summary }: { summary: ConversationSummary }) {
+  const state = useConsoleState();
+  return (
+    <div class="queue-actions">
+      <button
+        type="button"
+        class="primary take"
+        aria-label={`Reply to ${summary.visitorName}`}
+        disabled={state.takingId.value !== null}
+        onClick={() => void state.reopenConversation(summary.id)}
+      >
+        Reply
+      </button>
+    </div>
+  );
+}
+
+/** The lists of conversations, as tabs. */
 export function Inbox() {
   const state = useConsoleState();
   const box = state.box.value;
@@ -91,7 +109,7 @@ export function Inbox() {
         ) : (
           <ul>
             {lists[box].map((summary) => (
-              <li key={summary.id} class={box === 'queue' ? 'queued' : undefined}>
+              <li key={summary.id} class={box === 'queue' || box === 'offline' ? 'queued' : undefined}>
                 <button
                   type="button"
                   class="conversation-item"
@@ -102,6 +120,7 @@ export function Inbox() {
                   <span class="preview">{summary.lastMessageText ?? 'No messages yet'}</span>
                 </button>
                 {box === 'queue' && <QueueActions summary={summary} now={now} />}
+                {box === 'offline' && <OfflineActions summary={summary} />}
               </li>
             ))}
           </ul>

@@ -26,8 +26,9 @@ export function Transcript({ visitorName }: { visitorName: string }) {
           <MessageLine key={message.id} message={message} visitorName={visitorName} />
         ))}
         {pending.map((reply) => (
-          <li key={reply.clientMsgId} class="message agent pending">
+          <li key={reply.clientMsgId} class={`message pending ${reply.kind === 'note' ? 'note' : 'agent'}`}>
             <div class="meta">
+              {reply.kind === 'note' && <NoteLabel />}
               <span class="author">{state.me.value?.name ?? 'You'}</span>{' '}
               <span class="muted">{reply.error ? 'Not sent' : 'Sending…'}</span>
             </div>
@@ -50,6 +51,11 @@ export function Transcript({ visitorName }: { visitorName: string }) {
   );
 }
 
+/** Marks what the visitor never sees [P12]. */
+function NoteLabel() {
+  return <strong class="note-label">Internal note</strong>;
+}
+
 function MessageLine({ message, visitorName }: { message: Message; visitorName: string }) {
   const time = (
     <time dateTime={message.createdAt} class="muted">
@@ -63,9 +69,11 @@ function MessageLine({ message, visitorName }: { message: Message; visitorName: 
       </li>
     );
   }
+  const isNote = message.kind === 'note';
   return (
-    <li class={`message ${message.author.type}`}>
+    <li class={`message ${isNote ? 'note' : message.author.type}`}>
       <div class="meta">
+        {isNote && <NoteLabel />}
         <span class="author">{authorName(message, visitorName)}</span> {time}
       </div>
       <p class="text">{message.text}</p>

@@ -236,6 +236,105 @@ describe('createConsoleState', () => {
     });
   });
 
+  describe('replying to a left message [RT18]', () => {
+    const left = summary({ state: 'offline', agent: null, lastSeq: 2, queuedAt: null, assignedAt: null });
+    const listOffline: Handler = (input) => ({ items: input.box === 'offline' ? [left] : [] });
+
+    it('reopens it and opens it under Mine', async () => {
+      const { state, fire, sent } = setup({
+        'conversations:list': listOffline,
+        'conversation:reopen': () => summary({ lastSeq: 3 }),
+      });
+      await state.start();
+      fire('connect');
+      await settle();
+      state.selectBox('offline');
+      await state.reopenConversation(CONVERSATION_ID);
+      await settle();
+      expect(sent.find((c) => c.name === 'conversation:reopen')?.input).toEqual({
+        conversationId: CONVERSATION_ID,
+      });
+      expect(state.lists.value.offline).toEqual([]);
+      expect(state.lists.value.mine.map((s) => s.id)).toEqual([CONVERSATION_ID]);
+      expect(state.box.value).toBe('mine');
+      expect(state.currentId.value).toBe(CONVERSATION_ID);
+    });
+
+    it("shows the server's CONFLICT message and keeps the message listed", async () => {
+      const message = 'The visitor has an open conversation; answer there';
+      const { state, fire } = setup({
+        'conversations:list': listOffline,
+        'conversation:reopen': () => new Refusal({ code: 'CONFLICT', message }),
+      });
+      await state.start();
+      fire('connect');
+      await settle();
+      await state.reopenConversation(CONVERSATION_ID);
+      expect(state.error.value).toBe(message);
+      expect(state.lists.value.offline.map((s) => s.id)).toEqual([CONVERSATION_ID]);
+      expect(state.currentId.value).toBeNull();
+    });
+  });
+
+  it('[P12] adds an internal note with note:add, never with message:send', async () => {
+    const { state, fire, sent } = setup({
+      'note:add': (input) =>
+        message(3, {
+          kind: 'note',
+          author: { type: 'agent', id: ME.id, name: ME.name },
+          text: String(input.text),
+          clientMsgId: String(input.clientMsgId),
+        }),
+    });
+    await state.start();
+    fire('connect');
+    state.openConversation(CONVERSATION_ID);
+    await settle();
+    expect(state.addNote(' VIP: refund approved ')).toBe(true);
+    expect(state.pending.value.map((p) => [p.kind, p.text])).toEqual([['note', 'VIP: refund approved']]);
+    await settle();
+    expect(sent.filter((c) => c.name === 'message:send')).toEqual([]);
+    expect(sent.find((c) => c.name === 'note:add')?.input).toMatchObject({
+      conversationId: CONVERSATION_ID,
+      text: 'VIP: refund approved',
+    });
+    expect(state.messages.value.at(-1)?.kind).toBe('note');
+    expect(state.pending.value).toEqual([]);
+  });
+
+  it('[RT16] transfers the open conversation, which then leaves Mine', async () => {
+    const colleague = { id: 'a00000000000000000000002', name: 'Bo' };
+    const { state, fire, sent } = setup({
+      'conversation:transfer': () => summary({ agent: colleague, lastSeq: 3 }),
+    });
+    await state.start();
+    fire('connect');
+    await settle();
+    state.openConversation(CONVERSATION_ID);
+    await settle();
+    await state.transferConversation({ type: 'agent', agentId: colleague.id }, ' ');
+    expect(sent.find((c) => c.name === 'conversation:transfer')?.input).toEqual({
+      conversationId: CONVERSATION_ID,
+      to: { type: 'agent', agentId: colleague.id },
+    });
+    expect(state.lists.value.mine).toEqual([]);
+  });
+
+  it('[RT16] rejects a refused transfer for the dialog to show, and changes nothing', async () => {
+    const { state, fire } = setup({
+      'conversation:transfer': () => new Refusal({ code: 'CONFLICT', message: 'Bo cannot take chats now' }),
+    });
+    await state.start();
+    fire('connect');
+    await settle();
+    state.openConversation(CONVERSATION_ID);
+    await settle();
+    await expect(
+      state.transferConversation({ type: 'agent', agentId: 'a00000000000000000000002' }, ''),
+    ).rejects.toThrow('Bo cannot take chats now');
+    expect(state.lists.value.mine.map((s) => s.id)).toEqual([CONVERSATION_ID]);
+  });
+
   it('returns to the sign-in form when the handshake is refused as UNAUTHORIZED', async () => {
     const { state, fire } = setup();
     await state.start();

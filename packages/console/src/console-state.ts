@@ -7,6 +7,8 @@ import {
   MAX_LIST_LIMIT,
   type Message,
   RETRYABLE_CODES,
+  type Team,
+  type TransferTarget,
   type TypingChanged,
 } from '@hovor/protocol';
 import { batch, computed, signal } from '@preact/signals';
@@ -14,6 +16,7 @@ import type { Api } from './api';
 import { ConsoleError, toConsoleError } from './console-error';
 import { applySummary, EMPTY_LISTS, type InboxLists, sortBox } from './inbox-lists';
 import { type AgentSocket, command, handshakeError, newClientMsgId, on } from './socket';
+import { transferInput } from './team';
 import { lastSeqOf, mergeMessages } from './transcript';
 
 /** Attempts of one `message:send` before the message is shown as not sent. */
@@ -28,10 +31,12 @@ export const HANDSHAKE_RETRY_DELAY_MS = 5_000;
 export type Session = 'loading' | 'signed-out' | 'signed-in';
 export type Connection = 'connecting' | 'connected' | 'reconnecting';
 
-/** A reply sent but not yet confirmed; it is reconciled by `clientMsgId`. */
+/** A reply or internal note sent but not yet confirmed; it is reconciled by `clientMsgId`. */
 export interface PendingMessage {
   clientMsgId: string;
   conversationId: string;
+  /** `note`: an internal note, for agents only [P12]. */
+  kind: 'text' | 'note';
   text: string;
   /** Why the last attempt failed; `null` while sending. */
   error: string | null;
@@ -62,7 +67,7 @@ export function createConsoleState({ api, connect }: ConsoleDeps) {
   const current = signal<ConversationSummary | null>(null);
   const messages = signal<readonly Message[]>([]);
   const isLoadingConversation = signal(false);
-  /** The queued conversation a `conversation:take` is under way for. */
+  /** The conversation a `conversation:take` or `conversation:reopen` is under way for. */
   const takingId = signal<string | null>(null);
   const typingName = signal<string | null>(null);
   const pending = signal<readonly PendingMessage[]>([]);
@@ -340,11 +345,27 @@ export function createConsoleState({ api, connect }: ConsoleDeps) {
    * this one has no free slot, the server's CONFLICT message is shown and the lists are left
    * to the `conversation:updated` notifications.
    */
-  async function takeConversation(id: string): Promise<void> {
+  function takeConversation(id: string): Promise<void> {
+    return claimConversation(id, 'conversation:take');
+  }
+
+  /**
+   * [RT18] Reopens a message left while the team was away, to reply to it: it opens under Mine.
+   * When a colleague was faster, there is no free slot or the visitor is chatting already, the
+   * server's CONFLICT message is shown.
+   */
+  function reopenConversation(id: string): Promise<void> {
+    return claimConversation(id, 'conversation:reopen');
+  }
+
+  async function claimConversation(
+    id: string,
+    name: 'conversation:take' | 'conversation:reopen',
+  ): Promise<void> {
     if (takingId.value) return;
     takingId.value = id;
     try {
-      const summary = await command(requireSocket(), 'conversation:take', { conversationId: id });
+      const summary = await command(requireSocket(), name, { conversationId: id });
       batch(() => {
         onConversationUpdated(summary);
         box.value = 'mine';
@@ -357,17 +378,46 @@ export function createConsoleState({ api, connect }: ConsoleDeps) {
     }
   }
 
+  /** The colleagues and departments the open conversation can go to; rejects with a `ConsoleError`. */
+  function loadTeam(): Promise<Team> {
+    const id = currentId.value;
+    if (!id) return Promise.reject(new ConsoleError('NOT_FOUND', 'Open a conversation first.'));
+    return command(requireSocket(), 'team:list', { conversationId: id });
+  }
+
+  /**
+   * [RT16] Hands the open conversation to a colleague or a department, with an optional comment
+   * (stored as an internal note). Rejects with a `ConsoleError` for the dialog to show; on success
+   * the conversation leaves Mine.
+   */
+  async function transferConversation(to: TransferTarget, comment: string): Promise<void> {
+    const id = currentId.value;
+    if (!id) throw new ConsoleError('NOT_FOUND', 'Open a conversation first.');
+    const summary = await command(requireSocket(), 'conversation:transfer', transferInput(id, to, comment));
+    onConversationUpdated(summary);
+  }
+
   // --- replies -------------------------------------------------------------------------
 
   /** Queues a reply to the open conversation; returns whether there was anything to send. */
   function sendMessage(text: string): boolean {
+    return queueReply(text, 'text');
+  }
+
+  /** Queues an internal note on the open conversation, never shown to the visitor [P12]. */
+  function addNote(text: string): boolean {
+    return queueReply(text, 'note');
+  }
+
+  function queueReply(text: string, kind: PendingMessage['kind']): boolean {
     const id = currentId.value;
     const trimmed = text.trim();
     if (!id || trimmed.length === 0) return false;
-    stopTyping();
+    if (kind === 'text') stopTyping();
     const reply: PendingMessage = {
       clientMsgId: newClientMsgId(),
       conversationId: id,
+      kind,
       text: trimmed,
       error: null,
     };
@@ -379,11 +429,16 @@ export function createConsoleState({ api, connect }: ConsoleDeps) {
   async function deliver(reply: PendingMessage): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const message = await command(requireSocket(), 'message:send', {
+        const input = {
           conversationId: reply.conversationId,
           clientMsgId: reply.clientMsgId,
           text: reply.text,
-        });
+        };
+        const message = await command(
+          requireSocket(),
+          reply.kind === 'note' ? 'note:add' : 'message:send',
+          input,
+        );
         dropPending(reply.clientMsgId);
         onMessageCreated(message);
         return;
@@ -467,7 +522,11 @@ export function createConsoleState({ api, connect }: ConsoleDeps) {
     openConversation,
     closeConversation,
     takeConversation,
+    reopenConversation,
+    loadTeam,
+    transferConversation,
     sendMessage,
+    addNote,
     retrySend,
     discardPending: dropPending,
     noteTyping,

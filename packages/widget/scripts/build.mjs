@@ -1,5 +1,5 @@
 // Builds the loader (dist/widget.js) and the chat frame (dist/frame/), then enforces size budgets.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -21,24 +21,43 @@ await esbuild({
   logLevel: 'warning',
 });
 
-await vite({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+const result = await vite({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+const output = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
+const byFileName = new Map(output.map((item) => [item.fileName, item]));
 
 const gzipBytes = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
-const loaderBytes = gzipBytes(join(root, 'dist/widget.js'));
-const assetsDir = join(root, 'dist/frame/assets');
-const appBytes = readdirSync(assetsDir)
-  .filter((name) => name.endsWith('.js') || name.endsWith('.css'))
-  .reduce((sum, name) => sum + gzipBytes(join(assetsDir, name)), 0);
+const frameBytes = (fileName) => gzipBytes(join(root, 'dist/frame', fileName));
+
+// The budget is what a visitor downloads when they first open the chat: the entry chunk that
+// frame.html loads, the chunks it imports statically (the browser fetches those before it runs)
+// and their CSS. Chunks reached only through `import()` load when a view needs them (the offline
+// form), so each is reported on its own line, not counted.
+const firstOpen = new Set();
+const visit = (fileName) => {
+  const chunk = byFileName.get(fileName);
+  if (chunk?.type !== 'chunk' || firstOpen.has(fileName)) return;
+  firstOpen.add(fileName);
+  for (const css of chunk.viteMetadata?.importedCss ?? []) firstOpen.add(css);
+  for (const imported of chunk.imports) visit(imported);
+};
+for (const item of output) if (item.type === 'chunk' && item.isEntry) visit(item.fileName);
+
+const isCode = (fileName) => fileName.endsWith('.js') || fileName.endsWith('.css');
+const lazyFiles = output.map((item) => item.fileName).filter((name) => isCode(name) && !firstOpen.has(name));
+const appBytes = [...firstOpen].reduce((sum, fileName) => sum + frameBytes(fileName), 0);
 
 const rows = [
-  ['loader dist/widget.js', loaderBytes, LOADER_BUDGET_GZIP_BYTES],
-  ['app dist/frame/assets (js+css)', appBytes, APP_BUDGET_GZIP_BYTES],
+  ['loader dist/widget.js', gzipBytes(join(root, 'dist/widget.js')), LOADER_BUDGET_GZIP_BYTES],
+  ['app first open (entry + static imports, js+css)', appBytes, APP_BUDGET_GZIP_BYTES],
 ];
 let isOverBudget = false;
 for (const [name, bytes, budget] of rows) {
   const isOver = bytes > budget;
   isOverBudget ||= isOver;
   process.stdout.write(`${name}: ${bytes} B gzip (budget ${budget} B)${isOver ? '  OVER BUDGET' : ''}\n`);
+}
+for (const fileName of lazyFiles) {
+  process.stdout.write(`lazy ${fileName}: ${frameBytes(fileName)} B gzip (loaded on demand)\n`);
 }
 if (isOverBudget) {
   process.stderr.write('widget build exceeds its size budget; shrink the bundle or justify a new budget.\n');

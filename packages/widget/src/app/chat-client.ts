@@ -1,8 +1,10 @@
 import {
   type Ack,
+  type Availability,
   type CommandInput,
   type CommandOutput,
   ErrorBody,
+  type LeaveMessageInput,
   PROTOCOL_VERSION,
   VISITOR_NAMESPACE,
   type VisitorClientToServerEvents,
@@ -19,10 +21,11 @@ import {
   withMessages,
   withPending,
   withQueuePosition,
+  withRefusedStart,
 } from './chat-state.js';
 import type { HostChannel } from './host-channel.js';
 import { lastSeqOf } from './messages.js';
-import { sleep, withRetry } from './retry.js';
+import { sleep, WidgetError, withRetry } from './retry.js';
 import type { KeyValueStore } from './storage.js';
 import { createVisitorToken, forgetToken, readToken } from './visitor-token.js';
 
@@ -119,6 +122,16 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     });
   }
 
+  /**
+   * [RT17] A start answered CONFLICT means the team went offline meanwhile: returns what the site
+   * offers now if that is the form or nothing, else null (the start failed for another reason).
+   */
+  async function offlineAfterRefusal(error: unknown): Promise<Availability | null> {
+    if (!(error instanceof WidgetError && error.code === 'CONFLICT')) return null;
+    const availability = await command('availability:get', {});
+    return availability.mode === 'offline' || availability.mode === 'hidden' ? availability : null;
+  }
+
   /** The open conversation, started first if there is none (one start at a time). */
   function ensureConversation(): Promise<VisitorConversation> {
     const current = state.get().conversation;
@@ -143,7 +156,13 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
 
   async function deliver(clientMsgId: string, text: string): Promise<void> {
     try {
-      const conversation = await ensureConversation();
+      const conversation = await ensureConversation().catch(async (error: unknown) => {
+        const availability = await offlineAfterRefusal(error);
+        if (!availability) throw error;
+        state.update((s) => withRefusedStart(s, clientMsgId, availability));
+        return null;
+      });
+      if (!conversation) return;
       const message = await command('message:send', { conversationId: conversation.id, clientMsgId, text });
       state.update((s) => withMessages(s, [message]));
     } catch {
@@ -189,7 +208,16 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     s.on('connect', () => {
       hasRetriedAuth = false;
       state.update((st) => ({ ...st, connection: 'online' }));
-      resync();
+      sync()
+        .then(async () => {
+          // Without an open conversation, the site's mode decides what the frame offers [RT17].
+          if (isConversationActive(state.get())) return;
+          const availability = await command('availability:get', {});
+          state.update((st) => ({ ...st, availability }));
+        })
+        .catch(() => {
+          // Retries are exhausted; the next reconnect asks again.
+        });
     });
     s.on('disconnect', () => {
       state.update((st) => ({ ...st, connection: 'offline' }));
@@ -221,6 +249,8 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     });
     s.on('conversation:updated', (conversation) => {
       const current = state.get().conversation;
+      // A left message is no chat; it comes back as one when an agent reopens it [RT18].
+      if (conversation.state === 'offline' && current?.id !== conversation.id) return;
       // A newer conversation (e.g. started in another tab) replaces a closed or missing one.
       if (current && current.id !== conversation.id && current.state !== 'closed') return;
       const isNew = current?.id !== conversation.id;
@@ -276,9 +306,23 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     },
 
     startNewConversation(): void {
-      ensureConversation().catch(() => {
-        // The button stays visible, so the visitor can try again.
-      });
+      ensureConversation()
+        .catch(async (error: unknown) => {
+          const availability = await offlineAfterRefusal(error);
+          if (availability) state.update((s) => ({ ...s, availability }));
+        })
+        .catch(() => {
+          // The button stays visible, so the visitor can try again.
+        });
+    },
+
+    /**
+     * Sends the offline form [RT18]; the caller keeps one `requestId` across retries so the
+     * message is stored once. Rejects with a `WidgetError`.
+     */
+    async leaveMessage(input: LeaveMessageInput): Promise<void> {
+      await command('offline:leave', input);
+      state.update((s) => ({ ...s, draft: '' }));
     },
 
     /** Call on every input in the composer. */

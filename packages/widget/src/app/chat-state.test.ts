@@ -1,12 +1,15 @@
 import type { Message, VisitorConversation } from '@hovor/protocol';
 import { describe, expect, it } from 'vitest';
 import {
+  type ChatSnapshot,
+  chatView,
   createChatState,
   INITIAL_SNAPSHOT,
   isConversationActive,
   withConversation,
   withMessages,
   withQueuePosition,
+  withRefusedStart,
 } from './chat-state.js';
 
 const conversation = (id: string, state: VisitorConversation['state'] = 'queued'): VisitorConversation => ({
@@ -94,5 +97,45 @@ describe('chat state', () => {
     state.update((s) => ({ ...s, connection: 'offline' }));
     expect(calls).toBe(1);
     expect(state.get().connection).toBe('offline');
+  });
+});
+
+describe('what the frame offers [RT17]', () => {
+  const offline = { mode: 'offline', offlineText: 'We are away until 9:00.' } as const;
+
+  it('shows the chat until the availability is known, and in the live and queue modes', () => {
+    expect(chatView(INITIAL_SNAPSHOT)).toBe('chat');
+    for (const mode of ['live', 'queue'] as const) {
+      expect(chatView({ ...INITIAL_SNAPSHOT, availability: { mode, offlineText: '' } })).toBe('chat');
+    }
+  });
+
+  it('shows the form when offline and only a notice when hidden, without an open conversation', () => {
+    expect(chatView({ ...INITIAL_SNAPSHOT, availability: offline })).toBe('offline');
+    expect(chatView({ ...INITIAL_SNAPSHOT, availability: { mode: 'hidden', offlineText: '' } })).toBe(
+      'hidden',
+    );
+    const closed = withConversation(INITIAL_SNAPSHOT, conversation('c1', 'closed'));
+    expect(chatView({ ...closed, availability: offline })).toBe('offline');
+  });
+
+  it('lets an open conversation go on whatever the mode', () => {
+    const open = withConversation(INITIAL_SNAPSHOT, conversation('c1', 'assigned'));
+    expect(chatView({ ...open, availability: offline })).toBe('chat');
+  });
+
+  it('moves the text of a start refused as offline to the form, and the form in', () => {
+    let s: ChatSnapshot = {
+      ...INITIAL_SNAPSHOT,
+      pending: [
+        { clientMsgId: 'client-1', text: 'Is the shop open on Sunday?', isFailed: false },
+        { clientMsgId: 'client-2', text: 'And on Monday?', isFailed: false },
+      ],
+    };
+    s = withRefusedStart(s, 'client-1', offline);
+    s = withRefusedStart(s, 'client-2', offline);
+    expect(s.pending).toEqual([]);
+    expect(s.draft).toBe('Is the shop open on Sunday?\nAnd on Monday?');
+    expect(chatView(s)).toBe('offline');
   });
 });

@@ -1,4 +1,4 @@
-import type { ErrorBody, Message, QueuePosition, VisitorConversation } from '@hovor/protocol';
+import type { Availability, ErrorBody, Message, QueuePosition, VisitorConversation } from '@hovor/protocol';
 import { mergeMessages, type PendingMessage, settlePending } from './messages.js';
 
 /** `offline` shows the "reconnecting…" notice; `failed` means the server refused the visitor. */
@@ -16,6 +16,10 @@ export interface ChatSnapshot {
   connection: Connection;
   /** Why the chat cannot work (handshake refused), shown instead of the composer. */
   fatal: ErrorBody | null;
+  /** What the site offers while no conversation is open; null until asked (the composer shows). */
+  availability: Availability | null;
+  /** What the visitor wrote when a start was refused as offline: it prefills the form's Message. */
+  draft: string;
 }
 
 export const INITIAL_SNAPSHOT: ChatSnapshot = {
@@ -26,6 +30,8 @@ export const INITIAL_SNAPSHOT: ChatSnapshot = {
   queue: null,
   connection: 'connecting',
   fatal: null,
+  availability: null,
+  draft: '',
 };
 
 /** Switches to `conversation`; another conversation than the shown one starts a fresh transcript. */
@@ -70,6 +76,33 @@ export function withPending(
 /** Whether the host page should reopen the chat on its next load. */
 export const isConversationActive = (s: ChatSnapshot) =>
   s.conversation !== null && s.conversation.state !== 'closed';
+
+/**
+ * What the frame shows: the chat, the leave-a-message form, or only a short notice. An open
+ * conversation goes on whatever the availability; without one the site's mode decides [RT17].
+ */
+export function chatView(s: ChatSnapshot): 'chat' | 'offline' | 'hidden' {
+  const mode = s.availability?.mode;
+  return isConversationActive(s) || mode === 'live' || mode === 'queue' || !mode ? 'chat' : mode;
+}
+
+/**
+ * A start refused because the team went offline: the unsent message leaves the transcript for
+ * the form's Message field, and the form shows.
+ */
+export function withRefusedStart(
+  s: ChatSnapshot,
+  clientMsgId: string,
+  availability: Availability,
+): ChatSnapshot {
+  const text = s.pending.find((p) => p.clientMsgId === clientMsgId)?.text;
+  return {
+    ...s,
+    availability,
+    pending: s.pending.filter((p) => p.clientMsgId !== clientMsgId),
+    draft: text ? (s.draft ? `${s.draft}\n${text}` : text) : s.draft,
+  };
+}
 
 /** The frame's one store: a snapshot replaced on every change, and its listeners. */
 export function createChatState(initial: ChatSnapshot = INITIAL_SNAPSHOT) {

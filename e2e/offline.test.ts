@@ -1,0 +1,98 @@
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { launchChromium, recordConsole, saveArtifacts } from './support/browser.js';
+import { type Stack, startStack } from './support/stack.js';
+
+/** Browser steps wait for what a person would see, up to this long. */
+const STEP_TIMEOUT_MS = 15_000;
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function openPage(context: BrowserContext) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  return { page, log: recordConsole(page) };
+}
+
+const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="Hovor chat"]');
+
+/** Opens the chat on the shop page unless the loader reopened it by itself (an ongoing conversation). */
+async function openChat(page: Page): Promise<FrameLocator> {
+  const launcher = page.getByRole('button', { name: /^(Open|Close) chat$/ });
+  await launcher.waitFor();
+  if ((await launcher.getAttribute('aria-expanded')) !== 'true') await launcher.click();
+  return chatFrame(page);
+}
+
+describe('a visitor leaves a message while the team is away, and an agent answers it', () => {
+  it('[RT17][RT18] offers the form, stores a valid message once, and brings the reply to the next visit', async () => {
+    // Nobody is online: with offlineWhenNoAgents the widget offers the form instead of a queue.
+    await stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { 'routing.offlineWhenNoAgents': true } });
+    const agentContext = await browser.newContext();
+    const visitorContext = await browser.newContext();
+    const agent = await openPage(agentContext);
+    const visitor = await openPage(visitorContext);
+    onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent, visitor }));
+
+    await visitor.page.goto(`${stack.demoUrl}/`);
+    const frame = await openChat(visitor.page);
+    await frame.getByRole('heading', { name: 'Leave a message' }).waitFor();
+    expect(await frame.getByRole('button', { name: 'Send', exact: true }).count()).toBe(0);
+
+    // A wrong e-mail address is caught in the browser: the field says why, nothing is stored.
+    const email = frame.getByRole('textbox', { name: 'Email' });
+    await frame.getByRole('textbox', { name: 'Name' }).fill('Ada Lovelace');
+    await email.fill('ada@example');
+    await frame.getByRole('textbox', { name: 'Message' }).fill('Do you ship to Norway?');
+    await frame.getByRole('button', { name: 'Send message' }).click();
+    await frame.getByText('Enter an e-mail address like name@example.com.').waitFor();
+    expect(await email.getAttribute('aria-invalid')).toBe('true');
+    expect(await email.getAttribute('aria-describedby')).toBe('hv-email-error');
+    expect(await stack.c.conversations.countDocuments({ state: 'offline' })).toBe(0);
+
+    // Fixed, the message is left and confirmed.
+    await email.fill('ada@example.com');
+    await frame.getByRole('button', { name: 'Send message' }).click();
+    await frame.getByRole('status').getByText("Thanks! We'll get back to you.").waitFor();
+    expect(await stack.c.conversations.countDocuments({ state: 'offline' })).toBe(1);
+
+    // The agent finds it under Offline messages and replies.
+    await agent.page.goto(`${stack.hovorUrl}/console/`);
+    await agent.page.getByLabel('Email').fill(stack.agent.email);
+    await agent.page.getByLabel('Password').fill(stack.agent.password);
+    await agent.page.getByRole('button', { name: 'Sign in' }).click();
+    await agent.page.getByRole('tab', { name: 'Offline messages' }).click();
+    const list = agent.page.getByRole('tabpanel');
+    await list.getByText('Do you ship to Norway?').waitFor();
+    await list.getByRole('button', { name: 'Reply to Ada Lovelace' }).click();
+    await agent.page.getByRole('tab', { name: 'Mine', selected: true }).waitFor();
+    const transcript = agent.page.getByRole('log', { name: 'Transcript' });
+    await transcript.getByText('Do you ship to Norway?').waitFor();
+    const reply = agent.page.getByLabel('Reply');
+    await reply.fill('Yes, in 3 to 5 days.');
+    await reply.press('Enter');
+    await transcript.getByText('Sending…').waitFor({ state: 'detached' });
+    await transcript.getByText('Yes, in 3 to 5 days.').waitFor();
+
+    // On the visitor's next page load the chat shows the answer.
+    await visitor.page.reload();
+    const again = await openChat(visitor.page);
+    const messages = again.getByRole('log', { name: 'Messages' });
+    await messages.getByText('Yes, in 3 to 5 days.').waitFor();
+    await messages.getByText('Do you ship to Norway?').waitFor();
+    await again.getByRole('status').getByText('Connected with Alice').waitFor();
+
+    await agentContext.close();
+    await visitorContext.close();
+  });
+});

@@ -1,0 +1,135 @@
+import { MAX_EMAIL_CHARS, MAX_MESSAGE_TEXT_CHARS, MAX_NAME_CHARS } from '@hovor/protocol';
+import type { JSX } from 'preact';
+import { useRef, useState } from 'preact/hooks';
+import { newClientId } from './chat-client.js';
+import { useChatSnapshot, useServices } from './chat-context.js';
+import {
+  type LeaveMessageErrors,
+  type LeaveMessageField,
+  type LeaveMessageFields,
+  validateLeaveMessage,
+} from './leave-message.js';
+import styles from './offline-form.css?inline';
+
+interface FieldProps {
+  name: LeaveMessageField;
+  label: string;
+  value: string;
+  error: string | undefined;
+  onInput: (name: LeaveMessageField, value: string) => void;
+  type?: string;
+  maxLength: number;
+  autoComplete?: string;
+}
+
+function Field({ name, label, value, error, onInput, type, maxLength, autoComplete }: FieldProps) {
+  const id = `hv-${name}`;
+  const shared = {
+    id,
+    name,
+    class: 'hv-input',
+    value,
+    maxLength,
+    autoComplete,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': error ? `${id}-error` : undefined,
+    onInput: (e: JSX.TargetedEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+      onInput(name, e.currentTarget.value),
+  };
+  return (
+    <div class="hv-field">
+      <label for={id}>{label}</label>
+      {name === 'text' ? <textarea rows={4} {...shared} /> : <input type={type ?? 'text'} {...shared} />}
+      {error && (
+        <p id={`${id}-error`} class="hv-failed">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The leave-a-message form shown while the team is offline [RT17][RT18]. Loaded on demand: most
+ * visitors never see it, so it stays out of the frame's first download.
+ */
+export function OfflineForm() {
+  const { client } = useServices();
+  const { availability, draft } = useChatSnapshot();
+  const [fields, setFields] = useState<LeaveMessageFields>({ name: '', email: '', text: draft });
+  const [errors, setErrors] = useState<LeaveMessageErrors>({});
+  const [sendError, setSendError] = useState('');
+  const [isSending, setIsSending] = useState(false);
+  const [isSent, setIsSent] = useState(false);
+  // One id for every attempt, so a retry after a lost answer cannot store the message twice.
+  const requestId = useRef(newClientId()).current;
+  const form = useRef<HTMLFormElement>(null);
+
+  if (isSent) {
+    return (
+      <p class="hv-scroller" role="status">
+        Thanks! We'll get back to you.
+      </p>
+    );
+  }
+
+  const onInput = (name: LeaveMessageField, value: string) => {
+    setFields((f) => ({ ...f, [name]: value }));
+    if (errors[name]) setErrors((e) => ({ ...e, [name]: undefined }));
+  };
+
+  const submit = async () => {
+    const { input, errors: found } = validateLeaveMessage(fields, requestId);
+    setErrors(found ?? {});
+    if (!input) {
+      form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    setIsSending(true);
+    setSendError('');
+    try {
+      await client.leaveMessage(input);
+      setIsSent(true);
+    } catch {
+      setSendError('Your message could not be sent. Please try again.');
+    } finally {
+      setIsSending(false);
+    }
+  };
+
+  const field = (name: LeaveMessageField) => ({ name, value: fields[name], error: errors[name], onInput });
+  return (
+    <form
+      ref={form}
+      class="hv-scroller hv-form"
+      aria-labelledby="hv-form-title"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      {/* The lazy chunk carries its own styles: Vite would need a preload helper to load a CSS file. */}
+      <style>{styles}</style>
+      <h2 id="hv-form-title">Leave a message</h2>
+      {availability?.offlineText && <p>{availability.offlineText}</p>}
+      <Field {...field('name')} label="Name" maxLength={MAX_NAME_CHARS} autoComplete="name" />
+      <Field
+        {...field('email')}
+        label="Email"
+        type="email"
+        maxLength={MAX_EMAIL_CHARS}
+        autoComplete="email"
+      />
+      <Field {...field('text')} label="Message" maxLength={MAX_MESSAGE_TEXT_CHARS} />
+      {sendError && (
+        <p class="hv-failed" role="alert">
+          {sendError}
+        </p>
+      )}
+      <button type="submit" class="hv-send" disabled={isSending}>
+        Send message
+      </button>
+    </form>
+  );
+}
