@@ -36,8 +36,10 @@ async function openChat(page: Page): Promise<FrameLocator> {
 
 describe('a visitor leaves a message while the team is away, and an agent answers it', () => {
   it('[RT17][RT18] offers the form, stores a valid message once, and brings the reply to the next visit', async () => {
-    // Nobody is online: with offlineWhenNoAgents the widget offers the form instead of a queue.
-    await stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { 'routing.offlineWhenNoAgents': true } });
+    // Outside business hours (the schedule has no opening today, whatever the day): the widget
+    // offers the form instead of a chat.
+    const closedToday = { timeZone: 'UTC', weekly: {}, holidays: [] };
+    await stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { 'routing.businessHours': closedToday } });
     const agentContext = await browser.newContext();
     const visitorContext = await browser.newContext();
     const agent = await openPage(agentContext);
