@@ -55,7 +55,7 @@ describe('several nodes sharing one database and Redis', () => {
     expect(await visitorSeesTyping).toMatchObject({ conversationId: conversation.id, name: 'Alice' });
   });
 
-  it('keeps every agent within capacity when 20 chats start at once on 3 nodes', async () => {
+  it('[RT3][RT6] keeps every agent within capacity when 20 chats start at once on 3 nodes', async () => {
     const c = await startCluster(3);
     cluster = c;
     const agents = await Promise.all([0, 1, 2].map((node) => onlineAgent(c, node, `Agent ${node}`, 3)));

@@ -26,7 +26,7 @@ async function startChat() {
 }
 
 describe('routing', () => {
-  it('assigns a new conversation to the least-busy online agent', async () => {
+  it('[RT2] assigns a new conversation to the least-busy online agent', async () => {
     const alice = await onlineAgent('Alice');
     const first = await startChat();
     expect(first.conversation.agent?.name).toBe('Alice');
@@ -36,7 +36,7 @@ describe('routing', () => {
     expect(alice.id).not.toBe(bob.id);
   });
 
-  it('gives a tie to the agent who has waited longest since the last assignment', async () => {
+  it('[RT2] gives a tie to the agent who has waited longest since the last assignment', async () => {
     await onlineAgent('Alice');
     await onlineAgent('Bob');
     const chats = [await startChat(), await startChat(), await startChat(), await startChat()];
@@ -46,7 +46,7 @@ describe('routing', () => {
     expect(names[0]).not.toBe(names[1]);
   });
 
-  it('queues the conversation when no agent is online and assigns it when one comes online', async () => {
+  it('[RT6] queues the conversation when no agent is online and assigns it when one comes online', async () => {
     const carol = await h.seedAgent({ name: 'Carol' });
     const agentSocket = await h.agent(carol.email);
     const chat = await startChat();
@@ -67,7 +67,7 @@ describe('routing', () => {
     expect((await seenByAgent).id).toBe(chat.conversation.id);
   });
 
-  it('does not give chats to agents who are away or offline', async () => {
+  it('[RT1] does not give chats to agents who are away or offline', async () => {
     const away = await h.seedAgent({ name: 'Away' });
     const awaySocket = await h.agent(away.email);
     await ok(awaySocket, 'status:set', { status: 'away' });
@@ -76,7 +76,7 @@ describe('routing', () => {
     expect(chat.conversation.state).toBe('queued');
   });
 
-  it('does not give chats to an online agent without a live connection', async () => {
+  it('[RT1][RT7] does not give chats to an online agent without a live connection', async () => {
     const dave = await onlineAgent('Dave');
     dave.socket.disconnect();
     await expect
@@ -86,7 +86,7 @@ describe('routing', () => {
     expect(chat.conversation.state).toBe('queued');
   });
 
-  it('never exceeds an agent capacity and assigns the queue when a slot frees', async () => {
+  it('[RT1][RT3][RT6] never exceeds an agent capacity and assigns the queue when a slot frees', async () => {
     const erin = await onlineAgent('Erin', 1);
     const first = await startChat();
     const second = await startChat();
@@ -102,7 +102,7 @@ describe('routing', () => {
     expect((await assigned).agent?.id).toBe(erin.id);
   });
 
-  it('keeps every agent within capacity when many chats start at once', async () => {
+  it('[RT3] keeps every agent within capacity when many chats start at once', async () => {
     const agents = [await onlineAgent('F1', 3), await onlineAgent('F2', 3)];
     const visitors = await Promise.all(Array.from({ length: 20 }, () => h.visitor()));
     const started = await Promise.all(
