@@ -1,5 +1,7 @@
 import { z } from 'zod/mini';
+import { AgentRef, Id, QueuePosition } from './common.js';
 import { ErrorCode } from './errors.js';
+import { Availability } from './visitor.js';
 
 /**
  * Messages between the loader on the host page and the chat frame (Hovor origin).
@@ -12,8 +14,32 @@ export const LoaderToFrame = z.discriminatedUnion('type', [
   /** First message; the frame learns the host origin from this event's `origin`. */
   z.strictObject({ source: z.literal(FRAME_SOURCE), type: z.literal('init') }),
   z.strictObject({ source: z.literal(FRAME_SOURCE), type: z.literal('opened') }),
+  /** From `Hovor('setDepartment', id)`; null goes back to the site's general queue. */
+  z.strictObject({
+    source: z.literal(FRAME_SOURCE),
+    type: z.literal('department'),
+    departmentId: z.nullable(Id),
+  }),
 ]);
 export type LoaderToFrame = z.infer<typeof LoaderToFrame>;
+
+const event = { source: z.literal(FRAME_SOURCE), type: z.literal('event') };
+
+/**
+ * What the page's `Hovor('on', name, callback)` listeners get: `data` is the callback's argument.
+ * One object per `name`, so each name has its own data type.
+ */
+export const FrameEvent = z.discriminatedUnion('name', [
+  /** What the site offers now, each time the frame learns it. */
+  z.strictObject({ ...event, name: z.literal('availability'), data: Availability }),
+  /** The visitor's place while the current conversation waits. */
+  z.strictObject({ ...event, name: z.literal('queue:position'), data: QueuePosition }),
+  /** The agent the current conversation was assigned to, once per change of agent. */
+  z.strictObject({ ...event, name: z.literal('agent:assigned'), data: AgentRef }),
+]);
+export type FrameEvent = z.infer<typeof FrameEvent>;
+/** The callback argument of each `FrameEvent` name. */
+export type FrameEventData = { [E in FrameEvent as E['name']]: E['data'] };
 
 export const FrameToLoader = z.discriminatedUnion('type', [
   z.strictObject({ source: z.literal(FRAME_SOURCE), type: z.literal('ready') }),
@@ -27,5 +53,6 @@ export const FrameToLoader = z.discriminatedUnion('type', [
     code: ErrorCode,
     message: z.string().check(z.maxLength(500)),
   }),
+  FrameEvent,
 ]);
 export type FrameToLoader = z.infer<typeof FrameToLoader>;

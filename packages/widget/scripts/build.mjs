@@ -16,7 +16,7 @@ await esbuild({
   bundle: true,
   format: 'iife',
   minify: true,
-  target: 'es2017',
+  target: 'es2020',
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -32,7 +32,7 @@ export function createVisitorService(deps: {
     if (!origin || !site.allowedOrigins.includes(origin)) {
       throw new AppError(
         'ORIGIN_NOT_ALLOWED',
-        `The origin ${origin ?? '(none)'} is not allowed for site "${siteKey}"; add it to the site's allowed origins`,
+        `this page's origin ${origin ?? '(none)'} is not in the allowed origins of site "${siteKey}"; add it in the site settings of the Hovor console`,
       );
     }
     return site;

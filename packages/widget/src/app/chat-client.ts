@@ -78,6 +78,10 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
   let agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   let isSynced = false;
   let postedIsActive: boolean | null = null;
+  let postedAvailability: Availability | null = null;
+  let postedAgentKey: string | null = null;
+  /** The page's department (`Hovor('setDepartment', id)`), read at each use so a change applies. */
+  const department = () => host.departmentId ?? undefined;
 
   async function command<K extends CommandName>(
     name: K,
@@ -128,7 +132,7 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
    */
   async function offlineAfterRefusal(error: unknown): Promise<Availability | null> {
     if (!(error instanceof WidgetError && error.code === 'CONFLICT')) return null;
-    const availability = await command('availability:get', {});
+    const availability = await command('availability:get', { departmentId: department() });
     return availability.mode === 'offline' || availability.mode === 'hidden' ? availability : null;
   }
 
@@ -139,7 +143,7 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     if (!starting) {
       // Kept until the start succeeds, so a retried start cannot open a second conversation.
       startRequestId ??= newClientId();
-      starting = command('conversation:start', { requestId: startRequestId })
+      starting = command('conversation:start', { requestId: startRequestId, departmentId: department() })
         .then((conversation) => {
           startRequestId = null;
           applyConversation(conversation);
@@ -193,6 +197,29 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     host.post({ type: 'conversation', isActive });
   }
 
+  /** Tells the page's `Hovor('on', …)` listeners what changed: availability and assignment. */
+  function reportEvents(): void {
+    const { availability, conversation } = state.get();
+    if (availability && availability !== postedAvailability) {
+      postedAvailability = availability;
+      host.post({ type: 'event', name: 'availability', data: availability });
+    }
+    const agent = conversation?.state === 'assigned' ? conversation.agent : null;
+    // Keyed by conversation too: the same agent taking a new conversation is a new assignment.
+    const agentKey = agent && `${conversation?.id}:${agent.id}`;
+    if (agent && agentKey !== postedAgentKey) {
+      host.post({ type: 'event', name: 'agent:assigned', data: agent });
+    }
+    postedAgentKey = agentKey;
+  }
+
+  /** Asks what the site (or the page's department) offers while no conversation is open [RT17]. */
+  async function refreshAvailability(): Promise<void> {
+    if (isConversationActive(state.get())) return;
+    const availability = await command('availability:get', { departmentId: department() });
+    state.update((st) => ({ ...st, availability }));
+  }
+
   function fail(error: ErrorBody): void {
     state.update((s) => ({ ...s, connection: 'failed', fatal: error }));
     host.post({ type: 'error', code: error.code, message: error.message.slice(0, 500) });
@@ -209,12 +236,7 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
       hasRetriedAuth = false;
       state.update((st) => ({ ...st, connection: 'online' }));
       sync()
-        .then(async () => {
-          // Without an open conversation, the site's mode decides what the frame offers [RT17].
-          if (isConversationActive(state.get())) return;
-          const availability = await command('availability:get', {});
-          state.update((st) => ({ ...st, availability }));
-        })
+        .then(refreshAvailability)
         .catch(() => {
           // Retries are exhausted; the next reconnect asks again.
         });
@@ -258,7 +280,10 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
       if (isNew) resync();
     });
     s.on('queue:position', (position) => {
+      const before = state.get();
       state.update((st) => withQueuePosition(st, position));
+      // Only a position about the current, waiting conversation reaches the page.
+      if (state.get() !== before) host.post({ type: 'event', name: 'queue:position', data: position });
     });
     s.on('typing:changed', (typing) => {
       if (typing.conversationId !== state.get().conversation?.id) return;
@@ -278,7 +303,14 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
   return {
     /** Gets a token, connects and keeps syncing; failures end up in `state.fatal`. */
     start(): void {
-      disposers.push(state.subscribe(reportActivity));
+      disposers.push(
+        state.subscribe(reportActivity),
+        state.subscribe(reportEvents),
+        // Another department may be open when the site's queue is not: ask again (once connected).
+        host.onDepartment(() => {
+          if (socket?.connected) refreshAvailability().catch(() => undefined);
+        }),
+      );
       connect().catch((cause: unknown) =>
         fail({ code: 'UNAVAILABLE', message: `could not reach the chat server (${String(cause)})` }),
       );
@@ -321,7 +353,7 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
      * message is stored once. Rejects with a `WidgetError`.
      */
     async leaveMessage(input: LeaveMessageInput): Promise<void> {
-      await command('offline:leave', input);
+      await command('offline:leave', { ...input, departmentId: department() });
       state.update((s) => ({ ...s, draft: '' }));
     },
 

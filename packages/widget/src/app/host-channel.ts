@@ -7,9 +7,13 @@ type Outgoing<M = FrameToLoader> = M extends unknown ? Omit<M, 'source'> : never
 export interface HostChannel {
   /** The host page's exact origin, learned from the loader's `init` message. */
   hostOrigin: string;
+  /** The latest `Hovor('setDepartment', id)` of the page; null for the site's general queue. */
+  departmentId: string | null;
   post(message: Outgoing): void;
   /** Calls `listener` when the loader tells that the chat was opened; returns its disposer. */
   onOpened(listener: () => void): () => void;
+  /** Calls `listener` when the page sets another department; returns its disposer. */
+  onDepartment(listener: () => void): () => void;
 }
 
 /**
@@ -24,19 +28,30 @@ export function connectToHost(win: Window = window): Promise<HostChannel> {
       if (!parsed.success || parsed.data.type !== 'init' || !Origin.safeParse(event.origin).success) return;
       win.removeEventListener('message', onInit);
       const hostOrigin = event.origin;
-      resolve({
+      const listeners = new Set<(message: LoaderToFrame) => void>();
+      const on = (type: LoaderToFrame['type'], listener: () => void) => {
+        const onMessage = (m: LoaderToFrame) => m.type === type && listener();
+        listeners.add(onMessage);
+        return () => {
+          listeners.delete(onMessage);
+        };
+      };
+      const channel: HostChannel = {
         hostOrigin,
+        departmentId: null,
         post: (message) => win.parent.postMessage({ ...message, source: FRAME_SOURCE }, hostOrigin),
-        onOpened(listener) {
-          const onMessage = (e: MessageEvent) => {
-            if (e.source !== win.parent || e.origin !== hostOrigin) return;
-            const m = LoaderToFrame.safeParse(e.data);
-            if (m.success && m.data.type === 'opened') listener();
-          };
-          win.addEventListener('message', onMessage);
-          return () => win.removeEventListener('message', onMessage);
-        },
+        onOpened: (listener) => on('opened', listener),
+        onDepartment: (listener) => on('department', listener),
+      };
+      // Listening from `init` on, so a department set before anyone subscribed is kept.
+      win.addEventListener('message', (e) => {
+        if (e.source !== win.parent || e.origin !== hostOrigin) return;
+        const m = LoaderToFrame.safeParse(e.data);
+        if (!m.success) return;
+        if (m.data.type === 'department') channel.departmentId = m.data.departmentId;
+        for (const listener of listeners) listener(m.data);
       });
+      resolve(channel);
     };
     win.addEventListener('message', onInit);
   });

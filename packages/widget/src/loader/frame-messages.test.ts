@@ -48,15 +48,17 @@ describe('readWidgetConfig', () => {
 });
 
 describe('configErrorText', () => {
-  it('tells the developer to allow the page origin when the server refused it', () => {
-    const text = configErrorText('demo-site', 'http://shop.test', 'http://hovor.test', 'ORIGIN_NOT_ALLOWED');
-    expect(text).toContain('http://shop.test is not in the allowed origins');
-    expect(text).toContain('site settings');
+  it("prints the server's reason, which names the origin to allow", () => {
+    const message = 'this page\'s origin http://shop.test is not in the allowed origins of site "demo-site"';
+    const text = configErrorText('demo-site', 'http://hovor.test', {
+      ok: false,
+      error: { code: 'ORIGIN_NOT_ALLOWED', message },
+    });
+    expect(text).toBe(`[Hovor] no chat for site "demo-site": ${message}`);
   });
 
   it('names the Hovor origin when the request itself failed', () => {
-    const text = configErrorText('demo-site', 'http://shop.test', 'http://hovor.test', undefined);
-    expect(text).toContain('http://hovor.test');
-    expect(text).toContain('network error');
+    const text = configErrorText('demo-site', 'http://hovor.test', null);
+    expect(text).toContain('http://hovor.test could not be reached');
   });
 });

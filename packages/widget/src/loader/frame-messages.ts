@@ -1,4 +1,5 @@
 import type { FrameToLoader, WidgetConfig } from '@hovor/protocol';
+import { FRAME_EVENTS } from './hovor-api.js';
 
 // The loader must stay tiny, so it imports only types from the protocol and checks fields by
 // hand; `frame-messages.test.ts` keeps these copies equal to the protocol's constants.
@@ -16,7 +17,9 @@ export function readFrameMessage(data: unknown): FrameToLoader | null {
   return t === 'ready' ||
     t === 'close' ||
     (t === 'conversation' && typeof m.isActive === 'boolean') ||
-    (t === 'error' && typeof m.code === 'string' && typeof m.message === 'string')
+    (t === 'error' && typeof m.code === 'string' && typeof m.message === 'string') ||
+    // `data` is passed on as sent: the frame is ours (checked by origin) and parses its own input.
+    (t === 'event' && FRAME_EVENTS.includes(m.name as never))
     ? (m as FrameToLoader)
     : null;
 }
@@ -27,16 +30,14 @@ export function readWidgetConfig(body: unknown): Pick<WidgetConfig, 'color'> | n
   return typeof data?.color === 'string' ? { color: data.color } : null;
 }
 
-/** The message the loader prints when the widget config cannot be loaded. */
-export function configErrorText(
-  siteKey: string,
-  pageOrigin: string,
-  hovorOrigin: string,
-  code: unknown,
-): string {
-  return `[Hovor] chat widget of site "${siteKey}" not shown: ${
-    code === 'ORIGIN_NOT_ALLOWED'
-      ? `this page's origin ${pageOrigin} is not in the allowed origins of the site; add it in the site settings of the Hovor console.`
-      : `could not load its config from ${hovorOrigin} (${code || 'network error'}); check data-site and that ${pageOrigin} is an allowed origin of the site.`
+/**
+ * The line the loader prints when the widget config cannot be loaded: the server's own message
+ * (it names the origin to allow, readable cross-origin on purpose), else where it failed.
+ * Kept out of the loader's text so every page of the site does not download it.
+ */
+export function configErrorText(siteKey: string, hovorOrigin: string, body: unknown): string {
+  const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
+  return `[Hovor] no chat for site "${siteKey}": ${
+    typeof message === 'string' ? message : `${hovorOrigin} could not be reached`
   }`;
 }

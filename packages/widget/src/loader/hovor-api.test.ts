@@ -8,6 +8,7 @@ function setup() {
     open: () => calls.push('open'),
     close: () => calls.push('close'),
     toggle: () => calls.push('toggle'),
+    setDepartment: (id) => calls.push(`department:${id}`),
   };
   const emitter = createEmitter();
   const hovor = createHovor(controls, emitter, (text) => warnings.push(text));
@@ -73,5 +74,38 @@ describe('replayQueue', () => {
     replayQueue(stubWith(), hovor);
     replayQueue(() => {}, hovor);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('setDepartment and frame events', () => {
+  it('passes a department id or null on, and warns once for anything else', () => {
+    const { calls, warnings, hovor } = setup();
+    hovor('setDepartment', '65f1c0ffee0000000000beef');
+    hovor('setDepartment', null);
+    (hovor as (...args: unknown[]) => void)('setDepartment', 'sales');
+    (hovor as (...args: unknown[]) => void)('setDepartment', { $ne: 1 });
+    expect(calls).toEqual(['department:65f1c0ffee0000000000beef', 'department:null']);
+    expect(warnings).toHaveLength(2);
+  });
+
+  it('delivers frame events with their data to listeners, until unsubscribed', () => {
+    const { emitter, hovor } = setup();
+    const seen: unknown[] = [];
+    const off = hovor('on', 'queue:position', (data) => seen.push(data));
+    hovor('on', 'agent:assigned', (data) => seen.push(data));
+    emitter.emit('queue:position', { conversationId: 'c1', position: 2, etaSeconds: null });
+    emitter.emit('agent:assigned', { id: 'a1', name: 'Alice' });
+    off();
+    emitter.emit('queue:position', { conversationId: 'c1', position: 1, etaSeconds: 30 });
+    expect(seen).toEqual([
+      { conversationId: 'c1', position: 2, etaSeconds: null },
+      { id: 'a1', name: 'Alice' },
+    ]);
+  });
+
+  it('warns for an unknown event name and subscribes nothing', () => {
+    const { warnings, hovor } = setup();
+    (hovor as (...args: unknown[]) => void)('on', 'everything', () => {});
+    expect(warnings).toHaveLength(1);
   });
 });

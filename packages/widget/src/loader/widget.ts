@@ -1,5 +1,9 @@
+import type { LoaderToFrame } from '@hovor/protocol';
 import { API_PATH, configErrorText, readFrameMessage, readWidgetConfig, SOURCE } from './frame-messages.js';
 import { createEmitter, createHovor, type Hovor, replayQueue } from './hovor-api.js';
+
+/** A `LoaderToFrame` message without its `source`, which `post` adds. */
+type Outgoing = LoaderToFrame extends infer M ? (M extends unknown ? Omit<M, 'source'> : never) : never;
 
 declare global {
   interface Window {
@@ -8,17 +12,18 @@ declare global {
 }
 
 const CHAT_ICON = 'M3 3h18v14H7l-4 4z';
-const CLOSE_ICON =
-  'M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z';
+// A plus turned by 45°: an "×" in fewer bytes than its outline.
+const CLOSE_ICON = 'M11 4h2v16h-2zM4 11h16v2H4z" transform="rotate(45 12 12)';
 
 // Styles live in a shadow root, so the host page's CSS cannot reach them and ours
 // cannot leak out. The frame sits above the launcher; narrow screens get the full width.
 const CSS =
-  'button{position:fixed;right:20px;bottom:20px;width:56px;height:56px;padding:0;border:0;border-radius:50%;' +
+  'button,iframe{position:fixed;right:20px;border:0}' +
+  'button{bottom:20px;width:56px;height:56px;padding:0;border-radius:50%;' +
   'cursor:pointer;display:grid;place-items:center;box-shadow:0 4px 12px #0005}' +
   'svg{width:28px;fill:#fff}' +
-  'iframe{position:fixed;right:20px;bottom:88px;width:370px;height:560px;max-height:calc(100vh - 108px);' +
-  'border:0;border-radius:12px;background:#fff;box-shadow:0 8px 28px #0004}' +
+  'iframe{bottom:88px;width:370px;height:560px;max-height:calc(100vh - 108px);' +
+  'border-radius:12px;background:#fff;box-shadow:0 8px 28px #0004}' +
   '@media(max-width:480px){iframe{right:0;bottom:84px;width:100vw;height:calc(100vh - 84px);max-height:none;border-radius:0}}';
 
 function report(text: string): void {
@@ -31,7 +36,7 @@ function boot(): void {
     document.querySelector('script[data-site][src*="widget.js"]')) as HTMLScriptElement | null;
   const siteKey = script?.dataset.site;
   if (!script || !siteKey) {
-    report('[Hovor] add data-site="YOUR_SITE_KEY" to the widget.js script tag.');
+    report('[Hovor] widget.js needs data-site="SITE_KEY"');
     return;
   }
   const origin = new URL(script.src).origin;
@@ -44,9 +49,15 @@ function boot(): void {
   let isReady = false;
   let isFailed = false;
   let hasReportedFrameError = false;
+  /** From `Hovor('setDepartment', id)`; undefined while the page never set one. */
+  let departmentId: string | null | undefined;
 
-  const post = (type: 'init' | 'opened') =>
-    frame?.contentWindow?.postMessage({ source: SOURCE, type }, origin);
+  // Object.assign, not a spread: es2017 would get esbuild's spread helper, ~200 B.
+  const post = (message: Outgoing) =>
+    frame?.contentWindow?.postMessage(Object.assign({ source: SOURCE }, message), origin);
+  // A frame that is not ready yet gets the department with its `ready` instead.
+  const postDepartment = () =>
+    isReady && departmentId !== undefined && post({ type: 'department', departmentId });
 
   const render = () => {
     if (!button || !root) return;
@@ -57,7 +68,7 @@ function boot(): void {
       frame.title = 'Hovor chat';
       frame.addEventListener('load', () => {
         isReady = false;
-        post('init');
+        post({ type: 'init' });
       });
       root.appendChild(frame);
     }
@@ -65,7 +76,7 @@ function boot(): void {
     button.setAttribute('aria-expanded', String(isOpen));
     button.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${isOpen ? CLOSE_ICON : CHAT_ICON}"/></svg>`;
     if (frame) frame.hidden = !isOpen;
-    if (isOpen && isReady) post('opened');
+    if (isOpen && isReady) post({ type: 'opened' });
   };
 
   const setOpen = (open: boolean) => {
@@ -76,7 +87,15 @@ function boot(): void {
   };
 
   const hovor = createHovor(
-    { open: () => setOpen(true), close: () => setOpen(false), toggle: () => setOpen(!isOpen) },
+    {
+      open: () => setOpen(true),
+      close: () => setOpen(false),
+      toggle: () => setOpen(!isOpen),
+      setDepartment: (id) => {
+        departmentId = id;
+        postDepartment();
+      },
+    },
     emitter,
     // biome-ignore lint/suspicious/noConsole: tells the host page's developer that a Hovor(…) call was ignored
     (text) => console.warn(text),
@@ -91,7 +110,8 @@ function boot(): void {
     if (!message) return;
     if (message.type === 'ready') {
       isReady = true;
-      if (isOpen) post('opened');
+      postDepartment();
+      if (isOpen) post({ type: 'opened' });
     } else if (message.type === 'close') {
       setOpen(false);
       button?.focus();
@@ -102,6 +122,8 @@ function boot(): void {
       } catch {
         // Storage blocked: the chat simply will not reopen by itself on the next page.
       }
+    } else if (message.type === 'event') {
+      emitter.emit(message.name, message.data);
     } else if (message.type === 'error' && !hasReportedFrameError) {
       hasReportedFrameError = true;
       report(`[Hovor] chat failed (${message.code}): ${message.message}`);
@@ -134,12 +156,12 @@ function boot(): void {
     .then(async (res) => {
       const body: unknown = await res.json().catch(() => null);
       const config = res.ok ? readWidgetConfig(body) : null;
-      if (!config) throw (body as { error?: { code?: unknown } } | null)?.error?.code;
+      if (!config) throw body;
       draw(config.color);
     })
-    .catch((code: unknown) => {
+    .catch((body: unknown) => {
       isFailed = true;
-      report(configErrorText(siteKey, location.origin, origin, code));
+      report(configErrorText(siteKey, origin, body));
     });
 }
 
