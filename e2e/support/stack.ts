@@ -40,28 +40,58 @@ function listen(server: Server, port: number, host?: string): Promise<void> {
 }
 
 /**
+ * Listens on a free port, built by `make(port)` (which may need to know it first). A port found
+ * free can be taken by a parallel test before we bind it: then try another.
+ */
+async function listenOnFreePort<T extends { server: Server }>(
+  make: (port: number) => T,
+  host?: string,
+): Promise<T & { port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const made = make(port);
+    try {
+      await listen(made.server, port, host);
+      return { ...made, port };
+    } catch (error) {
+      if (attempt >= 5 || (error as { code?: string }).code !== 'EADDRINUSE') throw error;
+    }
+  }
+}
+
+/**
  * Hovor on http://localhost:PORT with the real built widget and console, the demo shop on
  * http://127.0.0.1:OTHER (a different origin) and one agent.
  */
 export async function startStack(): Promise<Stack> {
   const mongo = await connectMongo(inject('mongoUrl'), `e2e_${randomUUID().replace(/-/g, '').slice(0, 16)}`);
-  const port = await freePort();
-  const hovorUrl = `http://localhost:${port}`;
-  const hovor: HovorApp = createApp({
-    db: mongo.db,
-    config: { publicUrl: hovorUrl, sessionTtlMs: 3_600_000, defaultCapacity: 3, isProduction: false },
-    logger: createLogger('silent'),
-    paths: DEFAULT_STATIC_PATHS,
-    sweepIntervalMs: 1_000,
+  // The app is only started (indexes, sweeper) once it listens, so an abandoned attempt leaves nothing running.
+  const { hovor, hovorUrl } = await listenOnFreePort((port) => {
+    const url = `http://localhost:${port}`;
+    const app: HovorApp = createApp({
+      db: mongo.db,
+      config: { publicUrl: url, sessionTtlMs: 3_600_000, defaultCapacity: 3, isProduction: false },
+      logger: createLogger('silent'),
+      paths: DEFAULT_STATIC_PATHS,
+      sweepIntervalMs: 1_000,
+    });
+    return { server: app.httpServer, hovor: app, hovorUrl: url };
   });
   await hovor.start();
-  await listen(hovor.httpServer, port);
 
-  const demoPort = await freePort();
+  const siteKey = 'e2e-shop';
+  const { server: demo, port: demoPort } = await listenOnFreePort(
+    () => ({ server: createDemoSite({ hovorUrl, siteKey }) }),
+    '127.0.0.1',
+  );
+  const { server: foreign, port: foreignPort } = await listenOnFreePort(
+    () => ({ server: createDemoSite({ hovorUrl, siteKey }) }),
+    '127.0.0.1',
+  );
   const demoUrl = `http://127.0.0.1:${demoPort}`;
   const site = await hovor.repositories.sites.create(
     {
-      key: 'e2e-shop',
+      key: siteKey,
       name: 'Demo Shop',
       allowedOrigins: [demoUrl],
       color: '#2563eb',
@@ -69,11 +99,6 @@ export async function startStack(): Promise<Stack> {
     },
     new Date(),
   );
-  const demo = createDemoSite({ hovorUrl, siteKey: site.key });
-  await listen(demo, demoPort, '127.0.0.1');
-  const foreignPort = await freePort();
-  const foreign = createDemoSite({ hovorUrl, siteKey: site.key });
-  await listen(foreign, foreignPort, '127.0.0.1');
 
   const agent = { email: 'alice@shop.test', password: 'e2e-password-123', name: 'Alice' };
   await hovor.repositories.agents.create(

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { createAgentRepository } from './agents/agent.repository.js';
 import { createApp } from './app.js';
-import { bootstrapFirstStart } from './bootstrap.js';
+import { bootstrapFirstStart, DEMO_SITE_KEY } from './bootstrap.js';
 import { systemClock } from './clock.js';
 import { parseEnv, toAppConfig } from './config.js';
 import { collections } from './db/collections.js';
@@ -43,21 +43,22 @@ async function main(): Promise<void> {
   });
   await hovor.start();
 
+  // Ports first: a port in use stops the start before anything is written.
+  await listen(hovor.httpServer, env.PORT, env.HOST);
   const demoOrigin = `http://127.0.0.1:${env.DEMO_PORT}`;
+  let demo: Server | undefined;
+  if (env.DEMO === 'on') {
+    demo = createDemoSite({ hovorUrl: config.publicUrl, siteKey: DEMO_SITE_KEY });
+    await listen(demo, env.DEMO_PORT, '127.0.0.1');
+  }
+
   const c = collections(mongo.db);
-  const { site, firstStart } = await bootstrapFirstStart({
+  const { firstStart } = await bootstrapFirstStart({
     sites: createSiteRepository(c),
     agents: createAgentRepository(c),
     clock: systemClock,
     demoOrigins: [demoOrigin, `http://localhost:${env.DEMO_PORT}`],
   });
-
-  await listen(hovor.httpServer, env.PORT, env.HOST);
-  let demo: Server | undefined;
-  if (env.DEMO === 'on' && site) {
-    demo = createDemoSite({ hovorUrl: config.publicUrl, siteKey: site.key });
-    await listen(demo, env.DEMO_PORT, '127.0.0.1');
-  }
 
   let isStopping = false;
   // Handlers before the banner: whoever reads the banner may signal at once.

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dbName = `main_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+const PORT_ATTEMPTS = 5;
 /** Starting includes compiling TypeScript with tsx. */
 const START_TIMEOUT_MS = 30_000;
 
@@ -27,7 +28,21 @@ interface Running {
   demoPort: number;
 }
 
+/**
+ * Starts the real process. A "free" port can be taken by a parallel test before the process
+ * binds it; the process then stops before writing anything, so it is safe to try other ports.
+ */
 async function startMain(): Promise<Running> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMainOnce();
+    } catch (error) {
+      if (attempt >= PORT_ATTEMPTS || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startMainOnce(): Promise<Running> {
   const [port, demoPort] = [await freePort(), await freePort()];
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_DIR,

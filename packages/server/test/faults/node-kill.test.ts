@@ -91,8 +91,22 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-/** Starts `src/main.ts` as its own process and resolves once it has printed its banner. */
+/**
+ * Starts `src/main.ts` as its own process and resolves once it has printed its banner. A "free"
+ * port can be taken by a parallel test first; the process then stops before writing anything,
+ * so other ports are tried.
+ */
 async function startNode(): Promise<HovorProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNodeOnce();
+    } catch (error) {
+      if (attempt >= 5 || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startNodeOnce(): Promise<HovorProcess> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
