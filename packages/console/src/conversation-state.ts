@@ -1,0 +1,161 @@
+import type { ConversationSummary, Message, TypingChanged } from '@hovor/protocol';
+import { batch, computed, signal } from '@preact/signals';
+import { createAgentTyping } from './agent-typing';
+import type { InboxState } from './inbox-state';
+import type { Outbox, PendingMessage } from './outbox';
+import { type AgentSocket, command } from './socket';
+import { lastSeqOf, mergeMessages } from './transcript';
+
+/** The visitor's typing indicator hides by itself after this long, in case its "stopped" is lost, in ms. */
+export const TYPING_INDICATOR_TTL_MS = 10_000;
+
+export interface ConversationDeps {
+  requireSocket: () => AgentSocket;
+  currentSocket: () => AgentSocket | null;
+  showError: (cause: unknown) => void;
+  inbox: Pick<InboxState, 'find'>;
+  outbox: Pick<Outbox, 'pending' | 'queue' | 'drop'>;
+}
+
+export type ConversationState = ReturnType<typeof createConversationState>;
+
+/** The open conversation: its summary, transcript, typing indicators and the replies to it. */
+export function createConversationState({
+  requireSocket,
+  currentSocket,
+  showError,
+  inbox,
+  outbox,
+}: ConversationDeps) {
+  const currentId = signal<string | null>(null);
+  const current = signal<ConversationSummary | null>(null);
+  const messages = signal<readonly Message[]>([]);
+  const isLoadingConversation = signal(false);
+  const typingName = signal<string | null>(null);
+  const pending = computed(() => outbox.pending.value.filter((p) => p.conversationId === currentId.value));
+  const agentTyping = createAgentTyping({ conversationId: currentId, currentSocket, showError });
+
+  let typingIndicatorTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function open(id: string): void {
+    if (id === currentId.value) return;
+    agentTyping.stopTyping();
+    clearTimeout(typingIndicatorTimer);
+    const known = inbox.find(id);
+    batch(() => {
+      currentId.value = id;
+      current.value = known ?? null;
+      messages.value = [];
+      typingName.value = null;
+    });
+    void fetch(id, 0);
+  }
+
+  /** Pages `conversation:open` from `afterSeq` until the server has nothing more. */
+  async function fetch(id: string, afterSeq: number): Promise<void> {
+    isLoadingConversation.value = true;
+    try {
+      const s = requireSocket();
+      let after = afterSeq;
+      for (;;) {
+        const page = await command(s, 'conversation:open', { conversationId: id, afterSeq: after });
+        if (currentId.value !== id) return; // the agent moved on meanwhile
+        batch(() => {
+          const held = current.value;
+          if (!held || held.id !== id || held.lastSeq <= page.conversation.lastSeq)
+            current.value = page.conversation;
+          messages.value = mergeMessages(messages.value, page.messages);
+          for (const m of page.messages) if (m.clientMsgId) outbox.drop(m.clientMsgId);
+        });
+        if (!page.hasMore || page.messages.length === 0) return;
+        after = lastSeqOf(page.messages);
+      }
+    } catch (cause) {
+      showError(cause);
+    } finally {
+      if (currentId.value === id) isLoadingConversation.value = false;
+    }
+  }
+
+  /** Fetches what the open conversation gained since its last known message. */
+  function refetch(): Promise<void> | null {
+    const id = currentId.value;
+    return id ? fetch(id, lastSeqOf(messages.value)) : null;
+  }
+
+  /** Takes a newer summary of the open conversation; older ones and other conversations are ignored. */
+  function applySummary(summary: ConversationSummary): void {
+    const held = current.value;
+    if (summary.id === currentId.value && (!held || held.lastSeq <= summary.lastSeq)) current.value = summary;
+  }
+
+  function onMessageCreated(message: Message): void {
+    if (message.conversationId !== currentId.value) return;
+    const before = lastSeqOf(messages.value);
+    batch(() => {
+      messages.value = mergeMessages(messages.value, [message]);
+      if (message.clientMsgId) outbox.drop(message.clientMsgId);
+      if (message.author.type === 'visitor') typingName.value = null;
+    });
+    // A hole in the seqs means notifications were missed: fetch what lies after our last.
+    if (before > 0 && message.seq > before + 1 && !isLoadingConversation.value) {
+      void fetch(message.conversationId, before);
+    }
+  }
+
+  function onTypingChanged(typing: TypingChanged): void {
+    if (typing.conversationId !== currentId.value) return;
+    clearTimeout(typingIndicatorTimer);
+    typingName.value = typing.isTyping ? (typing.name ?? 'Visitor') : null;
+    if (typing.isTyping)
+      typingIndicatorTimer = setTimeout(() => (typingName.value = null), TYPING_INDICATOR_TTL_MS);
+  }
+
+  /** Queues a reply to the open conversation; returns whether there was anything to send. */
+  function sendMessage(text: string): boolean {
+    return queueReply(text, 'text');
+  }
+
+  /** Queues an internal note on the open conversation, never shown to the visitor [P12]. */
+  function addNote(text: string): boolean {
+    return queueReply(text, 'note');
+  }
+
+  function queueReply(text: string, kind: PendingMessage['kind']): boolean {
+    const id = currentId.value;
+    const trimmed = text.trim();
+    if (!id || trimmed.length === 0) return false;
+    if (kind === 'text') agentTyping.stopTyping();
+    outbox.queue(id, kind, trimmed);
+    return true;
+  }
+
+  /** Forgets the open conversation, as after sign-out; the caller batches. */
+  function clear(): void {
+    agentTyping.reset();
+    clearTimeout(typingIndicatorTimer);
+    currentId.value = null;
+    current.value = null;
+    messages.value = [];
+    typingName.value = null;
+  }
+
+  return {
+    currentId,
+    current,
+    messages,
+    isLoadingConversation,
+    typingName,
+    pending,
+    open,
+    refetch,
+    applySummary,
+    onMessageCreated,
+    onTypingChanged,
+    sendMessage,
+    addNote,
+    noteTyping: agentTyping.noteTyping,
+    stopTyping: agentTyping.stopTyping,
+    clear,
+  };
+}
