@@ -1,51 +1,29 @@
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchChromium, recordConsole, saveArtifacts } from './support/browser.js';
-import { type Stack, startStack } from './support/stack.js';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { saveArtifacts } from './support/browser.js';
+import { chatFrame, openPage, STEP_TIMEOUT_MS, useStackAndBrowser } from './support/suite.js';
 
-/** Browser steps wait for what a person would see, up to this long. */
-const STEP_TIMEOUT_MS = 15_000;
-
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
-async function openPage(context: BrowserContext) {
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  return { page, log: recordConsole(page) };
-}
-
-const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="Hovor chat"]');
+const suite = useStackAndBrowser();
 
 describe('a visitor chats with an agent end to end', () => {
   it('routes, chats both ways, survives navigation, closes, and keeps the transcript', async () => {
-    const agentContext = await browser.newContext();
-    const visitorContext = await browser.newContext();
+    const agentContext = await suite.browser.newContext();
+    const visitorContext = await suite.browser.newContext();
     const agent = await openPage(agentContext);
     const visitor = await openPage(visitorContext);
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent, visitor }));
 
     // 3. The agent signs in and goes online.
-    await agent.page.goto(`${stack.hovorUrl}/console/`);
-    await agent.page.getByLabel('Email').fill(stack.agent.email);
-    await agent.page.getByLabel('Password').fill(stack.agent.password);
+    await agent.page.goto(`${suite.stack.hovorUrl}/console/`);
+    await agent.page.getByLabel('Email').fill(suite.stack.agent.email);
+    await agent.page.getByLabel('Password').fill(suite.stack.agent.password);
     await agent.page.getByRole('button', { name: 'Sign in' }).click();
     await agent.page.getByLabel('Status').selectOption('online');
     await expect
-      .poll(async () => (await stack.c.agents.findOne({ email: stack.agent.email }))?.status)
+      .poll(async () => (await suite.stack.c.agents.findOne({ email: suite.stack.agent.email }))?.status)
       .toBe('online');
 
     // 2. The shop page (another origin) shows the launcher.
-    await visitor.page.goto(`${stack.demoUrl}/`);
+    await visitor.page.goto(`${suite.stack.demoUrl}/`);
     const launcher = visitor.page.getByRole('button', { name: 'Open chat' });
     await launcher.waitFor();
     const box = await launcher.boundingBox();
@@ -82,12 +60,12 @@ describe('a visitor chats with an agent end to end', () => {
     await input.fill('');
 
     // 6. Navigating to another page of the shop brings back the same conversation.
-    const conversationId = (await stack.c.conversations.findOne({}))!._id;
-    await visitor.page.goto(`${stack.demoUrl}/product`);
+    const conversationId = (await suite.stack.c.conversations.findOne({}))!._id;
+    await visitor.page.goto(`${suite.stack.demoUrl}/product`);
     const frameAfter = chatFrame(visitor.page);
     await frameAfter.getByText('It ships today.').waitFor();
     await frameAfter.getByText('Hello, where is my order 1042?').waitFor();
-    expect(await stack.c.conversations.countDocuments({})).toBe(1);
+    expect(await suite.stack.c.conversations.countDocuments({})).toBe(1);
 
     // And after a reload.
     await visitor.page.reload();
@@ -99,10 +77,10 @@ describe('a visitor chats with an agent end to end', () => {
     await endFrame.getByText('The conversation has ended').first().waitFor();
     await endFrame.getByRole('button', { name: 'Start a new conversation' }).click();
     await endFrame.getByRole('status').getByText('Connected with Alice').waitFor();
-    await expect.poll(() => stack.c.conversations.countDocuments({})).toBe(2);
+    await expect.poll(() => suite.stack.c.conversations.countDocuments({})).toBe(2);
 
     // 8. The transcript is stored with authors, times and seq, and the console lists it.
-    const stored = await stack.c.messages.find({ conversationId }).sort({ seq: 1 }).toArray();
+    const stored = await suite.stack.c.messages.find({ conversationId }).sort({ seq: 1 }).toArray();
     expect(stored.map((m) => m.seq)).toEqual(stored.map((_, i) => i + 1));
     expect(stored.filter((m) => m.kind === 'event').map((m) => m.event?.type)).toEqual([
       'queued',
@@ -127,10 +105,10 @@ describe('a visitor chats with an agent end to end', () => {
   });
 
   it('gives no chat to a page on an origin the site does not allow, and says why in the console', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const visitor = await openPage(context);
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
-    await visitor.page.goto(`${stack.foreignDemoUrl}/`);
+    await visitor.page.goto(`${suite.stack.foreignDemoUrl}/`);
     await expect
       .poll(
         () =>

@@ -1,30 +1,9 @@
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchChromium, recordConsole, saveArtifacts } from './support/browser.js';
-import { type Stack, startStack } from './support/stack.js';
+import type { FrameLocator, Page } from 'playwright-core';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { saveArtifacts } from './support/browser.js';
+import { chatFrame, openPage, useStackAndBrowser } from './support/suite.js';
 
-/** Browser steps wait for what a person would see, up to this long. */
-const STEP_TIMEOUT_MS = 15_000;
-
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
-async function openPage(context: BrowserContext) {
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  return { page, log: recordConsole(page) };
-}
-
-const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="Hovor chat"]');
+const suite = useStackAndBrowser();
 
 /** Opens the chat on the shop page unless the loader reopened it by itself (an ongoing conversation). */
 async function openChat(page: Page): Promise<FrameLocator> {
@@ -39,14 +18,17 @@ describe('a visitor leaves a message while the team is away, and an agent answer
     // Outside business hours (the schedule has no opening today, whatever the day): the widget
     // offers the form instead of a chat.
     const closedToday = { timeZone: 'UTC', weekly: {}, holidays: [] };
-    await stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { 'routing.businessHours': closedToday } });
-    const agentContext = await browser.newContext();
-    const visitorContext = await browser.newContext();
+    await suite.stack.c.sites.updateOne(
+      { key: 'e2e-shop' },
+      { $set: { 'routing.businessHours': closedToday } },
+    );
+    const agentContext = await suite.browser.newContext();
+    const visitorContext = await suite.browser.newContext();
     const agent = await openPage(agentContext);
     const visitor = await openPage(visitorContext);
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent, visitor }));
 
-    await visitor.page.goto(`${stack.demoUrl}/`);
+    await visitor.page.goto(`${suite.stack.demoUrl}/`);
     const frame = await openChat(visitor.page);
     await frame.getByRole('heading', { name: 'Leave a message' }).waitFor();
     expect(await frame.getByRole('button', { name: 'Send', exact: true }).count()).toBe(0);
@@ -60,18 +42,18 @@ describe('a visitor leaves a message while the team is away, and an agent answer
     await frame.getByText('Enter an e-mail address like name@example.com.').waitFor();
     expect(await email.getAttribute('aria-invalid')).toBe('true');
     expect(await email.getAttribute('aria-describedby')).toBe('hv-email-error');
-    expect(await stack.c.conversations.countDocuments({ state: 'offline' })).toBe(0);
+    expect(await suite.stack.c.conversations.countDocuments({ state: 'offline' })).toBe(0);
 
     // Fixed, the message is left and confirmed.
     await email.fill('ada@example.com');
     await frame.getByRole('button', { name: 'Send message' }).click();
     await frame.getByRole('status').getByText("Thanks! We'll get back to you.").waitFor();
-    expect(await stack.c.conversations.countDocuments({ state: 'offline' })).toBe(1);
+    expect(await suite.stack.c.conversations.countDocuments({ state: 'offline' })).toBe(1);
 
     // The agent finds it under Offline messages and replies.
-    await agent.page.goto(`${stack.hovorUrl}/console/`);
-    await agent.page.getByLabel('Email').fill(stack.agent.email);
-    await agent.page.getByLabel('Password').fill(stack.agent.password);
+    await agent.page.goto(`${suite.stack.hovorUrl}/console/`);
+    await agent.page.getByLabel('Email').fill(suite.stack.agent.email);
+    await agent.page.getByLabel('Password').fill(suite.stack.agent.password);
     await agent.page.getByRole('button', { name: 'Sign in' }).click();
     await agent.page.getByRole('tab', { name: 'Offline messages' }).click();
     const list = agent.page.getByRole('tabpanel');

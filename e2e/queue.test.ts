@@ -1,34 +1,13 @@
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchChromium, recordConsole, saveArtifacts } from './support/browser.js';
-import { type Stack, startStack } from './support/stack.js';
+import type { FrameLocator, Page } from 'playwright-core';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { saveArtifacts } from './support/browser.js';
+import { chatFrame, openPage, STEP_TIMEOUT_MS, useStackAndBrowser } from './support/suite.js';
 
-/** Browser steps wait for what a person would see, up to this long. */
-const STEP_TIMEOUT_MS = 15_000;
-
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
-async function openPage(context: BrowserContext) {
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  return { page, log: recordConsole(page) };
-}
-
-const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="Hovor chat"]');
+const suite = useStackAndBrowser();
 
 /** Opens the widget on the shop page and sends a first message; returns the chat frame. */
 async function startChat(page: Page, text: string): Promise<FrameLocator> {
-  await page.goto(`${stack.demoUrl}/`);
+  await page.goto(`${suite.stack.demoUrl}/`);
   await page.getByRole('button', { name: 'Open chat' }).click();
   const frame = chatFrame(page);
   const input = frame.getByRole('textbox', { name: 'Message' });
@@ -41,10 +20,10 @@ async function startChat(page: Page, text: string): Promise<FrameLocator> {
 describe('visitors wait in a queue that agents take from', () => {
   it('[RT13][RT14] shows each visitor their place, and the agent the waits and a Take button', async () => {
     // With the manual strategy nothing is assigned by itself, so the queue stays observable.
-    await stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { 'routing.strategy': 'manual' } });
-    const agentContext = await browser.newContext();
-    const firstContext = await browser.newContext();
-    const secondContext = await browser.newContext();
+    await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { 'routing.strategy': 'manual' } });
+    const agentContext = await suite.browser.newContext();
+    const firstContext = await suite.browser.newContext();
+    const secondContext = await suite.browser.newContext();
     const agent = await openPage(agentContext);
     const first = await openPage(firstContext);
     const second = await openPage(secondContext);
@@ -58,11 +37,14 @@ describe('visitors wait in a queue that agents take from', () => {
     await firstFrame.getByRole('status').getByText('You are number 1 in the queue').waitFor();
 
     // The agent, still offline, sees both in the Queue tab, oldest first, with ticking waits.
-    await agent.page.goto(`${stack.hovorUrl}/console/`);
-    await agent.page.getByLabel('Email').fill(stack.agent.email);
-    await agent.page.getByLabel('Password').fill(stack.agent.password);
+    await agent.page.goto(`${suite.stack.hovorUrl}/console/`);
+    await agent.page.getByLabel('Email').fill(suite.stack.agent.email);
+    await agent.page.getByLabel('Password').fill(suite.stack.agent.password);
     await agent.page.getByRole('button', { name: 'Sign in' }).click();
-    const queued = await stack.c.conversations.find({ state: 'queued' }).sort({ queuedAt: 1 }).toArray();
+    const queued = await suite.stack.c.conversations
+      .find({ state: 'queued' })
+      .sort({ queuedAt: 1 })
+      .toArray();
     const [firstName, secondName] = queued.map((c) => c.visitorName);
     expect(queued).toHaveLength(2);
     expect(firstName).not.toBe(secondName);
@@ -92,7 +74,7 @@ describe('visitors wait in a queue that agents take from', () => {
     // Online, the agent takes the first visitor: it opens under Mine, the second moves up.
     await agent.page.getByLabel('Status').selectOption('online');
     await expect
-      .poll(async () => (await stack.c.agents.findOne({ email: stack.agent.email }))?.status)
+      .poll(async () => (await suite.stack.c.agents.findOne({ email: suite.stack.agent.email }))?.status)
       .toBe('online');
     await agent.page.getByRole('button', { name: `Take conversation with ${firstName}` }).click();
     await agent.page.getByRole('tab', { name: 'Mine', selected: true }).waitFor();
@@ -109,7 +91,7 @@ describe('visitors wait in a queue that agents take from', () => {
     await secondFrame.getByRole('status').getByText('Connected with Alice').waitFor();
     await agent.page.getByRole('tab', { name: 'Queue' }).click();
     await queue.getByText('No visitor is waiting.').waitFor();
-    expect(await stack.c.conversations.countDocuments({ state: 'assigned' })).toBe(2);
+    expect(await suite.stack.c.conversations.countDocuments({ state: 'assigned' })).toBe(2);
 
     await agentContext.close();
     await firstContext.close();

@@ -1,28 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { launchChromium, recordConsole, saveArtifacts } from './support/browser.js';
-import { type Stack, startStack } from './support/stack.js';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { recordConsole, saveArtifacts } from './support/browser.js';
+import { STEP_TIMEOUT_MS, useStackAndBrowser } from './support/suite.js';
 
-const STEP_TIMEOUT_MS = 15_000;
-
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const suite = useStackAndBrowser();
 
 type Seen = Array<{ name: string; data: Record<string, unknown> }>;
 
 describe('the widget API on the host page', () => {
   it('[RT13][RT17] reports availability, the queue place and the assigned agent, and warns about a bad call', async () => {
-    const visitorContext = await browser.newContext();
-    const agentContext = await browser.newContext();
+    const visitorContext = await suite.browser.newContext();
+    const agentContext = await suite.browser.newContext();
     const visitor = { page: await visitorContext.newPage(), log: [] as string[] };
     const agent = { page: await agentContext.newPage(), log: [] as string[] };
     visitor.log = recordConsole(visitor.page);
@@ -31,7 +18,7 @@ describe('the widget API on the host page', () => {
     agent.page.setDefaultTimeout(STEP_TIMEOUT_MS);
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor, agent }));
 
-    await visitor.page.goto(`${stack.demoUrl}/`);
+    await visitor.page.goto(`${suite.stack.demoUrl}/`);
     const launcher = visitor.page.getByRole('button', { name: 'Open chat' });
     await launcher.waitFor();
     await visitor.page.evaluate(() => {
@@ -61,9 +48,9 @@ describe('the widget API on the host page', () => {
       })
       .toBe(1);
 
-    await agent.page.goto(`${stack.hovorUrl}/console/`);
-    await agent.page.getByLabel('Email').fill(stack.agent.email);
-    await agent.page.getByLabel('Password').fill(stack.agent.password);
+    await agent.page.goto(`${suite.stack.hovorUrl}/console/`);
+    await agent.page.getByLabel('Email').fill(suite.stack.agent.email);
+    await agent.page.getByLabel('Password').fill(suite.stack.agent.password);
     await agent.page.getByRole('button', { name: 'Sign in' }).click();
     await agent.page.getByLabel('Status').selectOption('online');
     await expect

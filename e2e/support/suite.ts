@@ -1,0 +1,31 @@
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium, recordConsole } from './browser.js';
+import { type Stack, startStack } from './stack.js';
+
+/** Browser steps wait for what a person would see, up to this long. */
+export const STEP_TIMEOUT_MS = 15_000;
+
+/** One stack (Hovor, demo shop, agent) and one Chromium per test file, stopped after its tests. */
+export function useStackAndBrowser(): { readonly stack: Stack; readonly browser: Browser } {
+  const suite = {} as { stack: Stack; browser: Browser };
+  beforeAll(async () => {
+    suite.stack = await startStack();
+    suite.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.stack?.close();
+  });
+  return suite;
+}
+
+/** A page whose steps time out like a person would give up, with its console recorded. */
+export async function openPage(context: BrowserContext): Promise<{ page: Page; log: string[] }> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  return { page, log: recordConsole(page) };
+}
+
+/** The chat frame the loader puts on the host page. */
+export const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="Hovor chat"]');
