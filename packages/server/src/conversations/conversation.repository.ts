@@ -114,16 +114,23 @@ export function createConversationRepository(c: Collections) {
       );
     },
 
-    /** A new owner for the next round (the round's claim is already theirs). */
-    async markTransferred(
-      id: string,
-      agent: { id: string; name: string },
-      round: number,
-      at: Date,
-    ): Promise<void> {
+    /**
+     * Owned by `agent` from round `round` on (its claim is already theirs): after a transfer to a
+     * colleague, or when a left message is reopened.
+     */
+    async markOwned(id: string, agent: { id: string; name: string }, round: number, at: Date): Promise<void> {
       await c.conversations.updateOne(
         { _id: id },
-        { $set: { agentId: agent.id, agentName: agent.name, round, assignedAt: at, excludedAgentIds: [] } },
+        {
+          $set: {
+            state: 'assigned',
+            agentId: agent.id,
+            agentName: agent.name,
+            round,
+            assignedAt: at,
+            excludedAgentIds: [],
+          },
+        },
       );
     },
 
@@ -202,19 +209,6 @@ export function createConversationRepository(c: Collections) {
     /** Moves to round `round` without an owner (its previous round's claim was spent). */
     async nextRound(id: string, round: number): Promise<void> {
       await c.conversations.updateOne({ _id: id }, { $set: { round } });
-    },
-
-    /** Reopened by an agent, who owns round `round` now. */
-    async markReopened(
-      id: string,
-      agent: { id: string; name: string },
-      round: number,
-      at: Date,
-    ): Promise<void> {
-      await c.conversations.updateOne(
-        { _id: id },
-        { $set: { state: 'assigned', agentId: agent.id, agentName: agent.name, round, assignedAt: at } },
-      );
     },
 
     async listForAgent(siteIds: string[], box: Inbox, agentId: string, limit: number, before?: Date) {

@@ -88,7 +88,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
             );
           }
           await deps.capacity.releaseForAgent(current.id, from.id);
-          await deps.conversations.markTransferred(current.id, targetAgent, nextRound.round, now);
+          await deps.conversations.markOwned(current.id, targetAgent, nextRound.round, now);
           await deps.agents.setLastAssignedAt(targetAgent.id, now);
           next = { ...nextRound, agentId: targetAgent.id, agentName: targetAgent.name, assignedAt: now };
         } else {
@@ -162,7 +162,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
           await deps.conversations.nextRound(current.id, current.round + 1);
           throw new AppError('CONFLICT', 'The visitor has an open conversation; answer there');
         }
-        await deps.conversations.markReopened(current.id, agent, current.round, now);
+        await deps.conversations.markOwned(current.id, agent, current.round, now);
         await deps.agents.setLastAssignedAt(agent.id, now);
         const reopened: Conversation = {
           ...current,

@@ -1,16 +1,15 @@
-import type { Availability, EventReason, QueuePosition } from '@hovor/protocol';
+import type { EventReason, QueuePosition } from '@hovor/protocol';
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import type { Clock } from '../clock.js';
 import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
 import { transition } from '../conversations/conversation-state.js';
 import type { Transcript } from '../conversations/transcript.js';
-import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { isOpenAt } from '../sites/business-hours.js';
 import type { Department, DepartmentRepository } from '../sites/department.repository.js';
 import type { Site, SiteRepository } from '../sites/site.repository.js';
 import type { Notifier } from '../sockets/notifier.js';
 import type { ActionClaimRepository } from './action-claims.repository.js';
+import { createAvailability } from './availability.js';
 import type { CapacityRepository } from './capacity.repository.js';
 import { type Candidate, rankCandidates } from './choose-agent.js';
 import { createHandover } from './handover.js';
@@ -70,6 +69,11 @@ export interface RoutingCore {
   publishQueue(siteId: string): Promise<QueuePosition[]>;
   capacityOf(agent: Agent, site: Site): number;
   requestDrain(siteId: string): Promise<void>;
+  rankedEligible(
+    ctx: SiteContext,
+    excluded: readonly string[],
+    departmentId: string | null,
+  ): Promise<Candidate[]>;
 }
 
 export function createRoutingService(deps: RoutingDeps) {
@@ -206,21 +210,6 @@ export function createRoutingService(deps: RoutingDeps) {
     return afterEvent;
   }
 
-  async function siteWithDepartment(siteId: string, departmentId: string | null): Promise<SiteContext> {
-    const ctx = await loadSite(siteId);
-    if (!ctx) throw new AppError('NOT_FOUND', 'Unknown site');
-    if (departmentId && !ctx.departments.has(departmentId)) {
-      throw new AppError('NOT_FOUND', 'No such department on this site');
-    }
-    return ctx;
-  }
-
-  /** Inside the business hours of the department, else of the site [RT17]. */
-  function isOpenNow(ctx: SiteContext, departmentId: string | null): boolean {
-    const department = departmentId ? ctx.departments.get(departmentId) : undefined;
-    return isOpenAt(department?.businessHours ?? ctx.site.routing.businessHours, deps.clock.now());
-  }
-
   /** Claims a slot of the agent, then the round [RT3]; null when the agent has no room. */
   async function claimFor(
     conversation: Conversation,
@@ -354,11 +343,14 @@ export function createRoutingService(deps: RoutingDeps) {
     publishQueue,
     capacityOf,
     requestDrain,
+    rankedEligible,
   };
   const handover = createHandover(deps, core);
+  const availability = createAvailability(deps, core);
 
   return {
     ...handover,
+    ...availability,
 
     /** Assigns the site's queued conversations, oldest first, while agents have room. */
     assignQueued(siteId: string): Promise<void> {
@@ -387,32 +379,6 @@ export function createRoutingService(deps: RoutingDeps) {
         const site = await deps.sites.findById(conversation.siteId);
         if (site?.routing.requeueOnAway) await this.requeue(conversation, 'agent-away');
       }
-    },
-
-    /**
-     * [RT17] What the widget offers now: `offline` (or `hidden`) outside business hours (the
-     * department's, else the site's) or, when the site says so, with nobody eligible; `live` when an
-     * agent is free; `queue` otherwise.
-     */
-    async availability(siteId: string, departmentId: string | null): Promise<Availability> {
-      const ctx = await siteWithDepartment(siteId, departmentId);
-      const settings = ctx.site.routing;
-      const offline = {
-        mode: settings.hideWhenOffline ? 'hidden' : 'offline',
-        offlineText: settings.offlineText,
-      } as const;
-      if (!isOpenNow(ctx, departmentId)) return offline;
-      const hasEligible = (await rankedEligible(ctx, [], departmentId)).length > 0;
-      if (hasEligible) return { mode: 'live', offlineText: settings.offlineText };
-      return settings.offlineWhenNoAgents ? offline : { mode: 'queue', offlineText: settings.offlineText };
-    },
-
-    /** [RT17] Whether a new chat may start now; cheaper than `availability` when only that matters. */
-    async acceptsChats(siteId: string, departmentId: string | null): Promise<boolean> {
-      const ctx = await siteWithDepartment(siteId, departmentId);
-      if (!isOpenNow(ctx, departmentId)) return false;
-      if (!ctx.site.routing.offlineWhenNoAgents) return true;
-      return (await rankedEligible(ctx, [], departmentId)).length > 0;
     },
 
     /** One pass over every site with a queue; run by the sweeper on every node. */
