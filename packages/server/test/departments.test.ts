@@ -23,12 +23,8 @@ afterEach(async () => {
   await h.close();
 });
 
-async function onlineAgent(name: string, departmentIds: string[], capacity?: number) {
-  const seeded = await h.seedAgent({ name, departmentIds, ...(capacity === undefined ? {} : { capacity }) });
-  const socket = await h.agent(seeded.email);
-  await ok(socket, 'status:set', { status: 'online' });
-  return { ...seeded, socket };
-}
+const onlineAgent = (name: string, departmentIds: string[], capacity?: number) =>
+  h.onlineAgent(name, { departmentIds, ...(capacity === undefined ? {} : { capacity }) });
 
 async function startChat(departmentId?: string) {
   const visitor = await h.visitor();

@@ -23,12 +23,7 @@ afterEach(async () => {
   await h.close();
 });
 
-async function onlineAgent(name: string) {
-  const seeded = await h.seedAgent({ name });
-  const socket = await h.agent(seeded.email);
-  await ok(socket, 'status:set', { status: 'online' });
-  return { ...seeded, socket };
-}
+const onlineAgent = (name: string) => h.onlineAgent(name);
 
 const availability = async (socket: Parameters<typeof ok>[0]) =>
   (await ok(socket, 'availability:get', {})).mode;

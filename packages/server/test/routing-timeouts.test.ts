@@ -14,20 +14,9 @@ afterEach(async () => {
   await h.close();
 });
 
-async function onlineAgent(name: string) {
-  const seeded = await h.seedAgent({ name });
-  const socket = await h.agent(seeded.email);
-  await ok(socket, 'status:set', { status: 'online' });
-  return { ...seeded, socket };
-}
+const onlineAgent = (name: string) => h.onlineAgent(name);
 
-async function startChat() {
-  const visitor = await h.visitor();
-  const conversation = await ok<VisitorConversation>(visitor.socket, 'conversation:start', {
-    requestId: clientId(),
-  });
-  return { ...visitor, conversation };
-}
+const startChat = () => h.startChat();
 
 const stored = (id: string) => h.c.conversations.findOne({ _id: id });
 const events = async (id: string) =>

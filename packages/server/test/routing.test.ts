@@ -10,20 +10,10 @@ afterEach(async () => {
   await h.close();
 });
 
-async function onlineAgent(name: string, capacity?: number) {
-  const seeded = await h.seedAgent({ name, ...(capacity === undefined ? {} : { capacity }) });
-  const socket = await h.agent(seeded.email);
-  await ok(socket, 'status:set', { status: 'online' });
-  return { ...seeded, socket };
-}
+const onlineAgent = (name: string, capacity?: number) =>
+  h.onlineAgent(name, capacity === undefined ? {} : { capacity });
 
-async function startChat() {
-  const visitor = await h.visitor();
-  const conversation = await ok<VisitorConversation>(visitor.socket, 'conversation:start', {
-    requestId: clientId(),
-  });
-  return { ...visitor, conversation };
-}
+const startChat = () => h.startChat();
 
 describe('routing', () => {
   it('[RT2] assigns a new conversation to the least-busy online agent', async () => {

@@ -10,12 +10,8 @@ afterEach(async () => {
   await h.close();
 });
 
-async function onlineAgent(name: string, options: { departmentIds?: string[]; capacity?: number } = {}) {
-  const seeded = await h.seedAgent({ name, ...options });
-  const socket = await h.agent(seeded.email);
-  await ok(socket, 'status:set', { status: 'online' });
-  return { ...seeded, socket };
-}
+const onlineAgent = (name: string, options: { departmentIds?: string[]; capacity?: number } = {}) =>
+  h.onlineAgent(name, options);
 
 async function chatWith(agentName: string) {
   const owner = await onlineAgent(agentName);

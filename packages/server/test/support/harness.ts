@@ -8,6 +8,7 @@ import {
   PROTOCOL_VERSION,
   VISITOR_NAMESPACE,
   type VisitorClientToServerEvents,
+  type VisitorConversation,
   type VisitorServerToClientEvents,
 } from '@hovor/protocol';
 import { io, type Socket } from 'socket.io-client';
@@ -51,6 +52,18 @@ export interface Harness {
     hostOrigin?: string;
   }): Promise<{ socket: VisitorSocket; token: string; visitorId: string }>;
   visitorWithToken(token: string): Promise<VisitorSocket>;
+  /** A new agent, signed in on a socket, with status online. */
+  onlineAgent(
+    name: string,
+    options?: { capacity?: number; departmentIds?: string[] },
+  ): Promise<{ id: string; email: string; socket: AgentSocket }>;
+  /** A new visitor who starts a conversation. */
+  startChat(): Promise<{
+    socket: VisitorSocket;
+    token: string;
+    visitorId: string;
+    conversation: VisitorConversation;
+  }>;
   agent(email: string): Promise<AgentSocket>;
   close(): Promise<void>;
 }
@@ -146,6 +159,19 @@ export async function startHarness(
       if (!body.ok) throw new Error(`creating a visitor failed: ${body.error.code}`);
       const socket = await harness.visitorWithToken(body.data.token);
       return { socket, token: body.data.token, visitorId: body.data.visitorId };
+    },
+    async onlineAgent(name, options = {}) {
+      const seeded = await harness.seedAgent({ name, ...options });
+      const socket = await harness.agent(seeded.email);
+      await ok(socket, 'status:set', { status: 'online' });
+      return { ...seeded, socket };
+    },
+    async startChat() {
+      const visitor = await harness.visitor();
+      const conversation = await ok<VisitorConversation>(visitor.socket, 'conversation:start', {
+        requestId: clientId(),
+      });
+      return { ...visitor, conversation };
     },
     visitorWithToken(token) {
       return connect<VisitorSocket>(
