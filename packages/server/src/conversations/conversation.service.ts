@@ -262,7 +262,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return appendText(conversation, { type: 'agent', id: agent.id, name: agent.name }, input);
     },
 
-    /** [P12] An internal note: any agent of the site, any state; idempotent by clientMsgId. */
+    /** [P12] An internal note, by an agent of the site in whatever state; idempotent by clientMsgId. */
     async addNote(
       agent: Agent,
       input: { conversationId: string; clientMsgId: string; text: string },

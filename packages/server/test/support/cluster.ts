@@ -4,7 +4,6 @@ import { type Ack, AGENT_NAMESPACE, PROTOCOL_VERSION, VISITOR_NAMESPACE } from '
 import { io, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
 import { createApp, type HovorApp } from '../../src/app.js';
-import { hashPassword } from '../../src/auth/password.js';
 import type { AppConfig } from '../../src/config.js';
 import { collections } from '../../src/db/collections.js';
 import { connectMongo } from '../../src/db/connect.js';
@@ -12,7 +11,15 @@ import { createLogger } from '../../src/logger.js';
 import { DEFAULT_STATIC_PATHS } from '../../src/paths.js';
 import type { Site } from '../../src/sites/site.repository.js';
 import { connectRedisAdapter, type RedisSocketAdapter } from '../../src/sockets/redis-adapter.js';
-import { AGENT_PASSWORD, type AgentSocket, SHOP_ORIGIN, signIn, type VisitorSocket } from './harness.js';
+import {
+  AGENT_PASSWORD,
+  type AgentSocket,
+  connectSocket,
+  createTestAgent,
+  SHOP_ORIGIN,
+  signIn,
+  type VisitorSocket,
+} from './harness.js';
 
 export interface ClusterNode {
   nodeId: string;
@@ -34,7 +41,6 @@ export interface Cluster {
 }
 
 /** Hashing with the production cost for every agent makes seeding slow and proves nothing more. */
-let passwordHash: Promise<string> | undefined;
 
 /**
  * Starts `n` Hovor nodes on port 0 that share one database (of this cluster's own) and fan
@@ -100,7 +106,6 @@ export async function startCluster(n: number, options: { sweepIntervalMs?: numbe
     },
     new Date(),
   );
-  let agentCount = 0;
 
   function node(index: number): ClusterNode {
     const found = nodes[index];
@@ -108,36 +113,14 @@ export async function startCluster(n: number, options: { sweepIntervalMs?: numbe
     return found;
   }
 
-  async function connect<S extends Socket>(socket: S): Promise<S> {
-    sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', (error) => reject(error));
-    });
-    return socket;
-  }
+  const connect = <S extends Socket>(socket: S) => connectSocket(socket, sockets);
 
   return {
     nodes,
     db: mongo.db,
     c: collections(mongo.db),
     site,
-    async seedAgent(input) {
-      passwordHash ??= hashPassword(AGENT_PASSWORD);
-      const email = `agent${++agentCount}-${randomUUID().slice(0, 6)}@example.test`;
-      const agent = await first.repositories.agents.create(
-        {
-          email,
-          name: input.name,
-          passwordHash: await passwordHash,
-          role: 'agent',
-          siteIds: [site.id],
-          ...(input.capacity === undefined ? {} : { capacity: input.capacity }),
-        },
-        new Date(),
-      );
-      return { id: agent.id, email };
-    },
+    seedAgent: (input) => createTestAgent(first.repositories.agents, site.id, input),
     async visitor(index) {
       const { baseUrl } = node(index);
       const response = await fetch(`${baseUrl}/api/v1/visitors`, {

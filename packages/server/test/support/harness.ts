@@ -113,16 +113,8 @@ export async function startHarness(
       new Date(),
     ));
   const sockets: Socket[] = [];
-  let agentCount = 0;
 
-  async function connect<S extends Socket>(socket: S): Promise<S> {
-    sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', (error) => reject(error));
-    });
-    return socket;
-  }
+  const connect = <S extends Socket>(socket: S) => connectSocket(socket, sockets);
 
   const harness: Harness = {
     hovor,
@@ -131,23 +123,7 @@ export async function startHarness(
     db: mongo.db,
     c: collections(mongo.db),
     site,
-    async seedAgent(input) {
-      passwordHash ??= hashPassword(AGENT_PASSWORD);
-      const email = `agent${++agentCount}-${randomUUID().slice(0, 6)}@example.test`;
-      const agent = await hovor.repositories.agents.create(
-        {
-          email,
-          name: input.name,
-          passwordHash: await passwordHash,
-          role: 'agent',
-          siteIds: input.siteIds ?? [site.id],
-          departmentIds: input.departmentIds ?? [],
-          ...(input.capacity === undefined ? {} : { capacity: input.capacity }),
-        },
-        new Date(),
-      );
-      return { id: agent.id, email };
-    },
+    seedAgent: (input) => createTestAgent(hovor.repositories.agents, site.id, input),
     async visitor(visitorOptions = {}) {
       const hostOrigin = visitorOptions.hostOrigin ?? SHOP_ORIGIN;
       const response = await fetch(`${baseUrl}/api/v1/visitors`, {
@@ -203,6 +179,41 @@ export async function startHarness(
     },
   };
   return harness;
+}
+
+/** Resolves once the socket is connected (and remembers it in `opened`), or rejects with the refusal. */
+export async function connectSocket<S extends Socket>(socket: S, opened: Socket[]): Promise<S> {
+  opened.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (error) => reject(error));
+  });
+  return socket;
+}
+
+let agentCount = 0;
+
+/** Creates an agent of `siteId` with the test password (hashed once per file: production cost, once). */
+export async function createTestAgent(
+  agents: HovorApp['repositories']['agents'],
+  siteId: string,
+  input: { name: string; capacity?: number; siteIds?: string[]; departmentIds?: string[] },
+): Promise<{ id: string; email: string }> {
+  passwordHash ??= hashPassword(AGENT_PASSWORD);
+  const email = `agent${++agentCount}-${randomUUID().slice(0, 6)}@example.test`;
+  const agent = await agents.create(
+    {
+      email,
+      name: input.name,
+      passwordHash: await passwordHash,
+      role: 'agent',
+      siteIds: input.siteIds ?? [siteId],
+      departmentIds: input.departmentIds ?? [],
+      ...(input.capacity === undefined ? {} : { capacity: input.capacity }),
+    },
+    new Date(),
+  );
+  return { id: agent.id, email };
 }
 
 /** Signs in through the REST API and returns the session cookie (name=value). */
