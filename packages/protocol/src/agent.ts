@@ -8,8 +8,10 @@ import {
   IsoDate,
   Message,
   MessagePage,
+  Receipt,
   SendMessageInput,
   Seq,
+  SetReceiptInput,
   SetTypingInput,
   TypingChanged,
 } from './common.js';
@@ -46,6 +48,8 @@ export type OpenConversationInput = z.infer<typeof OpenConversationInput>;
 export const OpenConversationResult = z.strictObject({
   conversation: ConversationSummary,
   ...MessagePage.shape,
+  /** Both sides' receipts of the conversation. */
+  receipts: z.array(Receipt),
 });
 export type OpenConversationResult = z.infer<typeof OpenConversationResult>;
 
@@ -121,6 +125,8 @@ export const AgentCommands = {
   'conversation:take': { input: TakeConversationInput, output: ConversationSummary },
   'message:send': { input: SendMessageInput, output: Message },
   'typing:set': { input: SetTypingInput, output: z.null() },
+  /** Reports what the assigned agent's console has received and shown; answers the stored receipt. */
+  'receipt:set': { input: SetReceiptInput, output: Receipt },
 } as const satisfies CommandMap;
 export type AgentCommands = typeof AgentCommands;
 
@@ -132,6 +138,8 @@ export const AgentNotifications = {
   'conversation:updated': ConversationSummary,
   'message:created': Message,
   'typing:changed': TypingChanged,
+  /** Either side's receipt of a conversation the agent sees grew. */
+  'receipt:updated': Receipt,
 } as const satisfies NotificationMap;
 export type AgentNotifications = typeof AgentNotifications;
 

@@ -151,6 +151,26 @@ export const QueuePosition = z.strictObject({
 });
 export type QueuePosition = z.infer<typeof QueuePosition>;
 
+/** Which side of a conversation a receipt speaks for. */
+export const ReceiptSide = z.enum(['visitor', 'agent']);
+export type ReceiptSide = z.infer<typeof ReceiptSide>;
+
+/**
+ * How far one side's clients have got in a conversation: every message up to `deliveredSeq` has
+ * reached one of them, every message up to `readSeq` was shown to a person. Both only grow.
+ */
+export const Receipt = z.strictObject({
+  conversationId: z.string(),
+  side: ReceiptSide,
+  deliveredSeq: Seq,
+  readSeq: Seq,
+});
+export type Receipt = z.infer<typeof Receipt>;
+
+/** A client's report of what it has received and shown; the server keeps the maximum. */
+export const SetReceiptInput = z.strictObject({ conversationId: Id, deliveredSeq: Seq, readSeq: Seq });
+export type SetReceiptInput = z.infer<typeof SetReceiptInput>;
+
 /** A page of messages after `afterSeq`; `hasMore` tells the client to ask again. */
 export const MessagePage = z.strictObject({
   messages: z.array(Message),

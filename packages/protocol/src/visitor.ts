@@ -8,8 +8,10 @@ import {
   MessagePage,
   MessageText,
   QueuePosition,
+  Receipt,
   SendMessageInput,
   Seq,
+  SetReceiptInput,
   SetTypingInput,
   SiteKey,
   TypingChanged,
@@ -97,6 +99,8 @@ export type VisitorSyncInput = z.infer<typeof VisitorSyncInput>;
 export const VisitorSyncResult = z.strictObject({
   conversation: z.nullable(VisitorConversation),
   ...MessagePage.shape,
+  /** Both sides' receipts of the conversation (empty without one). */
+  receipts: z.array(Receipt),
 });
 export type VisitorSyncResult = z.infer<typeof VisitorSyncResult>;
 
@@ -109,6 +113,8 @@ export const VisitorCommands = {
   /** Appends a message; a repeated `clientMsgId` returns the stored message. */
   'message:send': { input: SendMessageInput, output: Message },
   'typing:set': { input: SetTypingInput, output: z.null() },
+  /** Reports what this visitor's frame has received and shown; answers the stored receipt. */
+  'receipt:set': { input: SetReceiptInput, output: Receipt },
   /** What the widget should offer now (live, queue, offline form, hidden). */
   'availability:get': { input: AvailabilityInput, output: Availability },
   /** Leaves a message for the team (the offline form); idempotent by `requestId`. */
@@ -121,6 +127,8 @@ export const VisitorNotifications = {
   'message:created': Message,
   'conversation:updated': VisitorConversation,
   'typing:changed': TypingChanged,
+  /** Either side's receipt grew. */
+  'receipt:updated': Receipt,
   /** Sent to each waiting visitor whenever the queue changes. */
   'queue:position': QueuePosition,
 } as const satisfies NotificationMap;

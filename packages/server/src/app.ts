@@ -14,6 +14,7 @@ import { createConversationRepository } from './conversations/conversation.repos
 import { createConversationService } from './conversations/conversation.service.js';
 import { createConversationCloser } from './conversations/conversation-closer.js';
 import { createTranscript } from './conversations/transcript.js';
+import { createDbAvailability } from './db/availability.js';
 import { collections, ensureIndexes } from './db/collections.js';
 import { createDbHealth } from './db/health.js';
 import { AppError } from './errors.js';
@@ -21,6 +22,8 @@ import { errorMiddleware } from './http/respond.js';
 import { type StaticPaths, staticRoutes } from './http/static.routes.js';
 import type { Logger } from './logger.js';
 import { createMessageRepository } from './messages/message.repository.js';
+import { createReceiptRepository } from './receipts/receipt.repository.js';
+import { createReceiptService } from './receipts/receipt.service.js';
 import { createActionClaimRepository } from './routing/action-claims.repository.js';
 import { createCapacityRepository } from './routing/capacity.repository.js';
 import { createLeaseRepository } from './routing/lease.repository.js';
@@ -33,6 +36,7 @@ import { attachAgentNamespace } from './sockets/agent.handlers.js';
 import { handshakeError } from './sockets/command.js';
 import { type AgentNamespace, createSocketNotifier, type VisitorNamespace } from './sockets/notifier.js';
 import type { SocketAdapterFactory } from './sockets/redis-adapter.js';
+import { guardSlowConsumers } from './sockets/slow-consumers.js';
 import { attachVisitorNamespace } from './sockets/visitor.handlers.js';
 import { createVisitorRepository } from './visitors/visitor.repository.js';
 import { visitorRoutes } from './visitors/visitor.routes.js';
@@ -146,12 +150,14 @@ export function createApp(deps: AppDeps): HovorApp {
     agents,
     leases,
     visitors: visitorRepository,
+    receipts: createReceiptService({ receipts: createReceiptRepository(c), notifier, clock }),
     notifier,
     clock,
   });
   const auth = createAuthService({ agents, sessions, clock, sessionTtlMs: deps.config.sessionTtlMs });
   const visitors = createVisitorService({ visitors: visitorRepository, sites, clock });
   const health = createDbHealth(deps.db, READY_PING_TIMEOUT_MS);
+  const dbAvailability = createDbAvailability({ ping: () => health.isReachable(), logger });
 
   io.of('/').use((_socket, next) =>
     next(handshakeError(new AppError('NOT_FOUND', 'Use the /visitor or /agent namespace'))),
@@ -166,6 +172,7 @@ export function createApp(deps: AppDeps): HovorApp {
     },
     availability: (siteId, departmentId) => routing.availability(siteId, departmentId),
     publicOrigin,
+    db: dbAvailability,
     logger,
   });
   const agentSockets = attachAgentNamespace(agentNsp, {
@@ -180,6 +187,7 @@ export function createApp(deps: AppDeps): HovorApp {
     presenceLeaseMs,
     publicOrigin,
     defaultCapacity: deps.config.defaultCapacity,
+    db: dbAvailability,
     logger,
   });
 
@@ -237,6 +245,7 @@ export function createApp(deps: AppDeps): HovorApp {
     defaultCapacity: deps.config.defaultCapacity,
   });
   let sweepTimer: NodeJS.Timeout | undefined;
+  let stopSlowConsumerGuard: (() => void) | undefined;
   /** The sweep in progress; a new one while it runs joins it instead of overlapping. */
   let sweeping: Promise<void> | null = null;
   function sweep(): Promise<void> {
@@ -253,6 +262,7 @@ export function createApp(deps: AppDeps): HovorApp {
     sweep,
     async start() {
       await ensureIndexes(c);
+      stopSlowConsumerGuard = guardSlowConsumers(io, { logger });
       const interval = deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
       if (interval > 0) {
         sweepTimer = setInterval(() => {
@@ -264,6 +274,8 @@ export function createApp(deps: AppDeps): HovorApp {
     },
     async close() {
       if (sweepTimer) clearInterval(sweepTimer);
+      dbAvailability.stop();
+      stopSlowConsumerGuard?.();
       // Let work in flight finish while its sockets and adapter still exist.
       await sweeping?.catch(() => undefined);
       await routing.idle();

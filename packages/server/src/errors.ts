@@ -41,6 +41,12 @@ const UNAVAILABLE_ERROR_NAMES = new Set([
   'PoolClosedError',
 ]);
 
+/** Whether the driver failed because it cannot reach the database (not because of the command). */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  const cause = error instanceof AppError ? error.cause : error;
+  return cause instanceof Error && UNAVAILABLE_ERROR_NAMES.has(cause.name);
+}
+
 /**
  * Turns anything thrown into an AppError. Unknown errors become `INTERNAL` with a generic
  * message (the cause stays attached for the log, never for the client).

@@ -5,6 +5,8 @@ import {
   MAX_PAGE_SIZE,
   type Message,
   type MessagePage,
+  type Receipt,
+  type SetReceiptInput,
   type Team,
   type VisitorConversation,
 } from '@hovor/protocol';
@@ -13,6 +15,7 @@ import type { Clock } from '../clock.js';
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors.js';
 import type { MessageRepository } from '../messages/message.repository.js';
+import type { ReceiptService } from '../receipts/receipt.service.js';
 import type { LeaseRepository } from '../routing/lease.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
 import type { DepartmentRepository } from '../sites/department.repository.js';
@@ -37,6 +40,7 @@ export interface ConversationServiceDeps {
   agents: AgentRepository;
   leases: LeaseRepository;
   visitors: VisitorRepository;
+  receipts: ReceiptService;
   notifier: () => Notifier;
   clock: Clock;
 }
@@ -210,9 +214,26 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async syncForVisitor(visitor: Visitor, conversationId: string | undefined, afterSeq: number) {
       const id = conversationId ?? (await conversations.findOpenId(visitor.siteId, visitor.id));
-      if (!id) return { conversation: null, messages: [], hasMore: false };
+      if (!id) return { conversation: null, messages: [], hasMore: false, receipts: [] };
       const conversation = await ownedByVisitor(visitor, id);
-      return { conversation: toVisitorConversation(conversation), ...(await page(id, afterSeq, 'visitor')) };
+      const [messagePage, receipts] = await Promise.all([
+        page(id, afterSeq, 'visitor'),
+        deps.receipts.list(id),
+      ]);
+      return { conversation: toVisitorConversation(conversation), ...messagePage, receipts };
+    },
+
+    /** [P13] What the visitor's frame has received and shown. */
+    async receiptAsVisitor(visitor: Visitor, input: SetReceiptInput): Promise<Receipt> {
+      const conversation = await ownedByVisitor(visitor, input.conversationId);
+      return deps.receipts.report(conversation, 'visitor', input);
+    },
+
+    /** [P13] Only the assigned agent's console speaks for the agent side: a watcher reads nothing for them. */
+    async receiptAsAgent(agent: Agent, input: SetReceiptInput): Promise<Receipt> {
+      const conversation = await visibleToAgent(agent, input.conversationId);
+      if (conversation.agentId !== agent.id) throw new AppError('FORBIDDEN', 'Not your conversation');
+      return deps.receipts.report(conversation, 'agent', input);
     },
 
     async sendAsVisitor(
@@ -245,7 +266,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async openForAgent(agent: Agent, conversationId: string, afterSeq: number) {
       const conversation = await visibleToAgent(agent, conversationId);
-      return { conversation: toSummary(conversation), ...(await page(conversationId, afterSeq, 'agent')) };
+      const [messagePage, receipts] = await Promise.all([
+        page(conversationId, afterSeq, 'agent'),
+        deps.receipts.list(conversationId),
+      ]);
+      return { conversation: toSummary(conversation), ...messagePage, receipts };
     },
 
     async sendAsAgent(

@@ -133,6 +133,19 @@ export interface MessageDoc {
   createdAt: Date;
 }
 
+/**
+ * How far one side's clients have received (`deliveredSeq`) and shown (`readSeq`) a
+ * conversation. `_id = conversationId:side`; both numbers only grow.
+ */
+export interface ReceiptDoc {
+  _id: string;
+  conversationId: string;
+  side: 'visitor' | 'agent';
+  deliveredSeq: number;
+  readSeq: number;
+  updatedAt: Date;
+}
+
 /** Claim: one open conversation per visitor and site. `_id = siteId:visitorId`. */
 export interface OpenConversationDoc {
   _id: string;
@@ -193,6 +206,7 @@ export function collections(db: Db) {
     agentRouting: db.collection<AgentRoutingDoc>('agent_routing'),
     agentActivity: db.collection<AgentActivityDoc>('agent_activity'),
     messages: db.collection<MessageDoc>('messages'),
+    receipts: db.collection<ReceiptDoc>('receipts'),
     openConversations: db.collection<OpenConversationDoc>('open_conversations'),
     assignmentClaims: db.collection<AssignmentClaimDoc>('assignment_claims'),
     agentSlots: db.collection<AgentSlotDoc>('agent_slots'),
@@ -223,6 +237,7 @@ export async function ensureIndexes(c: Collections): Promise<void> {
       { conversationId: 1, clientMsgId: 1 },
       { unique: true, name: 'conversation_clientMsgId_unique' },
     ),
+    c.receipts.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
     c.assignmentClaims.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
     c.agentSlots.createIndex({ agentId: 1 }, { name: 'agentId' }),
     c.agentSlots.createIndex({ conversationId: 1 }, { name: 'conversationId' }),

@@ -1,7 +1,10 @@
 import { type Db, MongoClient } from 'mongodb';
 
-/** How long the driver looks for the server before a command fails as UNAVAILABLE. */
-const SERVER_SELECTION_TIMEOUT_MS = 5_000;
+/**
+ * How long the driver looks for the server before a command fails as UNAVAILABLE. Short,
+ * because clients retry: a visitor should see "reconnecting…" rather than a frozen send.
+ */
+const SERVER_SELECTION_TIMEOUT_MS = 3_000;
 
 export async function connectMongo(url: string, dbName: string): Promise<{ db: Db; close(): Promise<void> }> {
   const client = new MongoClient(url, {

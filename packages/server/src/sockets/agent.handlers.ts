@@ -4,11 +4,12 @@ import { toAgentProfile } from '../agents/agent.repository.js';
 import { type AuthService, readCookie, SESSION_COOKIE } from '../auth/auth.service.js';
 import type { Clock } from '../clock.js';
 import type { ConversationService } from '../conversations/conversation.service.js';
-import { AppError } from '../errors.js';
+import type { DbAvailability } from '../db/availability.js';
+import { AppError, isDatabaseUnreachable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { LeaseRepository } from '../routing/lease.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
-import { describeIssues, handshakeError, registerCommands } from './command.js';
+import { describeIssues, handshakeError, refuseWhileDatabaseDown, registerCommands } from './command.js';
 import { type AgentNamespace, type Notifier, rooms } from './notifier.js';
 import { checkProtocolVersion } from './version.js';
 
@@ -29,6 +30,7 @@ export interface AgentSocketDeps {
   presenceLeaseMs: number;
   publicOrigin: string;
   defaultCapacity: number;
+  db: DbAvailability;
   logger: Logger;
 }
 
@@ -45,6 +47,7 @@ export function attachAgentNamespace(
 
   nsp.use(async (socket, next) => {
     try {
+      refuseWhileDatabaseDown(deps.db);
       const parsed = AgentHandshake.safeParse(socket.handshake.auth);
       if (!parsed.success)
         throw new AppError('BAD_REQUEST', `Bad handshake: ${describeIssues(parsed.error)}`);
@@ -61,6 +64,7 @@ export function attachAgentNamespace(
       );
       next();
     } catch (error) {
+      if (isDatabaseUnreachable(error)) deps.db.reportUnreachable();
       next(handshakeError(error));
     }
   });
@@ -140,8 +144,9 @@ export function attachAgentNamespace(
         'message:send': async (input) => deps.conversations.sendAsAgent(await current(), input),
         'typing:set': async (input) =>
           deps.conversations.typingAsAgent(await current(), input.conversationId, input.isTyping),
+        'receipt:set': async (input) => deps.conversations.receiptAsAgent(await current(), input),
       },
-      log,
+      { logger: log, db: deps.db },
     );
 
     socket.on('disconnect', () => {

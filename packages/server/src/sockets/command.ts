@@ -1,8 +1,15 @@
 import type { Ack, CommandMap, ErrorCode } from '@hovor/protocol';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod/mini';
-import { AppError, toAppError } from '../errors.js';
+import type { DbAvailability } from '../db/availability.js';
+import { AppError, isDatabaseUnreachable, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+
+/**
+ * Longest a command may take before it is answered `UNAVAILABLE` (retryable). Work still running
+ * then may finish later; the client's retry under the same id finds its result [P5].
+ */
+export const COMMAND_DEADLINE_MS = 8_000;
 
 type Handler<M extends CommandMap, K extends keyof M> = (
   input: z.output<M[K]['input']>,
@@ -18,17 +25,29 @@ export function describeIssues(error: {
     .join('; ');
 }
 
+/** Settles with the handler's result, or rejects UNAVAILABLE once the deadline passes. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new AppError('UNAVAILABLE', 'The server is busy; retry shortly')), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Registers the commands of a namespace on a socket: each input is parsed by its schema
  * before the handler runs, and every outcome is acked as `Ack<T>`. Unknown events and
  * events without an ack callback get BAD_REQUEST (when they can be answered) and change nothing.
+ * While the database is known to be unreachable, commands answer UNAVAILABLE at once [P14].
  */
 export function registerCommands<M extends CommandMap>(
   socket: Socket,
   commands: M,
   handlers: { [K in keyof M]: Handler<M, K> },
-  logger: Logger,
+  options: { logger: Logger; db: DbAvailability; deadlineMs?: number },
 ): void {
+  const { logger, db } = options;
+  const deadlineMs = options.deadlineMs ?? COMMAND_DEADLINE_MS;
   const answer = (ack: unknown, result: Ack<unknown>) => {
     if (typeof ack === 'function') ack(result);
   };
@@ -53,10 +72,16 @@ export function registerCommands<M extends CommandMap>(
         fail(ack, 'BAD_REQUEST', describeIssues(parsed.error));
         return;
       }
+      if (db.isDown()) {
+        fail(ack, 'UNAVAILABLE', 'The database is unavailable; retry shortly');
+        return;
+      }
       try {
-        const data = await handlers[name](parsed.data as z.output<M[typeof name]['input']>);
+        const work = handlers[name](parsed.data as z.output<M[typeof name]['input']>);
+        const data = await withDeadline(work, deadlineMs);
         answer(ack, { ok: true, data });
       } catch (error) {
+        if (isDatabaseUnreachable(error)) db.reportUnreachable();
         const appError = toAppError(error);
         if (appError.code === 'INTERNAL' || appError.code === 'UNAVAILABLE') {
           logger.error(
@@ -74,4 +99,9 @@ export function registerCommands<M extends CommandMap>(
 export function handshakeError(error: unknown): Error & { data: { code: ErrorCode; message: string } } {
   const appError = error instanceof AppError ? error : toAppError(error);
   return Object.assign(new Error(appError.message), { data: appError.toBody() });
+}
+
+/** [P14] A handshake while the database is known to be down is refused as retryable at once. */
+export function refuseWhileDatabaseDown(db: DbAvailability): void {
+  if (db.isDown()) throw new AppError('UNAVAILABLE', 'The database is unavailable; retry shortly');
 }

@@ -3,6 +3,7 @@ import type {
   AgentProfile,
   AgentServerToClientEvents,
   QueuePosition,
+  Receipt,
   VisitorClientToServerEvents,
   VisitorServerToClientEvents,
 } from '@hovor/protocol';
@@ -33,6 +34,8 @@ export interface Notifier {
     name: string | null,
   ): void;
   agentChanged(profile: AgentProfile): void;
+  /** A side's receipt grew: both sides hear it (the other side's messages change state, own tabs catch up). */
+  receiptChanged(conversation: Conversation, receipt: Receipt): void;
   queuePositions(positions: ReadonlyArray<{ conversation: Conversation; position: QueuePosition }>): void;
 }
 
@@ -42,6 +45,7 @@ export const silentNotifier: Notifier = {
   messageCreated: () => {},
   typingChanged: () => {},
   agentChanged: () => {},
+  receiptChanged: () => {},
   queuePositions: () => {},
 };
 
@@ -74,6 +78,10 @@ export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNa
     },
     agentChanged(profile) {
       agents.to(rooms.agent(profile.id)).emit('agent:updated', profile);
+    },
+    receiptChanged(conversation, receipt) {
+      visitors.to(rooms.visitor(conversation.visitorId)).emit('receipt:updated', receipt);
+      agents.to(agentAudience(conversation)).emit('receipt:updated', receipt);
     },
     queuePositions(positions) {
       for (const { conversation, position } of positions) {

@@ -1,11 +1,12 @@
 import { VisitorCommands, VisitorHandshake } from '@hovor/protocol';
 import type { ConversationService } from '../conversations/conversation.service.js';
-import { AppError } from '../errors.js';
+import type { DbAvailability } from '../db/availability.js';
+import { AppError, isDatabaseUnreachable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RoutingService } from '../routing/routing.service.js';
 import type { Visitor } from '../visitors/visitor.repository.js';
 import type { VisitorService } from '../visitors/visitor.service.js';
-import { describeIssues, handshakeError, registerCommands } from './command.js';
+import { describeIssues, handshakeError, refuseWhileDatabaseDown, registerCommands } from './command.js';
 import { rooms, type VisitorNamespace } from './notifier.js';
 import { checkProtocolVersion } from './version.js';
 
@@ -23,6 +24,7 @@ export function attachVisitorNamespace(
     publishQueue: (siteId: string) => void;
     availability: RoutingService['availability'];
     publicOrigin: string;
+    db: DbAvailability;
     logger: Logger;
   },
 ): void {
@@ -30,6 +32,7 @@ export function attachVisitorNamespace(
 
   nsp.use(async (socket, next) => {
     try {
+      refuseWhileDatabaseDown(deps.db);
       const parsed = VisitorHandshake.safeParse(socket.handshake.auth);
       if (!parsed.success)
         throw new AppError('BAD_REQUEST', `Bad handshake: ${describeIssues(parsed.error)}`);
@@ -43,6 +46,7 @@ export function attachVisitorNamespace(
       socket.data.visitor = await deps.visitors.authenticate(site, auth.token);
       next();
     } catch (error) {
+      if (isDatabaseUnreachable(error)) deps.db.reportUnreachable();
       next(handshakeError(error));
     }
   });
@@ -64,10 +68,11 @@ export function attachVisitorNamespace(
         },
         'message:send': (input) => service.sendAsVisitor(visitor, input),
         'typing:set': (input) => service.typingAsVisitor(visitor, input.conversationId, input.isTyping),
+        'receipt:set': (input) => service.receiptAsVisitor(visitor, input),
         'availability:get': (input) => deps.availability(visitor.siteId, input.departmentId ?? null),
         'offline:leave': (input) => service.leaveMessage(visitor, input),
       },
-      log,
+      { logger: log, db: deps.db },
     );
   });
 }
