@@ -5,5 +5,6 @@ export * from './errors.js';
 export * from './events.js';
 export * from './frame.js';
 export * from './rest.js';
+export * from './retry-policy.js';
 export * from './version.js';
 export * from './visitor.js';
