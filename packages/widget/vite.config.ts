@@ -134,6 +134,14 @@ export default defineConfig({
     // No modulepreload links or polyfill: see lazyChunksWithoutPreload().
     modulePreload: false,
     target: 'es2020',
+    minify: 'terser',
+    terserOptions: {
+      ecma: 2020,
+      module: true,
+      toplevel: true,
+      compress: { passes: 3 },
+      format: { comments: false },
+    },
     rollupOptions: { input: `${appRoot}/frame.html` },
   },
 });

@@ -1,10 +1,6 @@
-import { type Ack, type ErrorCode, RETRYABLE_CODES } from '@hovor/protocol';
+import { type Ack, type ErrorCode, RETRYABLE_CODES, resendDelayMs } from '@hovor/protocol';
 
-/** First wait before retrying a failed command; it doubles on each attempt. */
-export const RETRY_BASE_DELAY_MS = 500;
-/** Longest wait between two attempts. */
-export const RETRY_MAX_DELAY_MS = 8_000;
-/** Attempts per command before the UI shows it as failed (about 15 s of trying). */
+/** Attempts per command before it fails (about 15 s of trying); messages have the outbox instead. */
 export const MAX_COMMAND_ATTEMPTS = 5;
 
 /** The one error the frame's code throws: a code from the protocol's table and a message. */
@@ -22,20 +18,26 @@ export class WidgetError extends Error {
 export interface RetryOptions {
   sleep: (ms: number) => Promise<void>;
   maxAttempts?: number;
+  /** The jitter's source; `Math.random` by default. */
+  random?: () => number;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Whether a failed command may succeed when sent again: no answer, or a retryable code. */
+export const isRetryable = (error: unknown) =>
+  error instanceof WidgetError && RETRYABLE_CODES.includes(error.code);
+
 /**
  * Runs `attempt` until it acks success. A throw (timeout, network) or a retryable error code is
- * retried with exponential backoff; the caller reuses the same clientMsgId/requestId in every
+ * retried with jittered exponential backoff [P16]; the caller reuses the same clientMsgId/requestId in every
  * attempt, so the server applies the command once. Other error codes fail at once.
  */
 export async function withRetry<T>(attempt: () => Promise<Ack<T>>, options: RetryOptions): Promise<T> {
   const maxAttempts = options.maxAttempts ?? MAX_COMMAND_ATTEMPTS;
   let lastError: WidgetError = new WidgetError('INTERNAL', 'no attempt made');
   for (let i = 0; i < maxAttempts; i++) {
-    if (i > 0) await options.sleep(Math.min(RETRY_BASE_DELAY_MS * 2 ** (i - 1), RETRY_MAX_DELAY_MS));
+    if (i > 0) await options.sleep(resendDelayMs(i, options.random ?? Math.random));
     let ack: Ack<T>;
     try {
       ack = await attempt();
@@ -45,7 +47,7 @@ export async function withRetry<T>(attempt: () => Promise<Ack<T>>, options: Retr
     }
     if (ack.ok) return ack.data;
     lastError = new WidgetError(ack.error.code, ack.error.message);
-    if (!RETRYABLE_CODES.includes(ack.error.code)) break;
+    if (!isRetryable(lastError)) break;
   }
   throw lastError;
 }
