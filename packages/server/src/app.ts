@@ -47,6 +47,8 @@ const MAX_SOCKET_FRAME_BYTES = 256 * 1024;
 /** How often the sweeper renews leases and routes queued conversations. */
 const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
 const READY_PING_TIMEOUT_MS = 2_000;
+/** How long closing waits for the activity cache still to be written (the database may be gone). */
+const ACTIVITY_FLUSH_TIMEOUT_MS = 2_000;
 
 export interface AppDeps {
   db: Db;
@@ -100,7 +102,10 @@ export function createApp(deps: AppDeps): HovorApp {
   const agents = createAgentRepository(c);
   const sessions = createSessionRepository(c);
   const visitorRepository = createVisitorRepository(c);
-  const conversationRepository = createConversationRepository(c);
+  const conversationRepository = createConversationRepository(c, {
+    onActivityError: (error) =>
+      logger.warn({ err: error, module: 'conversations' }, 'writing the activity cache failed; retrying'),
+  });
   const messages = createMessageRepository(c);
   const capacity = createCapacityRepository(c);
   const leases = createLeaseRepository(c);
@@ -279,6 +284,8 @@ export function createApp(deps: AppDeps): HovorApp {
       // Let work in flight finish while its sockets and adapter still exist.
       await sweeping?.catch(() => undefined);
       await routing.idle();
+      await conversationRepository.flushActivity(ACTIVITY_FLUSH_TIMEOUT_MS);
+      conversationRepository.stopActivity();
       const closed = new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

@@ -52,15 +52,29 @@ describe('messages', () => {
     expect(seqs.length).toBe(22);
   });
 
-  it('[P5] stores a message once however often the same clientMsgId is sent', async () => {
+  it('[P5] stores a message once however often the same clientMsgId is sent, at once or one after another', async () => {
     const { visitor, conversation } = await chat();
     const id = clientId();
-    const acks = await Promise.all(
+    const concurrent = await Promise.all(
       Array.from({ length: 5 }, () => send(visitor.socket, conversation.id, 'once', id)),
     );
-    const again = await send(visitor.socket, conversation.id, 'once', id);
-    expect(new Set([...acks, again].map((m) => `${m.id}/${m.seq}`)).size).toBe(1);
+    const sequential: Message[] = [];
+    for (let i = 0; i < 5; i++) sequential.push(await send(visitor.socket, conversation.id, 'once', id));
+    // Ten identical acks: the same stored message, same id and seq.
+    expect(new Set([...concurrent, ...sequential].map((m) => JSON.stringify(m))).size).toBe(1);
     expect(await h.c.messages.countDocuments({ conversationId: conversation.id, clientMsgId: id })).toBe(1);
+  });
+
+  it('[P5] keeps a retried message once when another message was stored between the attempts', async () => {
+    const { visitor, conversation } = await chat();
+    const first = await send(visitor.socket, conversation.id, 'first', 'retried-message-1');
+    await send(visitor.socket, conversation.id, 'second');
+    const retried = await send(visitor.socket, conversation.id, 'first', 'retried-message-1');
+    expect(retried).toEqual(first);
+    const texts = (await h.c.messages.find({ conversationId: conversation.id, kind: 'text' }).toArray()).map(
+      (m) => m.text,
+    );
+    expect(texts).toEqual(['first', 'second']);
   });
 
   it('shows each side the other typing', async () => {

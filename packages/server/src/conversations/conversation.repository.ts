@@ -2,6 +2,7 @@ import type { Inbox } from '@hovor/protocol';
 import type { Collections, ConversationActivityDoc, ConversationDoc } from '../db/collections.js';
 import { upsertOne } from '../db/upsert.js';
 import { isDuplicateKey } from '../errors.js';
+import { type ActivityNote, createActivityWriter } from './activity-writer.js';
 
 /** A conversation with its activity; the state lives in ConversationDoc. */
 export type Conversation = Omit<ConversationDoc, '_id'> &
@@ -9,8 +10,13 @@ export type Conversation = Omit<ConversationDoc, '_id'> &
     id: string;
   };
 
-function toConversation(doc: ConversationDoc, activity: ConversationActivityDoc | undefined): Conversation {
+function toConversation(
+  doc: ConversationDoc,
+  stored: ConversationActivityDoc | undefined,
+  unwritten: ActivityNote | undefined,
+): Conversation {
   const { _id, ...rest } = doc;
+  const activity = withUnwritten(stored, unwritten);
   return {
     id: _id,
     ...rest,
@@ -25,10 +31,35 @@ function toConversation(doc: ConversationDoc, activity: ConversationActivityDoc 
   };
 }
 
+/** The stored activity with what this node noted and has not written yet laid over it. */
+function withUnwritten(
+  stored: ConversationActivityDoc | undefined,
+  note: ActivityNote | undefined,
+): Omit<ConversationActivityDoc, '_id'> | undefined {
+  if (!note) return stored;
+  if (stored && stored.lastSeq >= note.seq) return stored;
+  return {
+    lastSeq: note.seq,
+    lastMessageText: note.text?.slice(0, LAST_MESSAGE_PREVIEW_CHARS) ?? stored?.lastMessageText ?? null,
+    lastMessageAt: note.at,
+  };
+}
+
 /** Longest preview of the last message kept on the conversation, in characters. */
 const LAST_MESSAGE_PREVIEW_CHARS = 200;
 
-export function createConversationRepository(c: Collections) {
+export function createConversationRepository(
+  c: Collections,
+  options: { onActivityError: (error: unknown) => void },
+) {
+  /** Records the latest message on the activity cache (never on the conversation itself). */
+  async function writeActivity(id: string, note: ActivityNote): Promise<void> {
+    const set: Partial<ConversationActivityDoc> = { lastMessageAt: note.at };
+    if (note.text !== null) set.lastMessageText = note.text.slice(0, LAST_MESSAGE_PREVIEW_CHARS);
+    await upsertOne(c.conversationActivity, { _id: id }, { $max: { lastSeq: note.seq }, $set: set });
+  }
+  const activityWriter = createActivityWriter({ write: writeActivity, onError: options.onActivityError });
+
   /** Conversations with their activity, in the order of `docs`. */
   async function withActivity(docs: ConversationDoc[]): Promise<Conversation[]> {
     if (docs.length === 0) return [];
@@ -36,13 +67,16 @@ export function createConversationRepository(c: Collections) {
       .find({ _id: { $in: docs.map((doc) => doc._id) } })
       .toArray();
     const byId = new Map(activity.map((doc) => [doc._id, doc]));
-    return docs.map((doc) => toConversation(doc, byId.get(doc._id)));
+    return docs.map((doc) => toConversation(doc, byId.get(doc._id), activityWriter.unwritten(doc._id)));
   }
 
   return {
     async findById(id: string): Promise<Conversation | null> {
+      // Two lookups by `_id`: the only kind the embedded database answers from an index.
       const doc = await c.conversations.findOne({ _id: id });
-      return doc ? ((await withActivity([doc]))[0] ?? null) : null;
+      if (!doc) return null;
+      const stored = (await c.conversationActivity.findOne({ _id: id })) ?? undefined;
+      return toConversation(doc, stored, activityWriter.unwritten(id));
     },
 
     /** Inserts the conversation unless one with this id exists (a retried start). */
@@ -172,11 +206,19 @@ export function createConversationRepository(c: Collections) {
     },
 
     /** Records the latest message on the activity cache (never on the conversation itself). */
-    async noteMessage(id: string, seq: number, text: string | null, at: Date): Promise<void> {
-      const set: Partial<ConversationActivityDoc> = { lastMessageAt: at };
-      if (text !== null) set.lastMessageText = text.slice(0, LAST_MESSAGE_PREVIEW_CHARS);
-      await upsertOne(c.conversationActivity, { _id: id }, { $max: { lastSeq: seq }, $set: set });
+    noteMessage: (id: string, note: ActivityNote): Promise<void> => writeActivity(id, note),
+
+    /**
+     * Records it behind the caller's back: reads on this node see it at once, the store a moment
+     * later. For the messages people send, whose ack should not wait for a cache.
+     */
+    noteMessageLater(id: string, note: ActivityNote): void {
+      activityWriter.note(id, note);
     },
+
+    /** Resolves once the activity noted for later is written (or `timeoutMs` passed). */
+    flushActivity: (timeoutMs: number) => activityWriter.idle(timeoutMs),
+    stopActivity: () => activityWriter.stop(),
 
     /** Queued conversations of a site, oldest first. */
     async listQueued(siteId: string): Promise<Conversation[]> {

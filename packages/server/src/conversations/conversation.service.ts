@@ -80,14 +80,18 @@ export function createConversationService(deps: ConversationServiceDeps) {
     author: Author,
     input: { clientMsgId: string; text: string },
   ): Promise<Message> {
-    const { message } = await transcript.append(conversation, {
-      conversationId: conversation.id,
-      kind: 'text',
-      author,
-      text: input.text,
-      event: null,
-      clientMsgId: input.clientMsgId,
-    });
+    const { message } = await transcript.append(
+      conversation,
+      {
+        conversationId: conversation.id,
+        kind: 'text',
+        author,
+        text: input.text,
+        event: null,
+        clientMsgId: input.clientMsgId,
+      },
+      { isCacheLater: true },
+    );
     return toWireMessage(message);
   }
 

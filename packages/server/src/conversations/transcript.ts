@@ -14,16 +14,27 @@ export function createTranscript(deps: {
   clock: Clock;
 }) {
   return {
-    /** Stores the message; returns it with the conversation as it is after the append. */
+    /**
+     * Stores the message; returns it with the conversation as it is after the append. With
+     * `isCacheLater` the conversation's activity cache is written behind (messages people send:
+     * the ack waits for the message, not for a cache).
+     */
     async append(
       conversation: Conversation,
       message: NewMessage,
+      options: { isCacheLater?: boolean } = {},
     ): Promise<{ message: StoredMessage; conversation: Conversation; isNew: boolean }> {
-      const { message: stored, isNew } = await deps.messages.append(message, deps.clock.now());
+      const { message: stored, isNew } = await deps.messages.append(
+        message,
+        deps.clock.now(),
+        conversation.lastSeq,
+      );
       const afterAppend = { ...conversation, lastSeq: Math.max(conversation.lastSeq, stored.seq) };
       if (!isNew) return { message: stored, conversation: afterAppend, isNew };
       const preview = stored.kind === 'text' ? stored.text : null;
-      await deps.conversations.noteMessage(conversation.id, stored.seq, preview, stored.createdAt);
+      const note = { seq: stored.seq, text: preview, at: stored.createdAt };
+      if (options.isCacheLater) deps.conversations.noteMessageLater(conversation.id, note);
+      else await deps.conversations.noteMessage(conversation.id, note);
       const updated: Conversation = {
         ...conversation,
         lastSeq: Math.max(conversation.lastSeq, stored.seq),

@@ -1,6 +1,5 @@
 import type { Filter } from 'mongodb';
 import type { Collections, MessageDoc } from '../db/collections.js';
-import { newId } from '../db/ids.js';
 import { AppError, isDuplicateKey } from '../errors.js';
 
 export type StoredMessage = Omit<MessageDoc, '_id'> & { id: string };
@@ -14,15 +13,27 @@ function toMessage(doc: MessageDoc): StoredMessage {
 
 /** Attempts before an append under heavy contention gives up with a retryable error. */
 const MAX_APPEND_ATTEMPTS = 50;
+/** Seqs probed one by one past a stale hint before the last seq is read from the messages. */
+const MAX_SEQ_PROBES = 8;
 /** Conversations whose last seq this node remembers; a hint only, the unique index decides. */
 const MAX_SEQ_HINTS = 10_000;
+
+/**
+ * A message's `_id`: its conversation and its `clientMsgId`. The primary key then makes a
+ * retried send find the stored message in one lookup by `_id` [P5]: the embedded database
+ * answers only `_id` equality from an index and scans the collection for anything else.
+ */
+export const messageId = (conversationId: string, clientMsgId: string) => `${conversationId}:${clientMsgId}`;
 
 export function createMessageRepository(c: Collections) {
   async function findByClientMsgId(
     conversationId: string,
     clientMsgId: string,
   ): Promise<StoredMessage | null> {
-    const doc = await c.messages.findOne({ conversationId, clientMsgId });
+    const doc =
+      (await c.messages.findOne({ _id: messageId(conversationId, clientMsgId) })) ??
+      // Messages stored before ids were derived: the unique index found them, so look them up.
+      (await c.messages.findOne({ conversationId, clientMsgId }));
     return doc ? toMessage(doc) : null;
   }
 
@@ -31,8 +42,9 @@ export function createMessageRepository(c: Collections) {
     return last?.seq ?? 0;
   }
 
-  // Reading the last seq sorts the whole conversation on the embedded database, so the
-  // common case (this node wrote the last message) skips it; a stale hint costs one retry.
+  // Reading the last seq scans the conversation's messages on the embedded database, so the
+  // append starts from what this node last wrote or the conversation's cached last seq, and a
+  // taken seq costs one failed insert; only a long run of those reads the messages.
   const seqHints = new Map<string, number>();
   function rememberSeq(conversationId: string, seq: number): void {
     seqHints.delete(conversationId);
@@ -44,25 +56,32 @@ export function createMessageRepository(c: Collections) {
     findByClientMsgId,
 
     /**
-     * Appends a message with the next seq. The two unique indexes are the arbiters: a known
-     * `clientMsgId` returns the stored message (`isNew: false`); a taken seq means another
-     * writer won it, so re-read and try the next one.
+     * Appends a message with the next seq. The store is the arbiter: the `_id` (derived from the
+     * `clientMsgId`) already taken returns the stored message (`isNew: false`); the seq taken
+     * means another writer won it, so the next one is tried. `knownLastSeq` is where to start
+     * (the conversation's cached last seq); it may be stale, never too high to matter.
      */
-    async append(message: NewMessage, now: Date): Promise<{ message: StoredMessage; isNew: boolean }> {
-      for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-        const existing = await findByClientMsgId(message.conversationId, message.clientMsgId);
-        if (existing) return { message: existing, isNew: false };
-        const hint = seqHints.get(message.conversationId);
-        const previous = hint ?? (await lastSeq(message.conversationId));
-        const doc: MessageDoc = { _id: newId(), ...message, seq: previous + 1, createdAt: now };
+    async append(
+      message: NewMessage,
+      now: Date,
+      knownLastSeq = 0,
+    ): Promise<{ message: StoredMessage; isNew: boolean }> {
+      const { conversationId } = message;
+      const _id = messageId(conversationId, message.clientMsgId);
+      let previous = Math.max(seqHints.get(conversationId) ?? 0, knownLastSeq);
+      for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
+        const doc: MessageDoc = { _id, ...message, seq: previous + 1, createdAt: now };
         try {
           await c.messages.insertOne(doc);
-          rememberSeq(message.conversationId, doc.seq);
+          rememberSeq(conversationId, doc.seq);
           return { message: toMessage(doc), isNew: true };
         } catch (error) {
           if (!isDuplicateKey(error)) throw error;
-          seqHints.delete(message.conversationId);
         }
+        const existing = await findByClientMsgId(conversationId, message.clientMsgId);
+        if (existing) return { message: existing, isNew: false };
+        seqHints.delete(conversationId);
+        previous = attempt % MAX_SEQ_PROBES === 0 ? await lastSeq(conversationId) : previous + 1;
       }
       throw new AppError('UNAVAILABLE', 'The conversation is busy; retry the message');
     },

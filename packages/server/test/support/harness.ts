@@ -77,11 +77,13 @@ export async function startHarness(
     routing?: Partial<RoutingSettings>;
     /** A second node: the same database and site as that harness. */
     shareDatabaseWith?: Harness;
+    /** A database server of the test's own (e.g. one it stops); the run's shared one by default. */
+    mongoUrl?: string;
   } = {},
 ): Promise<Harness> {
   const shared = options.shareDatabaseWith;
   const dbName = shared?.db.databaseName ?? `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const mongo = await connectMongo(inject('mongoUrl'), dbName);
+  const mongo = await connectMongo(options.mongoUrl ?? inject('mongoUrl'), dbName);
   const config: AppConfig = {
     publicUrl: options.publicUrl ?? 'http://hovor.test',
     sessionTtlMs: 3_600_000,
