@@ -16,6 +16,11 @@ export interface Stack {
   demoUrl: string;
   /** The demo shop on an origin the site does not allow. */
   foreignDemoUrl: string;
+  /**
+   * The demo shop on the same site as Hovor (localhost, another port), as when Hovor runs on a
+   * subdomain of the shop: the frame is not third-party there, so browsers let it keep storage.
+   */
+  sameSiteDemoUrl: string;
   agent: { email: string; password: string; name: string };
   c: ReturnType<typeof collections>;
   close(): Promise<void>;
@@ -88,12 +93,16 @@ export async function startStack(): Promise<Stack> {
     () => ({ server: createDemoSite({ hovorUrl, siteKey }) }),
     '127.0.0.1',
   );
+  const { server: sameSite, port: sameSitePort } = await listenOnFreePort(() => ({
+    server: createDemoSite({ hovorUrl, siteKey }),
+  }));
   const demoUrl = `http://127.0.0.1:${demoPort}`;
+  const sameSiteDemoUrl = `http://localhost:${sameSitePort}`;
   const site = await hovor.repositories.sites.create(
     {
       key: siteKey,
       name: 'Demo Shop',
-      allowedOrigins: [demoUrl],
+      allowedOrigins: [demoUrl, sameSiteDemoUrl],
       color: '#2563eb',
       greeting: 'Hi! How can we help?',
     },
@@ -116,11 +125,13 @@ export async function startStack(): Promise<Stack> {
     hovorUrl,
     demoUrl,
     foreignDemoUrl: `http://127.0.0.1:${foreignPort}`,
+    sameSiteDemoUrl,
     agent,
     c: collections(mongo.db),
     async close() {
       demo.close();
       foreign.close();
+      sameSite.close();
       await hovor.close();
       await mongo.db.dropDatabase();
       await mongo.close();

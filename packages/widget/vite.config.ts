@@ -139,7 +139,7 @@ export default defineConfig({
       ecma: 2020,
       module: true,
       toplevel: true,
-      compress: { passes: 3 },
+      compress: { passes: 3, pure_getters: true },
       format: { comments: false },
     },
     rollupOptions: { input: `${appRoot}/frame.html` },

@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { ConnectionBanner } from './ConnectionBanner';
 import { ConversationView } from './ConversationView';
 import { ConsoleStateContext, useConsoleState } from './console-context';
 import type { ConsoleState } from './console-state';
@@ -30,6 +31,7 @@ function Screen() {
       return (
         <div class="workspace">
           <TopBar />
+          <ConnectionBanner />
           {state.error.value && (
             <div class="banner" role="alert">
               <span>{state.error.value}</span>

@@ -1,7 +1,8 @@
 import { AgentStatus } from '@hovor/protocol';
 import { useConsoleState } from './console-context';
 
-const CONNECTION_TEXT = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…' };
+/** The top bar's dot; the words for a lost connection are in `ConnectionBanner`. */
+const CONNECTION_TITLE = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…' };
 
 export function TopBar() {
   const state = useConsoleState();
@@ -11,7 +12,7 @@ export function TopBar() {
   return (
     <header class="top-bar">
       <span class="brand">Hovor</span>
-      <span class={`connection ${connection}`}>{CONNECTION_TEXT[connection]}</span>
+      <span class={`connection ${connection}`} title={CONNECTION_TITLE[connection]} aria-hidden="true" />
       <span class="spacer" />
       <span class="agent-name">{me.name}</span>
       <label class="status">

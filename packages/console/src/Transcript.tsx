@@ -2,6 +2,8 @@ import type { Message } from '@hovor/protocol';
 import { useEffect, useRef } from 'preact/hooks';
 import { useConsoleState } from './console-context';
 import { formatTime } from './format-time';
+import { MESSAGE_STATE_LABEL, type MessageState, pendingState, storedState } from './message-state';
+import type { PendingMessage } from './outbox';
 import { authorName, eventText } from './transcript';
 
 /** The messages of the open conversation, then the replies still being sent. */
@@ -9,6 +11,8 @@ export function Transcript({ visitorName }: { visitorName: string }) {
   const state = useConsoleState();
   const messages = state.messages.value;
   const pending = state.pending.value;
+  const meId = state.me.value?.id ?? null;
+  const visitorReceipt = state.visitorReceipt.value;
   const log = useRef<HTMLDivElement>(null);
 
   // Keep the newest line in view as messages arrive.
@@ -23,28 +27,15 @@ export function Transcript({ visitorName }: { visitorName: string }) {
       {messages.length === 0 && state.isLoadingConversation.value && <p class="muted">Loading…</p>}
       <ol>
         {messages.map((message) => (
-          <MessageLine key={message.id} message={message} visitorName={visitorName} />
+          <MessageLine
+            key={message.id}
+            message={message}
+            visitorName={visitorName}
+            state={meId ? storedState(message, meId, visitorReceipt) : null}
+          />
         ))}
         {pending.map((reply) => (
-          <li key={reply.clientMsgId} class={`message pending ${reply.kind === 'note' ? 'note' : 'agent'}`}>
-            <div class="meta">
-              {reply.kind === 'note' && <NoteLabel />}
-              <span class="author">{state.me.value?.name ?? 'You'}</span>{' '}
-              <span class="muted">{reply.error ? 'Not sent' : 'Sending…'}</span>
-            </div>
-            <p class="text">{reply.text}</p>
-            {reply.error && (
-              <p class="send-error">
-                {reply.error}{' '}
-                <button type="button" class="link" onClick={() => state.retrySend(reply.clientMsgId)}>
-                  Retry
-                </button>{' '}
-                <button type="button" class="link" onClick={() => state.discardPending(reply.clientMsgId)}>
-                  Discard
-                </button>
-              </p>
-            )}
-          </li>
+          <PendingLine key={reply.clientMsgId} reply={reply} author={state.me.value?.name ?? 'You'} />
         ))}
       </ol>
     </div>
@@ -56,7 +47,58 @@ function NoteLabel() {
   return <strong class="note-label">Internal note</strong>;
 }
 
-function MessageLine({ message, visitorName }: { message: Message; visitorName: string }) {
+const STATE_ICON: Record<MessageState, string> = {
+  sending: '…',
+  failed: '!',
+  sent: '✓',
+  delivered: '✓✓',
+  read: '✓✓',
+};
+
+/** How far one of the agent's own messages has got, as an icon with a spoken label. */
+function StateMark({ state }: { state: MessageState }) {
+  const label = MESSAGE_STATE_LABEL[state];
+  return (
+    <span class={`message-state ${state}`} role="img" aria-label={label} title={label}>
+      {STATE_ICON[state]}
+    </span>
+  );
+}
+
+function PendingLine({ reply, author }: { reply: PendingMessage; author: string }) {
+  const state = useConsoleState();
+  const mark = pendingState(reply);
+  return (
+    <li class={`message pending ${reply.kind === 'note' ? 'note' : 'agent'}`}>
+      <div class="meta">
+        {reply.kind === 'note' && <NoteLabel />}
+        <span class="author">{author}</span> <StateMark state={mark} />
+      </div>
+      <p class="text">{reply.text}</p>
+      {mark === 'failed' && (
+        <p class="send-error">
+          {reply.error}{' '}
+          <button type="button" class="link" onClick={() => state.retrySend(reply.clientMsgId)}>
+            Retry
+          </button>{' '}
+          <button type="button" class="link" onClick={() => state.discardPending(reply.clientMsgId)}>
+            Discard
+          </button>
+        </p>
+      )}
+    </li>
+  );
+}
+
+function MessageLine({
+  message,
+  visitorName,
+  state,
+}: {
+  message: Message;
+  visitorName: string;
+  state: MessageState | null;
+}) {
   const time = (
     <time dateTime={message.createdAt} class="muted">
       {formatTime(message.createdAt)}
@@ -75,6 +117,12 @@ function MessageLine({ message, visitorName }: { message: Message; visitorName: 
       <div class="meta">
         {isNote && <NoteLabel />}
         <span class="author">{authorName(message, visitorName)}</span> {time}
+        {state && (
+          <>
+            {' '}
+            <StateMark state={state} />
+          </>
+        )}
       </div>
       <p class="text">{message.text}</p>
     </li>

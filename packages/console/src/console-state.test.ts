@@ -1,108 +1,13 @@
-import type { AgentProfile, ConversationSummary, Message } from '@hovor/protocol';
-import { describe, expect, it } from 'vitest';
-import type { Api } from './api';
-import { createConsoleState } from './console-state';
-import type { AgentSocket } from './socket';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { settle, setupConsole as setup } from './console-fixture';
+import { CONVERSATION_ID, type Handler, ME, message, Refusal, summary } from './test-fakes';
 
-const ME: AgentProfile = {
-  id: 'a00000000000000000000001',
-  name: 'Alice',
-  email: 'alice@example.com',
-  role: 'agent',
-  status: 'online',
-  capacity: 3,
-};
-const CONVERSATION_ID = 'c00000000000000000000001';
-
-const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSummary => ({
-  id: CONVERSATION_ID,
-  siteId: 's00000000000000000000001',
-  visitorId: 'v00000000000000000000001',
-  visitorName: 'Ada',
-  state: 'assigned',
-  agent: { id: ME.id, name: ME.name },
-  lastSeq: 2,
-  lastMessageText: 'Hello',
-  createdAt: '2025-01-01T10:00:00.000Z',
-  queuedAt: '2025-01-01T10:00:00.000Z',
-  assignedAt: '2025-01-01T10:00:01.000Z',
-  closedAt: null,
-  ...overrides,
+beforeEach(() => {
+  vi.useFakeTimers();
 });
-
-const message = (seq: number, overrides: Partial<Message> = {}): Message => ({
-  id: `m${seq}`,
-  conversationId: CONVERSATION_ID,
-  seq,
-  kind: 'text',
-  author: { type: 'visitor', id: 'v1', name: 'Ada' },
-  text: `text ${seq}`,
-  event: null,
-  clientMsgId: null,
-  createdAt: '2025-01-01T10:00:00.000Z',
-  ...overrides,
+afterEach(() => {
+  vi.useRealTimers();
 });
-
-type Handler = (input: Record<string, unknown>) => unknown;
-
-/** What a handler returns to make the server refuse the command with an error ack. */
-class Refusal {
-  constructor(readonly error: { code: string; message: string }) {}
-}
-
-/** Just enough of a Socket.IO client socket: commands answer from `handlers`, `fire` plays notifications. */
-function fakeSocket(handlers: Record<string, Handler>) {
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const sent: { name: string; input: Record<string, unknown> }[] = [];
-  const socket = {
-    on(name: string, fn: (payload: unknown) => void) {
-      if (!listeners.has(name)) listeners.set(name, new Set());
-      listeners.get(name)?.add(fn);
-      return socket;
-    },
-    off(name: string, fn: (payload: unknown) => void) {
-      listeners.get(name)?.delete(fn);
-      return socket;
-    },
-    timeout: () => ({
-      async emitWithAck(name: string, input: Record<string, unknown>) {
-        sent.push({ name, input });
-        const handler = handlers[name];
-        if (!handler) return { ok: false, error: { code: 'NOT_FOUND', message: `no handler for ${name}` } };
-        const data = await handler(input);
-        return data instanceof Refusal ? { ok: false, error: data.error } : { ok: true, data };
-      },
-    }),
-    connect() {},
-    disconnect() {},
-  };
-  const fire = (name: string, payload?: unknown) => {
-    for (const fn of listeners.get(name) ?? []) fn(payload);
-  };
-  return { socket: socket as unknown as AgentSocket, sent, fire };
-}
-
-const api = (profile: AgentProfile | null): Api => ({
-  me: async () => profile,
-  login: async () => ME,
-  logout: async () => {},
-});
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-function setup(handlers: Record<string, Handler> = {}) {
-  const fake = fakeSocket({
-    'conversations:list': (input) => ({ items: input.box === 'mine' ? [summary()] : [] }),
-    'conversation:open': (input) => ({
-      conversation: summary(),
-      messages: input.afterSeq === 0 ? [message(1), message(2)] : [],
-      hasMore: false,
-    }),
-    ...handlers,
-  });
-  const state = createConsoleState({ api: api(ME), connect: () => fake.socket });
-  return { state, ...fake };
-}
 
 describe('createConsoleState', () => {
   it('loads the three lists once the socket connects', async () => {
@@ -151,7 +56,7 @@ describe('createConsoleState', () => {
     expect(state.pending.value).toEqual([]);
   });
 
-  it('retries message:send with the same clientMsgId when the answer is lost', async () => {
+  it('[P5][P16] retries message:send with the same clientMsgId when the answer is lost', async () => {
     let calls = 0;
     const { state, fire, sent } = setup({
       'message:send': (input) => {
@@ -165,7 +70,7 @@ describe('createConsoleState', () => {
     state.openConversation(CONVERSATION_ID);
     await settle();
     state.sendMessage('Hello');
-    await settle();
+    await vi.advanceTimersByTimeAsync(1_000);
     const ids = sent.filter((c) => c.name === 'message:send').map((c) => c.input.clientMsgId);
     expect(ids).toHaveLength(2);
     expect(ids[0]).toBe(ids[1]);

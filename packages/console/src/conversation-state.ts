@@ -1,10 +1,10 @@
-import type { ConversationSummary, Message, TypingChanged } from '@hovor/protocol';
+import type { ConversationSummary, Message, Receipt, TypingChanged } from '@hovor/protocol';
 import { batch, computed, signal } from '@preact/signals';
 import { createAgentTyping } from './agent-typing';
 import type { InboxState } from './inbox-state';
 import type { Outbox, PendingMessage } from './outbox';
 import { type AgentSocket, command } from './socket';
-import { lastSeqOf, mergeMessages } from './transcript';
+import { heldThroughSeq, lastSeqOf, mergeMessages } from './transcript';
 
 /** The visitor's typing indicator hides by itself after this long, in case its "stopped" is lost, in ms. */
 export const TYPING_INDICATOR_TTL_MS = 10_000;
@@ -14,7 +14,11 @@ export interface ConversationDeps {
   currentSocket: () => AgentSocket | null;
   showError: (cause: unknown) => void;
   inbox: Pick<InboxState, 'find'>;
-  outbox: Pick<Outbox, 'pending' | 'queue' | 'drop'>;
+  outbox: Pick<Outbox, 'pending' | 'queue'>;
+  /** Receives each page of messages fetched, before it is shown. */
+  onReceived: (conversationId: string, messages: readonly Message[]) => void;
+  /** Receives both sides' receipts that each fetched page carries [P13]. */
+  onReceipts: (receipts: readonly Receipt[]) => void;
 }
 
 export type ConversationState = ReturnType<typeof createConversationState>;
@@ -26,6 +30,8 @@ export function createConversationState({
   showError,
   inbox,
   outbox,
+  onReceived,
+  onReceipts,
 }: ConversationDeps) {
   const currentId = signal<string | null>(null);
   const current = signal<ConversationSummary | null>(null);
@@ -64,8 +70,9 @@ export function createConversationState({
           const held = current.value;
           if (!held || held.id !== id || held.lastSeq <= page.conversation.lastSeq)
             current.value = page.conversation;
+          onReceipts(page.receipts);
+          onReceived(id, page.messages);
           messages.value = mergeMessages(messages.value, page.messages);
-          for (const m of page.messages) if (m.clientMsgId) outbox.drop(m.clientMsgId);
         });
         if (!page.hasMore || page.messages.length === 0) return;
         after = lastSeqOf(page.messages);
@@ -77,10 +84,10 @@ export function createConversationState({
     }
   }
 
-  /** Fetches what the open conversation gained since its last known message. */
+  /** Fetches what the open conversation gained since its last known message [P8]. */
   function refetch(): Promise<void> | null {
     const id = currentId.value;
-    return id ? fetch(id, lastSeqOf(messages.value)) : null;
+    return id ? fetch(id, heldThroughSeq(messages.value)) : null;
   }
 
   /** Takes a newer summary of the open conversation; older ones and other conversations are ignored. */
@@ -89,17 +96,17 @@ export function createConversationState({
     if (summary.id === currentId.value && (!held || held.lastSeq <= summary.lastSeq)) current.value = summary;
   }
 
+  /** Shows a message of the open conversation (a notification or an ack); others are ignored here. */
   function onMessageCreated(message: Message): void {
     if (message.conversationId !== currentId.value) return;
-    const before = lastSeqOf(messages.value);
     batch(() => {
       messages.value = mergeMessages(messages.value, [message]);
-      if (message.clientMsgId) outbox.drop(message.clientMsgId);
       if (message.author.type === 'visitor') typingName.value = null;
     });
-    // A hole in the seqs means notifications were missed: fetch what lies after our last.
-    if (before > 0 && message.seq > before + 1 && !isLoadingConversation.value) {
-      void fetch(message.conversationId, before);
+    // A hole in the seqs means notifications were missed: fetch what lies after it.
+    const held = heldThroughSeq(messages.value);
+    if (held > 0 && lastSeqOf(messages.value) > held && !isLoadingConversation.value) {
+      void fetch(message.conversationId, held);
     }
   }
 

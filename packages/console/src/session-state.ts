@@ -1,14 +1,11 @@
-import { type AgentProfile, type AgentStatus, LoginBody, RETRYABLE_CODES } from '@hovor/protocol';
+import { type AgentProfile, type AgentStatus, LoginBody } from '@hovor/protocol';
 import { batch, type Signal, signal } from '@preact/signals';
 import type { Api } from './api';
+import { createConnectionState } from './connection-state';
 import { ConsoleError, toConsoleError } from './console-error';
-import { type AgentSocket, command, handshakeError, on } from './socket';
-
-/** Wait before reconnecting after the server refused the handshake with a retryable code, in ms. */
-export const HANDSHAKE_RETRY_DELAY_MS = 5_000;
+import { type AgentSocket, command, on } from './socket';
 
 export type Session = 'loading' | 'signed-out' | 'signed-in';
-export type Connection = 'connecting' | 'connected' | 'reconnecting';
 
 export interface SessionDeps {
   api: Api;
@@ -16,12 +13,18 @@ export interface SessionDeps {
   /** The console-wide error banner. */
   error: Signal<string | null>;
   showError: (cause: unknown) => void;
-  /** Subscribes the rest of the console to a new socket's notifications; returns the disposers. */
+  /** Subscribes the rest of the console to a new socket's notifications and the page's events; returns the disposers. */
   subscribe: (socket: AgentSocket) => (() => void)[];
+  /** Runs once the agent is known, before the socket opens. */
+  onSignedIn: (profile: AgentProfile) => void;
   /** Runs on every (re)connect. */
   onConnected: () => void;
+  /** Runs on every disconnect. */
+  onDisconnected: () => void;
   /** Drops what the rest of the console holds for the agent; runs inside the sign-out batch. */
   onSignedOut: () => void;
+  /** `Math.random` in the browser; jitters the handshake retries. */
+  random: () => number;
 }
 
 export type SessionState = ReturnType<typeof createSessionState>;
@@ -33,18 +36,37 @@ export function createSessionState({
   error,
   showError,
   subscribe,
+  onSignedIn,
   onConnected,
+  onDisconnected,
   onSignedOut,
+  random,
 }: SessionDeps) {
   const session = signal<Session>('loading');
   const me = signal<AgentProfile | null>(null);
   const signInError = signal<string | null>(null);
   const isSigningIn = signal(false);
-  const connection = signal<Connection>('connecting');
+  const { connection, isBackOnline, watch } = createConnectionState({
+    random,
+    onConnected,
+    onDisconnected: (reason) => {
+      onDisconnected();
+      // The server ended this socket on purpose (e.g. the session was revoked): Socket.IO
+      // will not reconnect by itself, so find out whether the session still stands.
+      if (reason === 'io server disconnect' && socket) void recheckSession(socket);
+    },
+    onRefused: (refused) => {
+      if (refused.code === 'UNAUTHORIZED') {
+        signedOut('Your session has ended. Sign in again.');
+        return;
+      }
+      error.value =
+        refused.code === 'CLIENT_TOO_OLD' ? 'The console is out of date. Reload the page.' : refused.message;
+    },
+  });
 
   let socket: AgentSocket | null = null;
   let disposers: (() => void)[] = [];
-  let handshakeRetryTimer: ReturnType<typeof setTimeout> | undefined;
 
   function requireSocket(): AgentSocket {
     if (!socket) throw new ConsoleError('UNAVAILABLE', 'Not connected; sign in again.');
@@ -87,6 +109,7 @@ export function createSessionState({
       me.value = profile;
       session.value = 'signed-in';
       signInError.value = null;
+      onSignedIn(profile);
     });
     openSocket();
   }
@@ -116,45 +139,14 @@ export function createSessionState({
     closeSocket();
     const s = connect();
     socket = s;
-    connection.value = 'connecting';
-    const onConnect = () => {
-      connection.value = 'connected';
-      onConnected();
-    };
-    const onDisconnect = (reason: string) => {
-      connection.value = 'reconnecting';
-      // The server ended this socket on purpose (e.g. the session was revoked): Socket.IO
-      // will not reconnect by itself, so find out whether the session still stands.
-      if (reason === 'io server disconnect') void recheckSession(s);
-    };
-    const onConnectError = (err: Error) => {
-      connection.value = 'reconnecting';
-      const refused = handshakeError(err);
-      if (!refused) return; // a transport failure: the manager retries with backoff
-      if (refused.code === 'UNAUTHORIZED') {
-        signedOut('Your session has ended. Sign in again.');
-        return;
-      }
-      error.value =
-        refused.code === 'CLIENT_TOO_OLD' ? 'The console is out of date. Reload the page.' : refused.message;
-      if (RETRYABLE_CODES.includes(refused.code)) {
-        handshakeRetryTimer = setTimeout(() => s.connect(), HANDSHAKE_RETRY_DELAY_MS);
-      }
-    };
-    s.on('connect', onConnect);
-    s.on('disconnect', onDisconnect);
-    s.on('connect_error', onConnectError);
     disposers = [
-      () => s.off('connect', onConnect),
-      () => s.off('disconnect', onDisconnect),
-      () => s.off('connect_error', onConnectError),
+      ...watch(s),
       on(s, 'agent:updated', (profile) => (me.value = profile), showError),
       ...subscribe(s),
     ];
   }
 
   function closeSocket(): void {
-    clearTimeout(handshakeRetryTimer);
     for (const dispose of disposers) dispose();
     disposers = [];
     socket?.disconnect();
@@ -184,6 +176,7 @@ export function createSessionState({
     signInError,
     isSigningIn,
     connection,
+    isBackOnline,
     /** The open socket, or `null` while signed out. */
     currentSocket: (): AgentSocket | null => socket,
     /** The open socket; throws an `UNAVAILABLE` `ConsoleError` while signed out. */

@@ -1,6 +1,6 @@
 import type { Message } from '@hovor/protocol';
 import { describe, expect, it } from 'vitest';
-import { authorName, eventText, lastSeqOf, mergeMessages } from './transcript';
+import { authorName, eventText, heldThroughSeq, lastSeqOf, mergeMessages } from './transcript';
 
 function message(seq: number, overrides: Partial<Message> = {}): Message {
   return {
@@ -74,5 +74,14 @@ describe('authorName', () => {
     expect(authorName(message(1, { author: { type: 'agent', id: 'a', name: 'Alice' } }), 'Ada')).toBe(
       'Alice',
     );
+  });
+});
+
+describe('where a resync starts', () => {
+  const at = (seq: number) => message(seq);
+  it('[P8] resumes after the last message held without a gap', () => {
+    expect(heldThroughSeq([])).toBe(0);
+    expect(heldThroughSeq([at(1), at(2), at(4)])).toBe(2);
+    expect(heldThroughSeq([at(1), at(2), at(3)])).toBe(3);
   });
 });

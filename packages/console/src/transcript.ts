@@ -12,6 +12,17 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/**
+ * The seq up to which every message is held (agents see every seq, 1, 2, 3, …): a resync asks
+ * for what follows [P8]. Not the highest seq held, since a notification may overtake an earlier
+ * one and a cut fall between them.
+ */
+export function heldThroughSeq(messages: readonly Message[]): number {
+  let held = 0;
+  for (const message of messages) if (message.seq === held + 1) held = message.seq;
+  return held;
+}
+
 /** The highest `seq` held, or 0 for an empty transcript (seqs start at 1). */
 export function lastSeqOf(messages: readonly Message[]): number {
   return messages.at(-1)?.seq ?? 0;

@@ -14,6 +14,8 @@ export const LoaderToFrame = z.discriminatedUnion('type', [
   /** First message; the frame learns the host origin from this event's `origin`. */
   z.strictObject({ source: z.literal(FRAME_SOURCE), type: z.literal('init') }),
   z.strictObject({ source: z.literal(FRAME_SOURCE), type: z.literal('opened') }),
+  /** The chat was minimised: what arrives now is not read [P13]. */
+  z.strictObject({ source: z.literal(FRAME_SOURCE), type: z.literal('closed') }),
   /** From `Hovor('setDepartment', id)`; null goes back to the site's general queue. */
   z.strictObject({
     source: z.literal(FRAME_SOURCE),

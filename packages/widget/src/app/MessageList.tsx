@@ -1,15 +1,15 @@
-import type { Message } from '@hovor/protocol';
+import type { Message, Receipt } from '@hovor/protocol';
 import { useEffect, useRef } from 'preact/hooks';
 import { useChatSnapshot, useServices } from './chat-context.js';
-import { eventText, type PendingMessage } from './messages.js';
+import { eventText, ownMessageState, type PendingMessage } from './messages.js';
 
-function MessageItem({ message }: { message: Message }) {
+function MessageItem({ message, receipt }: { message: Message; receipt: Receipt | null }) {
   if (message.kind === 'event') return <li class="hv-event">{eventText(message)}</li>;
   if (message.author.type === 'visitor') {
     return (
       <li class="hv-msg hv-own">
         <p class="hv-text">{message.text}</p>
-        <span class="hv-meta">Sent</span>
+        <span class="hv-meta">{ownMessageState(message, receipt)}</span>
       </li>
     );
   }
@@ -30,7 +30,7 @@ function PendingItem({ pending }: { pending: PendingMessage }) {
       {pending.isFailed ? (
         <span class="hv-meta hv-failed">
           Not sent{' '}
-          <button type="button" class="hv-link" onClick={() => client.retry(pending.clientMsgId)}>
+          <button type="button" class="hv-link" onClick={() => client.retry()}>
             Retry
           </button>
         </span>
@@ -43,7 +43,7 @@ function PendingItem({ pending }: { pending: PendingMessage }) {
 
 export function MessageList() {
   const { config } = useServices();
-  const { messages, pending, agentTyping } = useChatSnapshot();
+  const { messages, pending, agentTyping, receipt } = useChatSnapshot();
   const scroller = useRef<HTMLDivElement>(null);
   const count = messages.length + pending.length;
 
@@ -58,7 +58,7 @@ export function MessageList() {
       {config.greeting && <p class="hv-greeting">{config.greeting}</p>}
       <ul class="hv-log" role="log" aria-live="polite" aria-label="Messages">
         {messages.map((m) => (
-          <MessageItem key={m.id} message={m} />
+          <MessageItem key={m.id} message={m} receipt={receipt} />
         ))}
         {pending.map((p) => (
           <PendingItem key={p.clientMsgId} pending={p} />

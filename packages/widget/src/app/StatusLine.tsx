@@ -14,11 +14,13 @@ export function StatusLine() {
           Start a new conversation
         </button>
       )}
-      {connection === 'offline' && (
-        <p class="hv-notice" aria-live="polite">
-          Connection lost, reconnecting…
-        </p>
-      )}
+      <p class="hv-notice" aria-live="polite">
+        {connection === 'offline'
+          ? 'Connection lost, reconnecting…'
+          : connection === 'restored'
+            ? 'Back online'
+            : ''}
+      </p>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import {
   ErrorBody,
   type LeaveMessageInput,
   PROTOCOL_VERSION,
+  resendDelayMs,
   VISITOR_NAMESPACE,
   type VisitorClientToServerEvents,
   type VisitorCommands,
@@ -19,13 +20,14 @@ import {
   isConversationActive,
   withConversation,
   withMessages,
-  withPending,
   withQueuePosition,
+  withReceipt,
   withRefusedStart,
 } from './chat-state.js';
 import type { HostChannel } from './host-channel.js';
 import { lastSeqOf } from './messages.js';
-import { sleep, WidgetError, withRetry } from './retry.js';
+import { createOutbox } from './outbox.js';
+import { isRetryable, sleep, WidgetError, withRetry } from './retry.js';
 import type { KeyValueStore } from './storage.js';
 import { createVisitorToken, forgetToken, readToken } from './visitor-token.js';
 
@@ -37,6 +39,10 @@ export const TYPING_THROTTLE_MS = 3_000;
 export const TYPING_IDLE_MS = 2_000;
 /** Hides the agent's typing indicator if its "stopped typing" got lost. */
 export const AGENT_TYPING_TIMEOUT_MS = 10_000;
+/** Receipts wait this long for more messages before they are reported, in ms. */
+export const RECEIPT_DEBOUNCE_MS = 300;
+/** How long "Back online" shows after a reconnect, in ms. */
+export const RESTORED_NOTICE_MS = 3_000;
 
 type VisitorSocket = Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
 type CommandName = keyof VisitorCommands;
@@ -77,6 +83,12 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
   let typingIdleTimer: ReturnType<typeof setTimeout> | undefined;
   let agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   let isSynced = false;
+  /** Whether the chat window is open on the page (the loader says so). */
+  let isShown = false;
+  let reported = { id: '', deliveredSeq: 0, readSeq: 0 };
+  let receiptTimer: ReturnType<typeof setTimeout> | undefined;
+  let restoredTimer: ReturnType<typeof setTimeout> | undefined;
+  let handshakeAttempts = 0;
   let postedIsActive: boolean | null = null;
   let postedAvailability: Availability | null = null;
   let postedAgentKey: string | null = null;
@@ -86,6 +98,7 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
   async function command<K extends CommandName>(
     name: K,
     input: CommandInput<VisitorCommands, K>,
+    maxAttempts?: number,
   ): Promise<CommandOutput<VisitorCommands, K>> {
     const s = await socketReady;
     return withRetry(
@@ -96,7 +109,7 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
         const emit = timed.emitWithAck.bind(timed) as unknown as EmitCommand;
         return emit(name, input);
       },
-      { sleep },
+      { sleep, maxAttempts },
     );
   }
 
@@ -106,13 +119,16 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
 
   async function sync(): Promise<void> {
     for (;;) {
-      const { conversation, messages } = state.get();
+      const { conversation, syncedSeq } = state.get();
       const page = await command(
         'conversation:sync',
-        conversation ? { conversationId: conversation.id, afterSeq: lastSeqOf(messages) } : { afterSeq: 0 },
+        conversation ? { conversationId: conversation.id, afterSeq: syncedSeq } : { afterSeq: 0 },
       );
       state.update((s) =>
-        withMessages(page.conversation ? withConversation(s, page.conversation) : s, page.messages),
+        withReceipt(
+          withMessages(page.conversation ? withConversation(s, page.conversation) : s, page.messages, true),
+          page.receipts.find((r) => r.side === 'agent'),
+        ),
       );
       if (!page.hasMore || page.messages.length === 0) break;
     }
@@ -158,20 +174,67 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     return starting;
   }
 
-  async function deliver(clientMsgId: string, text: string): Promise<void> {
-    try {
-      const conversation = await ensureConversation().catch(async (error: unknown) => {
-        const availability = await offlineAfterRefusal(error);
-        if (!availability) throw error;
-        state.update((s) => withRefusedStart(s, clientMsgId, availability));
-        return null;
-      });
-      if (!conversation) return;
-      const message = await command('message:send', { conversationId: conversation.id, clientMsgId, text });
-      state.update((s) => withMessages(s, [message]));
-    } catch {
-      state.update((s) => withPending(s, clientMsgId, { isFailed: true }));
+  /** One attempt at one message of the outbox, starting a conversation first when needed. */
+  async function sendOne(clientMsgId: string, text: string): Promise<void> {
+    const conversation = await ensureConversation().catch(async (error: unknown) => {
+      const availability = await offlineAfterRefusal(error);
+      if (!availability) throw error;
+      state.update((s) => withRefusedStart(s, clientMsgId, availability));
+      return null;
+    });
+    if (!conversation) return;
+    const message = await command('message:send', { conversationId: conversation.id, clientMsgId, text }, 1);
+    state.update((s) => withMessages(s, [message]));
+  }
+
+  const outbox = createOutbox({
+    state,
+    store,
+    siteKey,
+    send: sendOne,
+    connected: () =>
+      socketReady.then((s) =>
+        s.connected ? undefined : new Promise((resolve) => s.once('connect', resolve)),
+      ),
+  });
+
+  /** [P13] Tells the agent side how far this visitor has received and, while the chat shows, read. */
+  function reportReceipt(): void {
+    clearTimeout(receiptTimer);
+    receiptTimer = setTimeout(() => {
+      const { conversation, messages } = state.get();
+      const deliveredSeq = lastSeqOf(messages);
+      if (!conversation || !socket?.connected || !deliveredSeq) return;
+      if (reported.id !== conversation.id) reported = { id: conversation.id, deliveredSeq: 0, readSeq: 0 };
+      const isRead = isShown && document.visibilityState === 'visible';
+      const next = { id: conversation.id, deliveredSeq, readSeq: isRead ? deliveredSeq : reported.readSeq };
+      if (next.deliveredSeq <= reported.deliveredSeq && next.readSeq <= reported.readSeq) return;
+      const before = reported;
+      reported = next;
+      const input = { conversationId: conversation.id, deliveredSeq, readSeq: next.readSeq };
+      socket
+        .timeout(COMMAND_TIMEOUT_MS)
+        .emitWithAck('receipt:set', input)
+        .then((ack) => {
+          if (!ack.ok) reported = before;
+        })
+        // Unanswered: the next message, focus or reconnect reports again.
+        .catch(() => {
+          reported = before;
+        });
+    }, RECEIPT_DEBOUNCE_MS);
+  }
+
+  /** [P16] Catches up with the server and sends what waits: on every (re)connect, focus, `online`, page show. */
+  function catchUp(): void {
+    if (!socket?.connected) {
+      // A refused handshake waits for its backoff: the network or the tab is back, try now.
+      if (socket && !socket.active && state.get().connection === 'offline') socket.connect();
+      return;
     }
+    resync();
+    outbox.retryAll();
+    reportReceipt();
   }
 
   function emitTyping(conversationId: string, isTyping: boolean): void {
@@ -234,12 +297,21 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
 
     s.on('connect', () => {
       hasRetriedAuth = false;
-      state.update((st) => ({ ...st, connection: 'online' }));
+      handshakeAttempts = 0;
+      const wasOffline = state.get().connection === 'offline';
+      state.update((st) => ({ ...st, connection: wasOffline ? 'restored' : 'online' }));
+      clearTimeout(restoredTimer);
+      restoredTimer = setTimeout(
+        () => state.update((st) => (st.connection === 'restored' ? { ...st, connection: 'online' } : st)),
+        RESTORED_NOTICE_MS,
+      );
+      reported = { id: '', deliveredSeq: 0, readSeq: 0 };
       sync()
         .then(refreshAvailability)
         .catch(() => {
           // Retries are exhausted; the next reconnect asks again.
         });
+      outbox.retryAll();
     });
     s.on('disconnect', () => {
       state.update((st) => ({ ...st, connection: 'offline' }));
@@ -252,6 +324,13 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
       }
       const parsed = ErrorBody.safeParse((err as Error & { data?: unknown }).data);
       const error = parsed.success ? parsed.data : { code: 'INTERNAL' as const, message: err.message };
+      const refusal = new WidgetError(error.code, error.message);
+      if (isRetryable(refusal)) {
+        // [P14] The server is up but cannot serve now (its database is down): try again later.
+        state.update((st) => ({ ...st, connection: 'offline' }));
+        setTimeout(() => s.connect(), resendDelayMs(++handshakeAttempts, Math.random));
+        return;
+      }
       if (error.code === 'UNAUTHORIZED' && !hasRetriedAuth) {
         // The server no longer knows this token: become a new visitor, once.
         hasRetriedAuth = true;
@@ -279,6 +358,9 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
       applyConversation(conversation);
       if (isNew) resync();
     });
+    s.on('receipt:updated', (receipt) => {
+      state.update((st) => withReceipt(st, receipt));
+    });
     s.on('queue:position', (position) => {
       const before = state.get();
       state.update((st) => withQueuePosition(st, position));
@@ -303,14 +385,35 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
   return {
     /** Gets a token, connects and keeps syncing; failures end up in `state.fatal`. */
     start(): void {
+      let shownMessages = state.get().messages;
       disposers.push(
+        outbox.start(),
         state.subscribe(reportActivity),
         state.subscribe(reportEvents),
+        state.subscribe(() => {
+          if (state.get().messages === shownMessages) return;
+          shownMessages = state.get().messages;
+          reportReceipt();
+        }),
+        host.onOpened(() => {
+          isShown = true;
+          reportReceipt();
+        }),
+        host.onClosed(() => {
+          isShown = false;
+        }),
         // Another department may be open when the site's queue is not: ask again (once connected).
         host.onDepartment(() => {
           if (socket?.connected) refreshAvailability().catch(() => undefined);
         }),
       );
+      // [P16] Coming back to the tab, to the network or to the page (back/forward cache) catches up.
+      for (const type of ['focus', 'online', 'pageshow'] as const) {
+        addEventListener(type, catchUp);
+        disposers.push(() => removeEventListener(type, catchUp));
+      }
+      document.addEventListener('visibilitychange', reportReceipt);
+      disposers.push(() => document.removeEventListener('visibilitychange', reportReceipt));
       connect().catch((cause: unknown) =>
         fail({ code: 'UNAVAILABLE', message: `could not reach the chat server (${String(cause)})` }),
       );
@@ -320,21 +423,13 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     send(text: string): void {
       const trimmed = text.trim();
       if (!trimmed) return;
-      const clientMsgId = newClientId();
-      state.update((s) => ({
-        ...s,
-        pending: [...s.pending, { clientMsgId, text: trimmed, isFailed: false }],
-      }));
       stopTyping();
-      void deliver(clientMsgId, trimmed);
+      outbox.add(newClientId(), trimmed);
     },
 
-    /** Sends a failed message again, with the same clientMsgId so it cannot be stored twice. */
-    retry(clientMsgId: string): void {
-      const pending = state.get().pending.find((p) => p.clientMsgId === clientMsgId);
-      if (!pending) return;
-      state.update((s) => withPending(s, clientMsgId, { isFailed: false }));
-      void deliver(clientMsgId, pending.text);
+    /** Sends the failed messages again, each with its own clientMsgId so none is stored twice. */
+    retry(): void {
+      outbox.retryAll();
     },
 
     startNewConversation(): void {
@@ -373,8 +468,8 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
 
     dispose(): void {
       for (const dispose of disposers.splice(0)) dispose();
-      clearTimeout(typingIdleTimer);
-      clearTimeout(agentTypingTimer);
+      for (const timer of [typingIdleTimer, agentTypingTimer, receiptTimer, restoredTimer])
+        clearTimeout(timer);
       socket?.disconnect();
     },
   };

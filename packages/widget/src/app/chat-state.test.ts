@@ -9,6 +9,7 @@ import {
   withConversation,
   withMessages,
   withQueuePosition,
+  withReceipt,
   withRefusedStart,
 } from './chat-state.js';
 
@@ -137,5 +138,54 @@ describe('what the frame offers [RT17]', () => {
     expect(s.pending).toEqual([]);
     expect(s.draft).toBe('Is the shop open on Sunday?\nAnd on Monday?');
     expect(chatView(s)).toBe('offline');
+  });
+});
+
+describe('receipts in the chat state', () => {
+  const receipt = (
+    side: 'agent' | 'visitor',
+    deliveredSeq: number,
+    readSeq: number,
+    conversationId = 'c1',
+  ) => ({
+    conversationId,
+    side,
+    deliveredSeq,
+    readSeq,
+  });
+
+  it('[P13] keeps the agent side’s receipt of the shown conversation and never a lower one', () => {
+    let s = withConversation(INITIAL_SNAPSHOT, conversation('c1'));
+    s = withReceipt(s, receipt('agent', 3, 2));
+    expect(s.receipt).toEqual(receipt('agent', 3, 2));
+    expect(withReceipt(s, receipt('agent', 2, 1))).toBe(s);
+    expect(withReceipt(s, receipt('visitor', 9, 9))).toBe(s);
+    expect(withReceipt(s, receipt('agent', 9, 9, 'c2'))).toBe(s);
+    expect(withReceipt(s, receipt('agent', 4, 2)).receipt).toEqual(receipt('agent', 4, 2));
+  });
+
+  it('[P13] forgets the receipt when another conversation is shown', () => {
+    const s = withReceipt(withConversation(INITIAL_SNAPSHOT, conversation('c1')), receipt('agent', 3, 3));
+    expect(withConversation(s, conversation('c2')).receipt).toBeNull();
+  });
+});
+
+describe('what a resync asks for', () => {
+  it('[P8] resumes after the last message held without a gap, not after the highest seq seen', () => {
+    let s = withConversation(INITIAL_SNAPSHOT, conversation('c1'));
+    s = withMessages(s, [visitorMessage(1, 'a'), visitorMessage(2, 'b')], true);
+    expect(s.syncedSeq).toBe(2);
+    // Seq 4 overtook seq 3: a cut now must not skip 3.
+    s = withMessages(s, [visitorMessage(4, 'd')]);
+    expect(s.syncedSeq).toBe(2);
+    s = withMessages(s, [visitorMessage(3, 'c')]);
+    expect(s.syncedSeq).toBe(4);
+  });
+
+  it('[P8][P12] trusts a sync page across the gaps internal notes leave', () => {
+    let s = withConversation(INITIAL_SNAPSHOT, conversation('c1'));
+    s = withMessages(s, [visitorMessage(1, 'a'), visitorMessage(5, 'e')], true);
+    expect(s.syncedSeq).toBe(5);
+    expect(withConversation(s, conversation('c2')).syncedSeq).toBe(0);
   });
 });

@@ -1,14 +1,31 @@
-import type { Availability, ErrorBody, Message, QueuePosition, VisitorConversation } from '@hovor/protocol';
-import { mergeMessages, type PendingMessage, settlePending } from './messages.js';
+import type {
+  Availability,
+  ErrorBody,
+  Message,
+  QueuePosition,
+  Receipt,
+  VisitorConversation,
+} from '@hovor/protocol';
+import { lastSeqOf, mergeMessages, type PendingMessage, settlePending } from './messages.js';
 
-/** `offline` shows the "reconnecting…" notice; `failed` means the server refused the visitor. */
-export type Connection = 'connecting' | 'online' | 'offline' | 'failed';
+/**
+ * `offline` shows the "reconnecting…" notice, `restored` briefly "back online" after it;
+ * `failed` means the server refused the visitor.
+ */
+export type Connection = 'connecting' | 'online' | 'offline' | 'restored' | 'failed';
 
 export interface ChatSnapshot {
   conversation: VisitorConversation | null;
   /** Confirmed messages of `conversation`, sorted by seq. */
   messages: readonly Message[];
+  /**
+   * Every message up to this seq is held: a resync asks for what follows [P8]. Not simply the
+   * highest seq seen, since a notification may overtake an earlier one and a cut fall between.
+   */
+  syncedSeq: number;
   pending: readonly PendingMessage[];
+  /** How far the agent side has received and read `conversation` [P13]. */
+  receipt: Receipt | null;
   /** Name of the agent who is typing, if one is. */
   agentTyping: string | null;
   /** The latest place in the queue of `conversation`, while it is queued. */
@@ -25,7 +42,9 @@ export interface ChatSnapshot {
 export const INITIAL_SNAPSHOT: ChatSnapshot = {
   conversation: null,
   messages: [],
+  syncedSeq: 0,
   pending: [],
+  receipt: null,
   agentTyping: null,
   queue: null,
   connection: 'connecting',
@@ -41,10 +60,21 @@ export function withConversation(s: ChatSnapshot, conversation: VisitorConversat
     ...s,
     conversation,
     messages: isSame ? s.messages : [],
+    syncedSeq: isSame ? s.syncedSeq : 0,
+    receipt: isSame ? s.receipt : null,
     agentTyping: isSame && conversation.state !== 'closed' ? s.agentTyping : null,
     // Only a waiting conversation has a place; assignment or closing ends it.
     queue: isSame && conversation.state === 'queued' ? s.queue : null,
   };
+}
+
+/** Keeps the agent side's receipt of the shown conversation, if it is newer. */
+export function withReceipt(s: ChatSnapshot, receipt: Receipt | undefined): ChatSnapshot {
+  if (receipt?.side !== 'agent' || receipt.conversationId !== s.conversation?.id) return s;
+  const held = s.receipt;
+  return held && held.deliveredSeq >= receipt.deliveredSeq && held.readSeq >= receipt.readSeq
+    ? s
+    : { ...s, receipt };
 }
 
 /** Keeps a `queue:position` if it is about the shown conversation and that one still waits. */
@@ -53,13 +83,20 @@ export function withQueuePosition(s: ChatSnapshot, queue: QueuePosition): ChatSn
   return c?.id === queue.conversationId && c.state === 'queued' ? { ...s, queue } : s;
 }
 
-/** Adds confirmed messages and settles the optimistic ones they confirm. */
-export function withMessages(s: ChatSnapshot, incoming: readonly Message[]): ChatSnapshot {
+/**
+ * Adds confirmed messages and settles the optimistic ones they confirm. A sync page (`isPage`) is
+ * complete up to its last message; other messages extend what is held only without a gap.
+ */
+export function withMessages(s: ChatSnapshot, incoming: readonly Message[], isPage = false): ChatSnapshot {
   if (incoming.length === 0) return s;
   const hasAgentSpoken = incoming.some((m) => m.author.type === 'agent');
+  const messages = s.conversation ? mergeMessages(s.messages, incoming, s.conversation.id) : s.messages;
+  let syncedSeq = isPage && s.conversation ? Math.max(s.syncedSeq, lastSeqOf(incoming)) : s.syncedSeq;
+  for (const m of messages) if (m.seq === syncedSeq + 1) syncedSeq = m.seq;
   return {
     ...s,
-    messages: s.conversation ? mergeMessages(s.messages, incoming, s.conversation.id) : s.messages,
+    messages,
+    syncedSeq,
     pending: settlePending(s.pending, incoming),
     agentTyping: hasAgentSpoken ? null : s.agentTyping,
   };

@@ -12,6 +12,8 @@ export interface HostChannel {
   post(message: Outgoing): void;
   /** Calls `listener` when the loader tells that the chat was opened; returns its disposer. */
   onOpened(listener: () => void): () => void;
+  /** Calls `listener` when the loader tells that the chat was minimised; returns its disposer. */
+  onClosed(listener: () => void): () => void;
   /** Calls `listener` when the page sets another department; returns its disposer. */
   onDepartment(listener: () => void): () => void;
 }
@@ -41,6 +43,7 @@ export function connectToHost(win: Window = window): Promise<HostChannel> {
         departmentId: null,
         post: (message) => win.parent.postMessage({ ...message, source: FRAME_SOURCE }, hostOrigin),
         onOpened: (listener) => on('opened', listener),
+        onClosed: (listener) => on('closed', listener),
         onDepartment: (listener) => on('department', listener),
       };
       // Listening from `init` on, so a department set before anyone subscribed is kept.

@@ -1,6 +1,6 @@
 import type { Message } from '@hovor/protocol';
 import { describe, expect, it } from 'vitest';
-import { eventText, lastSeqOf, mergeMessages, settlePending } from './messages.js';
+import { eventText, lastSeqOf, mergeMessages, ownMessageState, settlePending } from './messages.js';
 
 const CONVERSATION = 'c'.repeat(24);
 
@@ -80,5 +80,22 @@ describe('eventText', () => {
       reason: 'agent-disconnected' as const,
     };
     expect(eventText(message(3, { kind: 'event', event: requeued }))).toBe('Finding another agent for you…');
+  });
+});
+
+describe('own message state', () => {
+  const receipt = (deliveredSeq: number, readSeq: number) => ({
+    conversationId: CONVERSATION,
+    side: 'agent' as const,
+    deliveredSeq,
+    readSeq,
+  });
+
+  it('[P13] says Sent, Delivered or Read from the agent side’s receipt', () => {
+    const own = message(5, { author: { type: 'visitor', id: 'v1', name: null } });
+    expect(ownMessageState(own, null)).toBe('Sent');
+    expect(ownMessageState(own, receipt(4, 4))).toBe('Sent');
+    expect(ownMessageState(own, receipt(5, 4))).toBe('Delivered');
+    expect(ownMessageState(own, receipt(7, 5))).toBe('Read');
   });
 });

@@ -1,4 +1,4 @@
-import type { Message } from '@hovor/protocol';
+import type { Message, Receipt } from '@hovor/protocol';
 
 /** A message the visitor wrote that the server has not confirmed yet. */
 export interface PendingMessage {
@@ -30,6 +30,12 @@ export function settlePending(
 ): PendingMessage[] {
   const ids = new Set(confirmed.map((m) => m.clientMsgId));
   return pending.filter((p) => !ids.has(p.clientMsgId));
+}
+
+/** How far the visitor's own stored message got: to a device of the agent side, or read [P13]. */
+export function ownMessageState(message: Message, receipt: Receipt | null): 'Read' | 'Delivered' | 'Sent' {
+  if (receipt && receipt.readSeq >= message.seq) return 'Read';
+  return receipt && receipt.deliveredSeq >= message.seq ? 'Delivered' : 'Sent';
 }
 
 /** The highest `seq` received, to resume a sync from. */

@@ -76,7 +76,7 @@ function boot(): void {
     button.setAttribute('aria-expanded', String(isOpen));
     button.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${isOpen ? CLOSE_ICON : CHAT_ICON}"/></svg>`;
     if (frame) frame.hidden = !isOpen;
-    if (isOpen && isReady) post({ type: 'opened' });
+    if (isReady) post({ type: isOpen ? 'opened' : 'closed' });
   };
 
   const setOpen = (open: boolean) => {

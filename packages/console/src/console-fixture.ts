@@ -1,0 +1,44 @@
+/** The whole console state over fakes, for the unit tests of its wiring (never imported by the app). */
+import type { AgentProfile, Receipt } from '@hovor/protocol';
+import { vi } from 'vitest';
+import type { Api } from './api';
+import { createConsoleState } from './console-state';
+import { createSafeStorage } from './storage';
+import { fakePage, fakeSocket, type Handler, ME, memoryBackend, message, summary } from './test-fakes';
+
+const api = (profile: AgentProfile | null): Api => ({
+  me: async () => profile,
+  login: async () => ME,
+  logout: async () => {},
+});
+
+/** Lets pending acks and zero-delay timers run; time stands still otherwise. */
+export const settle = () => vi.advanceTimersByTimeAsync(0);
+
+export function setupConsole(handlers: Record<string, Handler> = {}, backend = memoryBackend()) {
+  const fake = fakeSocket({
+    'conversations:list': (input) => ({ items: input.box === 'mine' ? [summary()] : [] }),
+    'conversation:open': (input) => ({
+      conversation: summary(),
+      messages: input.afterSeq === 0 ? [message(1), message(2)] : [],
+      hasMore: false,
+      receipts: [],
+    }),
+    'receipt:set': (input): Receipt => ({
+      conversationId: String(input.conversationId),
+      side: 'agent',
+      deliveredSeq: Number(input.deliveredSeq),
+      readSeq: Number(input.readSeq),
+    }),
+    ...handlers,
+  });
+  const page = fakePage();
+  const state = createConsoleState({
+    api: api(ME),
+    connect: () => fake.socket,
+    storage: createSafeStorage(() => backend),
+    page,
+    random: () => 0.5,
+  });
+  return { state, page, backend, ...fake };
+}

@@ -1,0 +1,136 @@
+import { ClientId, MessageText, OUTBOX_GIVE_UP_MS, resendDelayMs } from '@hovor/protocol';
+import { z } from 'zod/mini';
+import type { ChatState } from './chat-state.js';
+import { withPending } from './chat-state.js';
+import { isRetryable } from './retry.js';
+import type { KeyValueStore } from './storage.js';
+
+/** What the outbox keeps across reloads: the allowlisted fields of each unsent message. */
+const StoredOutbox = z.array(z.strictObject({ clientMsgId: ClientId, text: MessageText }));
+
+export const outboxKey = (siteKey: string) => `hovor:v1:${siteKey}:outbox`;
+
+export interface OutboxDeps {
+  state: ChatState;
+  store: KeyValueStore;
+  siteKey: string;
+  /** Sends one message (starting a conversation first when needed); rejects like a command. */
+  send: (clientMsgId: string, text: string) => Promise<void>;
+  /** Resolves when the socket is connected. */
+  connected: () => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+}
+
+/**
+ * The visitor's unsent messages [P16]: persisted on every change, so a reload or a closed tab
+ * keeps them; sent one at a time in the order written (so the transcript keeps that order), each
+ * under its own clientMsgId however often it is resent [P5]. A message that cannot be delivered
+ * within OUTBOX_GIVE_UP_MS shows as failed (with the ones after it) until a retry or reconnect.
+ */
+export function createOutbox(deps: OutboxDeps) {
+  const { state, store } = deps;
+  const key = outboxKey(deps.siteKey);
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  let isFlushing = false;
+  let persisted = '';
+  /** Ends the current backoff wait early: the connection is back, resend now. */
+  let wake = () => {};
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  function persist(): void {
+    const list = state.get().pending.map(({ clientMsgId, text }) => ({ clientMsgId, text }));
+    const json = JSON.stringify(list);
+    if (json === persisted) return;
+    persisted = json;
+    if (list.length) store.set(key, json);
+    else store.remove(key);
+  }
+
+  /** Delivers one message; false when it failed and the ones after it must wait. */
+  async function deliver(clientMsgId: string, text: string): Promise<boolean> {
+    const startedAt = now();
+    for (let attempt = 1; ; attempt++) {
+      const isConnected = await Promise.race([
+        deps.connected().then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(resolve, startedAt + OUTBOX_GIVE_UP_MS - now(), false)),
+      ]);
+      // Offline past the give-up time: shown as failed; the reconnect sends it again.
+      if (!isConnected) return false;
+      if (!state.get().pending.some((p) => p.clientMsgId === clientMsgId)) return true;
+      try {
+        await deps.send(clientMsgId, text);
+        return true;
+      } catch (error) {
+        if (!isRetryable(error)) {
+          state.update((s) => withPending(s, clientMsgId, { isFailed: true }));
+          return true;
+        }
+        if (now() - startedAt >= OUTBOX_GIVE_UP_MS) return false;
+        await pause(resendDelayMs(attempt, random));
+      }
+    }
+  }
+
+  async function flush(): Promise<void> {
+    if (isFlushing) return;
+    isFlushing = true;
+    try {
+      for (;;) {
+        const next = state.get().pending.find((p) => !p.isFailed);
+        if (!next) return;
+        if (!(await deliver(next.clientMsgId, next.text))) {
+          state.update((s) => ({ ...s, pending: s.pending.map((p) => ({ ...p, isFailed: true })) }));
+          return;
+        }
+      }
+    } finally {
+      isFlushing = false;
+    }
+  }
+
+  return {
+    /** Restores what an earlier page left unsent and keeps the store in step from now on. */
+    start(): () => void {
+      let saved: ReturnType<typeof StoredOutbox.safeParse> | null = null;
+      try {
+        saved = StoredOutbox.safeParse(JSON.parse(store.get(key) ?? '[]'));
+      } catch {
+        // Not JSON: nothing usable was stored.
+      }
+      if (saved?.success && saved.data.length) {
+        state.update((s) => ({
+          ...s,
+          pending: [...s.pending, ...saved.data.map((p) => ({ ...p, isFailed: false }))],
+        }));
+      }
+      persist();
+      return state.subscribe(persist);
+    },
+
+    add(clientMsgId: string, text: string): void {
+      state.update((s) => ({ ...s, pending: [...s.pending, { clientMsgId, text, isFailed: false }] }));
+      void flush();
+    },
+
+    /** Sends everything again, failed messages included (a reconnect, or the Retry button). */
+    retryAll(): void {
+      state.update((s) =>
+        s.pending.some((p) => p.isFailed)
+          ? { ...s, pending: s.pending.map((p) => ({ ...p, isFailed: false })) }
+          : s,
+      );
+      wake();
+      void flush();
+    },
+  };
+}
+export type Outbox = ReturnType<typeof createOutbox>;
