@@ -106,7 +106,7 @@ export function createApp(deps: AppDeps): HovorApp {
     onActivityError: (error) =>
       logger.warn({ err: error, module: 'conversations' }, 'writing the activity cache failed; retrying'),
   });
-  const messages = createMessageRepository(c);
+  const messages = createMessageRepository(c, { isOnlyWriter: !deps.socketAdapter });
   const capacity = createCapacityRepository(c);
   const leases = createLeaseRepository(c);
 

@@ -6,7 +6,7 @@ import { bootstrapFirstStart, DEMO_SITE_KEY } from './bootstrap.js';
 import { systemClock } from './clock.js';
 import { parseEnv, toAppConfig } from './config.js';
 import { collections } from './db/collections.js';
-import { connectMongo } from './db/connect.js';
+import { connectMongo, EMBEDDED_DB_POOL_SIZE } from './db/connect.js';
 import { createDemoSite } from './demo/demo-site.js';
 import { type EmbeddedDb, REPO_ROOT, startEmbeddedDb } from './devdb/embedded-db.js';
 import { createLogger } from './logger.js';
@@ -27,7 +27,11 @@ async function main(): Promise<void> {
     mongoUrl = embedded.url;
     logger.info('embedded database started (set MONGODB_URL to use MongoDB)');
   }
-  const mongo = await connectMongo(mongoUrl, env.MONGODB_DB);
+  const mongo = await connectMongo(
+    mongoUrl,
+    env.MONGODB_DB,
+    embedded ? { maxPoolSize: EMBEDDED_DB_POOL_SIZE } : {},
+  );
   let redis: RedisSocketAdapter | undefined;
   if (env.REDIS_URL) {
     redis = await connectRedisAdapter(env.REDIS_URL, logger);

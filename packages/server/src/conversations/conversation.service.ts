@@ -23,6 +23,7 @@ import type { Notifier } from '../sockets/notifier.js';
 import type { Visitor, VisitorRepository } from '../visitors/visitor.repository.js';
 import type { Conversation, ConversationRepository } from './conversation.repository.js';
 import type { ConversationCloser } from './conversation-closer.js';
+import { createInFlight } from './in-flight.js';
 import type { Transcript } from './transcript.js';
 import { toSummary, toVisitorConversation, toWireMessage } from './wire.js';
 
@@ -47,6 +48,8 @@ export interface ConversationServiceDeps {
 
 export function createConversationService(deps: ConversationServiceDeps) {
   const { conversations, messages, transcript, clock } = deps;
+  /** Sends in progress on this node: a resend joins the first attempt instead of repeating it. */
+  const sending = createInFlight<Message>();
 
   async function page(
     conversationId: string,
@@ -93,6 +96,20 @@ export function createConversationService(deps: ConversationServiceDeps) {
       { isCacheLater: true },
     );
     return toWireMessage(message);
+  }
+
+  /** [P5][P11] One visitor message: to their open conversation only; a known clientMsgId answers the stored one. */
+  async function sendAsVisitorOnce(
+    visitor: Visitor,
+    input: { conversationId: string; clientMsgId: string; text: string },
+  ): Promise<Message> {
+    const conversation = await ownedByVisitor(visitor, input.conversationId);
+    if (conversation.state === 'closed') {
+      const known = await messages.findByClientMsgId(conversation.id, input.clientMsgId);
+      if (known) return toWireMessage(known);
+      throw new AppError('CONFLICT', 'The conversation has ended; start a new one');
+    }
+    return appendText(conversation, { type: 'visitor', id: visitor.id, name: visitor.name }, input);
   }
 
   /** The visitor's open conversation (`openId`), or a new one in the department's queue (checked by the caller). */
@@ -240,17 +257,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return deps.receipts.report(conversation, 'agent', input);
     },
 
-    async sendAsVisitor(
+    sendAsVisitor(
       visitor: Visitor,
       input: { conversationId: string; clientMsgId: string; text: string },
-    ) {
-      const conversation = await ownedByVisitor(visitor, input.conversationId);
-      if (conversation.state === 'closed') {
-        const known = await messages.findByClientMsgId(conversation.id, input.clientMsgId);
-        if (known) return toWireMessage(known);
-        throw new AppError('CONFLICT', 'The conversation has ended; start a new one');
-      }
-      return appendText(conversation, { type: 'visitor', id: visitor.id, name: visitor.name }, input);
+    ): Promise<Message> {
+      const key = `${visitor.id}:${input.conversationId}:${input.clientMsgId}`;
+      return sending.share(key, () => sendAsVisitorOnce(visitor, input));
     },
 
     async typingAsVisitor(visitor: Visitor, conversationId: string, isTyping: boolean): Promise<null> {
@@ -277,18 +289,22 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return { conversation: toSummary(conversation), ...messagePage, receipts };
     },
 
-    async sendAsAgent(
+    sendAsAgent(
       agent: Agent,
       input: { conversationId: string; clientMsgId: string; text: string },
     ): Promise<Message> {
-      const conversation = await visibleToAgent(agent, input.conversationId);
-      const known = await messages.findByClientMsgId(conversation.id, input.clientMsgId);
-      if (known) return toWireMessage(known);
-      if (conversation.state === 'closed') throw new AppError('CONFLICT', 'The conversation is closed');
-      if (conversation.agentId !== agent.id) {
+      return sending.share(`${agent.id}:${input.conversationId}:${input.clientMsgId}`, async () => {
+        const conversation = await visibleToAgent(agent, input.conversationId);
+        const author = { type: 'agent', id: agent.id, name: agent.name } as const;
+        // The append answers a repeated clientMsgId itself; only a refusal looks for it first.
+        if (conversation.state !== 'closed' && conversation.agentId === agent.id) {
+          return appendText(conversation, author, input);
+        }
+        const known = await messages.findByClientMsgId(conversation.id, input.clientMsgId);
+        if (known) return toWireMessage(known);
+        if (conversation.state === 'closed') throw new AppError('CONFLICT', 'The conversation is closed');
         throw new AppError('FORBIDDEN', 'Only the assigned agent can reply to this conversation');
-      }
-      return appendText(conversation, { type: 'agent', id: agent.id, name: agent.name }, input);
+      });
     },
 
     /** [P12] An internal note, by an agent of the site in whatever state; idempotent by clientMsgId. */

@@ -1,6 +1,7 @@
 import type { Filter } from 'mongodb';
 import type { Collections, MessageDoc } from '../db/collections.js';
 import { AppError, isDuplicateKey } from '../errors.js';
+import { createRecentMessages } from './recent-messages.js';
 
 export type StoredMessage = Omit<MessageDoc, '_id'> & { id: string };
 
@@ -25,15 +26,25 @@ const MAX_SEQ_HINTS = 10_000;
  */
 export const messageId = (conversationId: string, clientMsgId: string) => `${conversationId}:${clientMsgId}`;
 
-export function createMessageRepository(c: Collections) {
+export function createMessageRepository(
+  c: Collections,
+  options: {
+    /**
+     * This node writes every message (one node, no Redis): the last seq it wrote of a
+     * conversation is then the conversation's last seq, and a sync with nothing newer needs no
+     * read at all. Several nodes must not set it.
+     */
+    isOnlyWriter: boolean;
+  },
+) {
   async function findByClientMsgId(
     conversationId: string,
     clientMsgId: string,
   ): Promise<StoredMessage | null> {
-    const doc =
-      (await c.messages.findOne({ _id: messageId(conversationId, clientMsgId) })) ??
-      // Messages stored before ids were derived: the unique index found them, so look them up.
-      (await c.messages.findOne({ conversationId, clientMsgId }));
+    const id = messageId(conversationId, clientMsgId);
+    const held = recent.findById(conversationId, id);
+    if (held) return held;
+    const doc = await c.messages.findOne({ _id: id });
     return doc ? toMessage(doc) : null;
   }
 
@@ -46,9 +57,12 @@ export function createMessageRepository(c: Collections) {
   // append starts from what this node last wrote or the conversation's cached last seq, and a
   // taken seq costs one failed insert; only a long run of those reads the messages.
   const seqHints = new Map<string, number>();
+  const recent = createRecentMessages();
   function rememberSeq(conversationId: string, seq: number): void {
+    const known = seqHints.get(conversationId) ?? 0;
     seqHints.delete(conversationId);
-    seqHints.set(conversationId, seq);
+    // Concurrent appends finish in any order: the hint only grows.
+    seqHints.set(conversationId, Math.max(known, seq));
     if (seqHints.size > MAX_SEQ_HINTS) seqHints.delete(seqHints.keys().next().value!);
   }
 
@@ -73,15 +87,24 @@ export function createMessageRepository(c: Collections) {
         const doc: MessageDoc = { _id, ...message, seq: previous + 1, createdAt: now };
         try {
           await c.messages.insertOne(doc);
+          const stored = toMessage(doc);
+          recent.add(stored);
           rememberSeq(conversationId, doc.seq);
-          return { message: toMessage(doc), isNew: true };
+          return { message: stored, isNew: true };
         } catch (error) {
           if (!isDuplicateKey(error)) throw error;
         }
         const existing = await findByClientMsgId(conversationId, message.clientMsgId);
         if (existing) return { message: existing, isNew: false };
-        seqHints.delete(conversationId);
-        previous = attempt % MAX_SEQ_PROBES === 0 ? await lastSeq(conversationId) : previous + 1;
+        if (attempt % MAX_SEQ_PROBES !== 0) {
+          previous += 1;
+          continue;
+        }
+        // A long run of taken seqs: read the truth (two scans, rare). A message stored before ids
+        // were derived is found by the unique index only, and so by its fields here.
+        const legacy = await c.messages.findOne({ conversationId, clientMsgId: message.clientMsgId });
+        if (legacy) return { message: toMessage(legacy), isNew: false };
+        previous = await lastSeq(conversationId);
       }
       throw new AppError('UNAVAILABLE', 'The conversation is busy; retry the message');
     },
@@ -105,6 +128,17 @@ export function createMessageRepository(c: Collections) {
      * never see internal notes.
      */
     async listAfter(conversationId: string, afterSeq: number, limit: number, audience: 'agent' | 'visitor') {
+      // The common resync (after a cut that missed nothing) costs no read when this node is
+      // the only writer; otherwise it scans the conversation on the embedded database.
+      const known = seqHints.get(conversationId);
+      if (options.isOnlyWriter && known !== undefined) {
+        if (afterSeq >= known) return { messages: [], hasMore: false };
+        const held = recent.between(conversationId, afterSeq, known);
+        if (held && held.length <= limit) {
+          const visible = audience === 'visitor' ? held.filter((m) => m.kind !== 'note') : held;
+          return { messages: visible, hasMore: false };
+        }
+      }
       const filter: Filter<MessageDoc> = { conversationId, seq: { $gt: afterSeq } };
       if (audience === 'visitor') filter.kind = { $ne: 'note' };
       const docs = await c.messages
@@ -112,7 +146,12 @@ export function createMessageRepository(c: Collections) {
         .sort({ seq: 1 })
         .limit(limit + 1)
         .toArray();
-      return { messages: docs.slice(0, limit).map(toMessage), hasMore: docs.length > limit };
+      const page = docs.slice(0, limit);
+      // The last page ends with the conversation's last message (unless a note the visitor
+      // does not see came after it): remember it, so the next sync can skip the read.
+      const last = page.at(-1);
+      if (docs.length <= limit && audience === 'agent' && last) rememberSeq(conversationId, last.seq);
+      return { messages: page.map(toMessage), hasMore: docs.length > limit };
     },
   };
 }

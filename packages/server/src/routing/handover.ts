@@ -20,6 +20,8 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
       }
       return core.serialize(conversation.siteId, async () => {
         const current = (await deps.conversations.findById(conversationId))!;
+        // [P6] A retried take whose first answer was lost: the taker already owns it.
+        if (current.state === 'assigned' && current.agentId === agent.id) return toSummary(current);
         if (current.state !== 'queued')
           throw new AppError('CONFLICT', 'This conversation has already been taken');
         const ctx = (await core.loadSite(current.siteId))!;
