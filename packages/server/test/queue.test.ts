@@ -144,6 +144,20 @@ describe('taking a chat', () => {
     expect(taken.agent.name).toBe('Alice');
   });
 
+  it('[P16][RT14] answers a retried take of the taker with the same conversation, taking nothing twice', async () => {
+    await start({ strategy: 'manual' });
+    const seeded = await h.seedAgent({ name: 'Alice' });
+    const socket = await h.agent(seeded.email);
+    await ok(socket, 'status:set', { status: 'online' });
+    const [chat] = await waitingVisitors(1);
+    const conversationId = chat!.conversation.id;
+    const first = await ok(socket, 'conversation:take', { conversationId });
+    const again = await ok(socket, 'conversation:take', { conversationId });
+    expect(again).toEqual(first);
+    expect(await h.c.agentSlots.countDocuments({ conversationId })).toBe(1);
+    expect(await h.c.messages.countDocuments({ conversationId, 'event.type': 'assigned' })).toBe(1);
+  });
+
   it('[RT14] refuses a take from an agent who is not online or has no free slot', async () => {
     await start({ strategy: 'manual' });
     const seeded = await h.seedAgent({ name: 'Alice', capacity: 1 });

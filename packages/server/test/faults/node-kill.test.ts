@@ -1,8 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   type Ack,
   AGENT_NAMESPACE,
@@ -19,32 +15,25 @@ import { hashPassword } from '../../src/auth/password.js';
 import { DEMO_SITE_KEY } from '../../src/bootstrap.js';
 import { collections } from '../../src/db/collections.js';
 import { type AgentSocket, clientId, collect, ok, signIn, type VisitorSocket } from '../support/harness.js';
+import {
+  exited,
+  HOST_ORIGIN,
+  type HovorProcess,
+  kill,
+  startNode as startProcess,
+  stop,
+} from '../support/hovor-process.js';
 
-const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dbName = `nodekill_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-/** Starting includes compiling TypeScript with tsx. */
-const START_TIMEOUT_MS = 30_000;
-/** A SIGTERM'd node closes sockets, Redis and the database; more than this is a hang. */
-const STOP_TIMEOUT_MS = 10_000;
 /** [RT7] Lease lifetime without renewal, shortened so that the test takes seconds. */
 const LEASE_MS = 2_000;
 /** [RT8] The site's grace period after the last live lease. */
 const GRACE_MS = 3_000;
 /** Sweep interval (1 s), database round trips, a loaded CI machine. */
 const SLACK_MS = 6_000;
-/** Not served (DEMO=off): only the origin the bootstrapped demo site allows. */
-const DEMO_PORT = 3001;
-const HOST_ORIGIN = `http://127.0.0.1:${DEMO_PORT}`;
 const PASSWORD = 'correct horse battery staple';
 
-interface HovorProcess {
-  child: ChildProcess;
-  baseUrl: string;
-  /** Everything the process printed, for failure messages. */
-  output: () => string;
-}
-
-const children: ChildProcess[] = [];
+const nodes: HovorProcess[] = [];
 const sockets: Socket[] = [];
 const mongo = new MongoClient(inject('mongoUrl'));
 const c = collections(mongo.db(dbName));
@@ -56,14 +45,7 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.disconnect();
   // Whatever failed, no server process outlives the test.
-  await Promise.all(
-    children.splice(0).map(async (child) => {
-      if (isRunning(child)) {
-        child.kill('SIGKILL');
-        await exited(child);
-      }
-    }),
-  );
+  await Promise.all(nodes.splice(0).map(kill));
 });
 
 afterAll(async () => {
@@ -71,91 +53,16 @@ afterAll(async () => {
   await mongo.close();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-}
-
-function isRunning(child: ChildProcess): boolean {
-  return child.exitCode === null && child.signalCode === null;
-}
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (!isRunning(child)) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
-
-/**
- * Starts `src/main.ts` as its own process and resolves once it has printed its banner. A "free"
- * port can be taken by a parallel test first; the process then stops before writing anything,
- * so other ports are tried.
- */
+/** A node on this file's database, with leases short enough for the test to take seconds. */
 async function startNode(): Promise<HovorProcess> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startNodeOnce();
-    } catch (error) {
-      if (attempt >= 5 || !String(error).includes('EADDRINUSE')) throw error;
-    }
-  }
-}
-
-async function startNodeOnce(): Promise<HovorProcess> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: SERVER_DIR,
-    env: {
-      ...process.env,
-      MONGODB_URL: inject('mongoUrl'),
-      MONGODB_DB: dbName,
-      REDIS_URL: inject('redisUrl'),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: baseUrl,
-      DEMO: 'off',
-      DEMO_PORT: String(DEMO_PORT),
-      LOG_LEVEL: 'silent',
-      PRESENCE_LEASE_MS: String(LEASE_MS),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const node = await startProcess({
+    mongoUrl: inject('mongoUrl'),
+    dbName,
+    redisUrl: inject('redisUrl'),
+    env: { PRESENCE_LEASE_MS: String(LEASE_MS) },
   });
-  children.push(child);
-  let output = '';
-  // Keep draining both pipes for the whole run, so a chatty process never blocks on a full pipe.
-  child.stdout!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => finish(new Error(`no banner within ${START_TIMEOUT_MS} ms: ${output}`)),
-      START_TIMEOUT_MS,
-    );
-    const onData = () => {
-      if (output.includes('Hovor is running on')) finish();
-    };
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
-      finish(new Error(`exited with ${code ?? signal} before its banner: ${output}`));
-    function finish(error?: Error) {
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
-      child.off('exit', onExit);
-      if (error) reject(error);
-      else resolve();
-    }
-    child.stdout!.on('data', onData);
-    child.once('exit', onExit);
-  });
-  return { child, baseUrl, output: () => output };
+  nodes.push(node);
+  return node;
 }
 
 async function connect<S extends Socket>(socket: S): Promise<S> {
@@ -203,20 +110,6 @@ async function visitor(node: HovorProcess) {
       reconnection: false,
     }),
   );
-}
-
-function stop(node: HovorProcess): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no exit within ${STOP_TIMEOUT_MS} ms of SIGTERM: ${node.output()}`)),
-      STOP_TIMEOUT_MS,
-    );
-    void exited(node.child).then(({ code }) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-    node.child.kill('SIGTERM');
-  });
 }
 
 describe('a server node killed while its agents hold chats', () => {

@@ -18,7 +18,7 @@ import { hashPassword } from '../../src/auth/password.js';
 import type { Clock } from '../../src/clock.js';
 import type { AppConfig } from '../../src/config.js';
 import { collections } from '../../src/db/collections.js';
-import { connectMongo } from '../../src/db/connect.js';
+import { connectMongo, EMBEDDED_DB_POOL_SIZE } from '../../src/db/connect.js';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_STATIC_PATHS } from '../../src/paths.js';
 import type { RoutingSettings } from '../../src/sites/routing-settings.js';
@@ -68,6 +68,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The pool main.ts uses for the embedded database, unless the run uses MongoDB (MONGODB_URL). */
+export const testPoolOptions = () => (process.env.MONGODB_URL ? {} : { maxPoolSize: EMBEDDED_DB_POOL_SIZE });
+
 /** Starts Hovor on port 0 against a database of its own and seeds one site. */
 export async function startHarness(
   options: {
@@ -83,7 +86,7 @@ export async function startHarness(
 ): Promise<Harness> {
   const shared = options.shareDatabaseWith;
   const dbName = shared?.db.databaseName ?? `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const mongo = await connectMongo(options.mongoUrl ?? inject('mongoUrl'), dbName);
+  const mongo = await connectMongo(options.mongoUrl ?? inject('mongoUrl'), dbName, testPoolOptions());
   const config: AppConfig = {
     publicUrl: options.publicUrl ?? 'http://hovor.test',
     sessionTtlMs: 3_600_000,
