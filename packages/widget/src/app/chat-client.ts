@@ -25,22 +25,15 @@ import {
   withRefusedStart,
 } from './chat-state.js';
 import type { HostChannel } from './host-channel.js';
-import { lastSeqOf } from './messages.js';
 import { createOutbox } from './outbox.js';
+import { createReceiptReporter } from './receipt-reporter.js';
 import { isRetryable, sleep, WidgetError, withRetry } from './retry.js';
 import type { KeyValueStore } from './storage.js';
+import { createTyping } from './typing.js';
 import { createVisitorToken, forgetToken, readToken } from './visitor-token.js';
 
 /** How long a command waits for its ack before it counts as failed (and is retried). */
 export const COMMAND_TIMEOUT_MS = 10_000;
-/** While the visitor types, `typing:set true` is repeated at most this often. */
-export const TYPING_THROTTLE_MS = 3_000;
-/** Typing stops counting after this long without input. */
-export const TYPING_IDLE_MS = 2_000;
-/** Hides the agent's typing indicator if its "stopped typing" got lost. */
-export const AGENT_TYPING_TIMEOUT_MS = 10_000;
-/** Receipts wait this long for more messages before they are reported, in ms. */
-export const RECEIPT_DEBOUNCE_MS = 300;
 /** How long "Back online" shows after a reconnect, in ms. */
 export const RESTORED_NOTICE_MS = 3_000;
 
@@ -78,15 +71,7 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
   let hasRetriedAuth = false;
   let starting: Promise<VisitorConversation> | null = null;
   let startRequestId: string | null = null;
-  let typingConversationId: string | null = null;
-  let lastTypingSentAt = 0;
-  let typingIdleTimer: ReturnType<typeof setTimeout> | undefined;
-  let agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   let isSynced = false;
-  /** Whether the chat window is open on the page (the loader says so). */
-  let isShown = false;
-  let reported = { id: '', deliveredSeq: 0, readSeq: 0 };
-  let receiptTimer: ReturnType<typeof setTimeout> | undefined;
   let restoredTimer: ReturnType<typeof setTimeout> | undefined;
   let handshakeAttempts = 0;
   let postedIsActive: boolean | null = null;
@@ -198,32 +183,15 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
       ),
   });
 
-  /** [P13] Tells the agent side how far this visitor has received and, while the chat shows, read. */
-  function reportReceipt(): void {
-    clearTimeout(receiptTimer);
-    receiptTimer = setTimeout(() => {
-      const { conversation, messages } = state.get();
-      const deliveredSeq = lastSeqOf(messages);
-      if (!conversation || !socket?.connected || !deliveredSeq) return;
-      if (reported.id !== conversation.id) reported = { id: conversation.id, deliveredSeq: 0, readSeq: 0 };
-      const isRead = isShown && document.visibilityState === 'visible';
-      const next = { id: conversation.id, deliveredSeq, readSeq: isRead ? deliveredSeq : reported.readSeq };
-      if (next.deliveredSeq <= reported.deliveredSeq && next.readSeq <= reported.readSeq) return;
-      const before = reported;
-      reported = next;
-      const input = { conversationId: conversation.id, deliveredSeq, readSeq: next.readSeq };
-      socket
-        .timeout(COMMAND_TIMEOUT_MS)
-        .emitWithAck('receipt:set', input)
-        .then((ack) => {
-          if (!ack.ok) reported = before;
-        })
-        // Unanswered: the next message, focus or reconnect reports again.
-        .catch(() => {
-          reported = before;
-        });
-    }, RECEIPT_DEBOUNCE_MS);
-  }
+  const receipts = createReceiptReporter({
+    state,
+    host,
+    isPageVisible: () => document.visibilityState === 'visible',
+    send: () =>
+      socket?.connected
+        ? (input) => socket!.timeout(COMMAND_TIMEOUT_MS).emitWithAck('receipt:set', input)
+        : null,
+  });
 
   /** [P16] Catches up with the server and sends what waits: on every (re)connect, focus, `online`, page show. */
   function catchUp(): void {
@@ -234,23 +202,18 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     }
     resync();
     outbox.retryAll();
-    reportReceipt();
+    receipts.report();
   }
 
-  function emitTyping(conversationId: string, isTyping: boolean): void {
-    // Typing is a hint: a lost one is corrected by the next, so it is neither retried nor shown.
-    socket
-      ?.timeout(COMMAND_TIMEOUT_MS)
-      .emitWithAck('typing:set', { conversationId, isTyping })
-      .catch(() => undefined);
-  }
-
-  function stopTyping(): void {
-    clearTimeout(typingIdleTimer);
-    if (typingConversationId) emitTyping(typingConversationId, false);
-    typingConversationId = null;
-    lastTypingSentAt = 0;
-  }
+  const typing = createTyping({
+    state,
+    emit: (conversationId, isTyping) => {
+      socket
+        ?.timeout(COMMAND_TIMEOUT_MS)
+        .emitWithAck('typing:set', { conversationId, isTyping })
+        .catch(() => undefined);
+    },
+  });
 
   function reportActivity(): void {
     if (!isSynced) return;
@@ -305,7 +268,7 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
         () => state.update((st) => (st.connection === 'restored' ? { ...st, connection: 'online' } : st)),
         RESTORED_NOTICE_MS,
       );
-      reported = { id: '', deliveredSeq: 0, readSeq: 0 };
+      receipts.reset();
       sync()
         .then(refreshAvailability)
         .catch(() => {
@@ -367,41 +330,18 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
       // Only a position about the current, waiting conversation reaches the page.
       if (state.get() !== before) host.post({ type: 'event', name: 'queue:position', data: position });
     });
-    s.on('typing:changed', (typing) => {
-      if (typing.conversationId !== state.get().conversation?.id) return;
-      clearTimeout(agentTypingTimer);
-      const name = typing.isTyping ? (typing.name ?? 'The agent') : null;
-      state.update((st) => ({ ...st, agentTyping: name }));
-      if (name) {
-        agentTypingTimer = setTimeout(
-          () => state.update((st) => ({ ...st, agentTyping: null })),
-          AGENT_TYPING_TIMEOUT_MS,
-        );
-      }
-    });
+    s.on('typing:changed', typing.onAgentTyping);
     resolveSocket(s);
   }
 
   return {
     /** Gets a token, connects and keeps syncing; failures end up in `state.fatal`. */
     start(): void {
-      let shownMessages = state.get().messages;
       disposers.push(
         outbox.start(),
+        () => receipts.dispose(),
         state.subscribe(reportActivity),
         state.subscribe(reportEvents),
-        state.subscribe(() => {
-          if (state.get().messages === shownMessages) return;
-          shownMessages = state.get().messages;
-          reportReceipt();
-        }),
-        host.onOpened(() => {
-          isShown = true;
-          reportReceipt();
-        }),
-        host.onClosed(() => {
-          isShown = false;
-        }),
         // Another department may be open when the site's queue is not: ask again (once connected).
         host.onDepartment(() => {
           if (socket?.connected) refreshAvailability().catch(() => undefined);
@@ -412,8 +352,8 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
         addEventListener(type, catchUp);
         disposers.push(() => removeEventListener(type, catchUp));
       }
-      document.addEventListener('visibilitychange', reportReceipt);
-      disposers.push(() => document.removeEventListener('visibilitychange', reportReceipt));
+      document.addEventListener('visibilitychange', receipts.report);
+      disposers.push(() => document.removeEventListener('visibilitychange', receipts.report));
       connect().catch((cause: unknown) =>
         fail({ code: 'UNAVAILABLE', message: `could not reach the chat server (${String(cause)})` }),
       );
@@ -423,7 +363,7 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     send(text: string): void {
       const trimmed = text.trim();
       if (!trimmed) return;
-      stopTyping();
+      typing.stop();
       outbox.add(newClientId(), trimmed);
     },
 
@@ -453,23 +393,12 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     },
 
     /** Call on every input in the composer. */
-    noteTyping(): void {
-      const conversation = state.get().conversation;
-      if (!conversation || conversation.state === 'closed') return;
-      const now = Date.now();
-      if (typingConversationId !== conversation.id || now - lastTypingSentAt > TYPING_THROTTLE_MS) {
-        typingConversationId = conversation.id;
-        lastTypingSentAt = now;
-        emitTyping(conversation.id, true);
-      }
-      clearTimeout(typingIdleTimer);
-      typingIdleTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
-    },
+    noteTyping: typing.note,
 
     dispose(): void {
       for (const dispose of disposers.splice(0)) dispose();
-      for (const timer of [typingIdleTimer, agentTypingTimer, receiptTimer, restoredTimer])
-        clearTimeout(timer);
+      typing.dispose();
+      clearTimeout(restoredTimer);
       socket?.disconnect();
     },
   };
