@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
-import { chatFrame, openPage, STEP_TIMEOUT_MS, useStackAndBrowser } from './support/suite.js';
+import { chatFrame, openPage, STEP_TIMEOUT_MS, signInAgent, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -13,14 +13,7 @@ describe('a visitor chats with an agent end to end', () => {
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent, visitor }));
 
     // 3. The agent signs in and goes online.
-    await agent.page.goto(`${suite.stack.hovorUrl}/console/`);
-    await agent.page.getByLabel('Email').fill(suite.stack.agent.email);
-    await agent.page.getByLabel('Password').fill(suite.stack.agent.password);
-    await agent.page.getByRole('button', { name: 'Sign in' }).click();
-    await agent.page.getByLabel('Status').selectOption('online');
-    await expect
-      .poll(async () => (await suite.stack.c.agents.findOne({ email: suite.stack.agent.email }))?.status)
-      .toBe('online');
+    await signInAgent(agent.page, suite.stack, { isOnline: true });
 
     // 2. The shop page (another origin) shows the launcher.
     await visitor.page.goto(`${suite.stack.demoUrl}/`);

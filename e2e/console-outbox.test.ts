@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
 import { hovorOutage, OUTAGE_REFUSAL as REFUSAL } from './support/network.js';
-import { chatFrame, openPage, useStackAndBrowser } from './support/suite.js';
+import { chatFrame, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -14,14 +14,7 @@ describe('the console outbox in the browser', () => {
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent, visitor }));
 
     const outage = await hovorOutage(agent.page);
-    await agent.page.goto(`${suite.stack.hovorUrl}/console/`);
-    await agent.page.getByLabel('Email').fill(suite.stack.agent.email);
-    await agent.page.getByLabel('Password').fill(suite.stack.agent.password);
-    await agent.page.getByRole('button', { name: 'Sign in' }).click();
-    await agent.page.getByLabel('Status').selectOption('online');
-    await expect
-      .poll(async () => (await suite.stack.c.agents.findOne({ email: suite.stack.agent.email }))?.status)
-      .toBe('online');
+    await signInAgent(agent.page, suite.stack, { isOnline: true });
 
     await visitor.page.goto(`${suite.stack.demoUrl}/`);
     await visitor.page.getByRole('button', { name: 'Open chat' }).click();

@@ -1,7 +1,7 @@
 import type { FrameLocator, Page } from 'playwright-core';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
-import { chatFrame, openPage, useStackAndBrowser } from './support/suite.js';
+import { chatFrame, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -51,10 +51,7 @@ describe('a visitor leaves a message while the team is away, and an agent answer
     expect(await suite.stack.c.conversations.countDocuments({ state: 'offline' })).toBe(1);
 
     // The agent finds it under Offline messages and replies.
-    await agent.page.goto(`${suite.stack.hovorUrl}/console/`);
-    await agent.page.getByLabel('Email').fill(suite.stack.agent.email);
-    await agent.page.getByLabel('Password').fill(suite.stack.agent.password);
-    await agent.page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAgent(agent.page, suite.stack);
     await agent.page.getByRole('tab', { name: 'Offline messages' }).click();
     const list = agent.page.getByRole('tabpanel');
     await list.getByText('Do you ship to Norway?').waitFor();

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
 import { hovorOutage } from './support/network.js';
-import { chatFrame, openPage, useStackAndBrowser } from './support/suite.js';
+import { chatFrame, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -13,11 +13,7 @@ describe('the widget outbox in the browser', () => {
     const visitor = await openPage(visitorContext);
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent, visitor }));
 
-    await agent.page.goto(`${suite.stack.hovorUrl}/console/`);
-    await agent.page.getByLabel('Email').fill(suite.stack.agent.email);
-    await agent.page.getByLabel('Password').fill(suite.stack.agent.password);
-    await agent.page.getByRole('button', { name: 'Sign in' }).click();
-    await agent.page.getByLabel('Status').selectOption('online');
+    await signInAgent(agent.page, suite.stack, { isOnline: true });
 
     const network = await hovorOutage(visitor.page);
     await visitor.page.goto(`${suite.stack.sameSiteDemoUrl}/`);

@@ -1,7 +1,7 @@
 import type { FrameLocator, Page } from 'playwright-core';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
-import { chatFrame, openPage, STEP_TIMEOUT_MS, useStackAndBrowser } from './support/suite.js';
+import { chatFrame, openPage, STEP_TIMEOUT_MS, signInAgent, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -37,10 +37,7 @@ describe('visitors wait in a queue that agents take from', () => {
     await firstFrame.getByRole('status').getByText('You are number 1 in the queue').waitFor();
 
     // The agent, still offline, sees both in the Queue tab, oldest first, with ticking waits.
-    await agent.page.goto(`${suite.stack.hovorUrl}/console/`);
-    await agent.page.getByLabel('Email').fill(suite.stack.agent.email);
-    await agent.page.getByLabel('Password').fill(suite.stack.agent.password);
-    await agent.page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAgent(agent.page, suite.stack);
     const queued = await suite.stack.c.conversations
       .find({ state: 'queued' })
       .sort({ queuedAt: 1 })

@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { recordConsole, saveArtifacts } from './support/browser.js';
-import { STEP_TIMEOUT_MS, useStackAndBrowser } from './support/suite.js';
+import { STEP_TIMEOUT_MS, signInAgent, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -48,11 +48,7 @@ describe('the widget API on the host page', () => {
       })
       .toBe(1);
 
-    await agent.page.goto(`${suite.stack.hovorUrl}/console/`);
-    await agent.page.getByLabel('Email').fill(suite.stack.agent.email);
-    await agent.page.getByLabel('Password').fill(suite.stack.agent.password);
-    await agent.page.getByRole('button', { name: 'Sign in' }).click();
-    await agent.page.getByLabel('Status').selectOption('online');
+    await signInAgent(agent.page, suite.stack, { isOnline: true });
     await expect
       .poll(async () => (await seen()).find((e) => e.name === 'agent:assigned')?.data.name, {
         timeout: STEP_TIMEOUT_MS,

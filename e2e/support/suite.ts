@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { launchChromium, recordConsole } from './browser.js';
 import { type Stack, startStack } from './stack.js';
 
@@ -29,3 +29,23 @@ export async function openPage(context: BrowserContext): Promise<{ page: Page; l
 
 /** The chat frame the loader puts on the host page. */
 export const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="Hovor chat"]');
+
+/**
+ * Signs the stack's agent in to the console on `page`; with `isOnline`, also sets the status
+ * online and waits until the server has recorded it.
+ */
+export async function signInAgent(
+  page: Page,
+  stack: Stack,
+  options: { isOnline?: boolean } = {},
+): Promise<void> {
+  await page.goto(`${stack.hovorUrl}/console/`);
+  await page.getByLabel('Email').fill(stack.agent.email);
+  await page.getByLabel('Password').fill(stack.agent.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (!options.isOnline) return;
+  await page.getByLabel('Status').selectOption('online');
+  await expect
+    .poll(async () => (await stack.c.agents.findOne({ email: stack.agent.email }))?.status)
+    .toBe('online');
+}
