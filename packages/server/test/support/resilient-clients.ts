@@ -115,6 +115,27 @@ class Transcript {
   }
 }
 
+/** Reads a conversation page by page from what `transcript` holds without a gap [P8]. */
+async function readPages(
+  socket: Socket,
+  event: 'conversation:sync' | 'conversation:open',
+  conversationId: string,
+  transcript: Transcript,
+  counters: DeliveryCounters,
+): Promise<void> {
+  for (;;) {
+    const page = await untilAcked<VisitorSyncResult | OpenConversationResult>(
+      socket,
+      event,
+      { conversationId, afterSeq: transcript.syncedSeq },
+      counters,
+      READ_ACK_TIMEOUT_MS,
+    );
+    for (const m of page.messages) transcript.add(m, 'page');
+    if (!page.hasMore) return;
+  }
+}
+
 export interface ResilientVisitorOptions {
   url: string;
   siteKey: string;
@@ -145,18 +166,7 @@ export function resilientVisitor(options: ResilientVisitorOptions) {
   let syncing: Promise<void> | null = null;
 
   async function syncOnce(): Promise<void> {
-    if (!conversationId) return;
-    for (;;) {
-      const page = await untilAcked<VisitorSyncResult>(
-        raw,
-        'conversation:sync',
-        { conversationId, afterSeq: transcript.syncedSeq },
-        counters,
-        READ_ACK_TIMEOUT_MS,
-      );
-      for (const m of page.messages) transcript.add(m, 'page');
-      if (!page.hasMore) return;
-    }
+    if (conversationId) await readPages(raw, 'conversation:sync', conversationId, transcript, counters);
   }
 
   /** One sync at a time; a request while one runs waits for it and then syncs again. */
@@ -239,18 +249,7 @@ export function agentTranscripts(socket: AgentSocket) {
   };
 
   async function catchUp(conversationId: string): Promise<void> {
-    const t = transcriptOf(conversationId);
-    for (;;) {
-      const page = await untilAcked<OpenConversationResult>(
-        raw,
-        'conversation:open',
-        { conversationId, afterSeq: t.syncedSeq },
-        counters,
-        READ_ACK_TIMEOUT_MS,
-      );
-      for (const m of page.messages) t.add(m, 'page');
-      if (!page.hasMore) return;
-    }
+    await readPages(raw, 'conversation:open', conversationId, transcriptOf(conversationId), counters);
   }
 
   socket.on('message:created', (m) => transcriptOf(m.conversationId).add(m, 'notification'));

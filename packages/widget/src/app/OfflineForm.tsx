@@ -1,8 +1,8 @@
 import { MAX_EMAIL_CHARS, MAX_MESSAGE_TEXT_CHARS, MAX_NAME_CHARS } from '@hovor/protocol';
 import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
-import { newClientId } from './chat-client.js';
 import { useChatSnapshot, useServices } from './chat-context.js';
+import { newClientId } from './client-id.js';
 import {
   type LeaveMessageErrors,
   type LeaveMessageField,

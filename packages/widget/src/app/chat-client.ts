@@ -24,6 +24,7 @@ import {
   withReceipt,
   withRefusedStart,
 } from './chat-state.js';
+import { newClientId } from './client-id.js';
 import type { HostChannel } from './host-channel.js';
 import { createOutbox } from './outbox.js';
 import { createReceiptReporter } from './receipt-reporter.js';
@@ -43,15 +44,6 @@ type EmitCommand = <K extends CommandName>(
   event: K,
   input: CommandInput<VisitorCommands, K>,
 ) => Promise<Ack<CommandOutput<VisitorCommands, K>>>;
-
-/** A client-generated id for idempotent commands (`ClientId`: 8-64 of [A-Za-z0-9_-]). */
-export function newClientId(): string {
-  // randomUUID exists only in secure contexts; a Hovor server on plain http still needs ids.
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
-    '',
-  );
-}
 
 export interface ChatClientDeps {
   siteKey: string;
