@@ -32,7 +32,7 @@ CI=true pnpm install --frozen-lockfile --reporter=silent
 
 # Rebuild the embedded database when its binary is missing or older than its sources.
 devdb="tools/devdb/bin/devdb"
-if [ ! -x "$devdb" ] || [ -n "$(find tools/devdb -maxdepth 1 \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) -newer "$devdb")" ]; then
+if [ ! -x "$devdb" ] || [ -n "$(find tools/devdb scripts/build-devdb.sh -path tools/devdb/bin -prune -o -type f -newer "$devdb" -print)" ]; then
   bash scripts/build-devdb.sh
 fi
 

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { type Collection, type Document, MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+/**
+ * The embedded database (FerretDB with SQLite, patched in tools/devdb/overlay) answers equality
+ * on a field from that field's index, and still answers exactly what MongoDB would: the
+ * pushdown only narrows the rows read, the whole filter is applied to each of them.
+ * Against MongoDB (MONGODB_URL) only the answers are checked.
+ */
+const isEmbedded = !process.env.MONGODB_URL;
+
+interface Row {
+  _id: string;
+  conversationId: string | string[];
+  seq: number;
+  text?: string;
+}
+
+let client: MongoClient;
+let rows: Collection<Row>;
+beforeAll(async () => {
+  client = await MongoClient.connect(inject('mongoUrl'));
+  const db = client.db(`t_${randomUUID().replace(/-/g, '').slice(0, 16)}`);
+  rows = db.collection<Row>('rows');
+  await rows.createIndex({ conversationId: 1, seq: 1 });
+  const docs: Row[] = [];
+  for (let c = 0; c < 50; c++) {
+    for (let seq = 1; seq <= 20; seq++) docs.push({ _id: `c${c}:m${seq}`, conversationId: `c${c}`, seq });
+  }
+  docs.push({ _id: 'array', conversationId: ['c7', 'c8'], seq: 99 });
+  docs.push({ _id: 'quote', conversationId: 'say "hi" <b>', seq: 1 });
+  docs.push({ _id: 'unicode', conversationId: 'žluťoučký kůň', seq: 1 });
+  await rows.insertMany(docs);
+});
+afterAll(async () => {
+  await client?.db(rows.dbName).dropDatabase();
+  await client?.close();
+});
+
+/** SQLite's plan for a find, as the embedded database explains it. */
+async function planOf(filter: Document): Promise<string> {
+  const explained = await rows.find(filter).explain();
+  return JSON.stringify(explained.queryPlanner);
+}
+
+const idsOf = async (filter: Document) => (await rows.find(filter).toArray()).map((row) => row._id).sort();
+
+describe('the embedded database', () => {
+  it.runIf(isEmbedded)('reads a lookup by _id from the primary key', async () => {
+    expect(await planOf({ _id: 'c3:m4' })).toMatch(/SEARCH \S+ USING INDEX \S+__id_ /);
+  });
+
+  it.runIf(isEmbedded)(
+    'reads an equality on an indexed field from that index, whatever else the filter has',
+    async () => {
+      expect(await planOf({ conversationId: 'c3' })).toMatch(/USING INDEX \S+_conversationId_1_seq_1/);
+      expect(await planOf({ conversationId: 'c3', seq: { $gt: 5 } })).toMatch(
+        /USING INDEX \S+_conversationId_1_seq_1/,
+      );
+      expect(await planOf({ conversationId: { $eq: 'c3' }, seq: 2 })).toMatch(/USING INDEX/);
+    },
+  );
+
+  it('answers an equality exactly: arrays by element, other filters applied, unusual strings too', async () => {
+    expect(await idsOf({ _id: 'c3:m4' })).toEqual(['c3:m4']);
+    expect(await idsOf({ conversationId: 'c3', seq: { $gt: 18 } })).toEqual(['c3:m19', 'c3:m20']);
+    expect(await idsOf({ conversationId: 'c7', seq: { $gte: 20 } })).toEqual(['array', 'c7:m20']);
+    expect(await idsOf({ conversationId: { $eq: 'c8' }, seq: 99 })).toEqual(['array']);
+    expect(await idsOf({ conversationId: 'say "hi" <b>' })).toEqual(['quote']);
+    expect(await idsOf({ conversationId: 'žluťoučký kůň' })).toEqual(['unicode']);
+    expect(await idsOf({ conversationId: 'c3', seq: 'not a number' })).toEqual([]);
+    expect(await rows.countDocuments({ conversationId: 'c49' })).toBe(20);
+  });
+
+  it('updates and deletes by _id and by an indexed field', async () => {
+    await rows.updateOne({ _id: 'c4:m1' }, { $set: { text: 'edited' } });
+    await rows.updateMany({ conversationId: 'c5' }, { $set: { text: 'all' } });
+    expect((await rows.findOne({ _id: 'c4:m1' }))?.text).toBe('edited');
+    expect(await rows.countDocuments({ text: 'all' })).toBe(20);
+    await rows.deleteMany({ conversationId: 'c6' });
+    await rows.deleteOne({ _id: 'c4:m2' });
+    expect(await rows.countDocuments({ conversationId: { $in: ['c4', 'c6'] } })).toBe(19);
+  });
+});
