@@ -72,7 +72,7 @@ export function createConversationRepository(
 
   return {
     async findById(id: string): Promise<Conversation | null> {
-      // Two lookups by `_id`: the only kind the embedded database answers from an index.
+      // Two lookups by `_id`, each answered from the primary key.
       const doc = await c.conversations.findOne({ _id: id });
       if (!doc) return null;
       const stored = (await c.conversationActivity.findOne({ _id: id })) ?? undefined;

@@ -1,6 +1,7 @@
 import type { Filter } from 'mongodb';
 import type { Collections, MessageDoc } from '../db/collections.js';
 import { AppError, isDuplicateKey } from '../errors.js';
+import { createTurns } from '../turns.js';
 import { createRecentMessages } from './recent-messages.js';
 
 export type StoredMessage = Omit<MessageDoc, '_id'> & { id: string };
@@ -21,8 +22,7 @@ const MAX_SEQ_HINTS = 10_000;
 
 /**
  * A message's `_id`: its conversation and its `clientMsgId`. The primary key then makes a
- * retried send find the stored message in one lookup by `_id` [P5]: the embedded database
- * answers only `_id` equality from an index and scans the collection for anything else.
+ * retried send find the stored message in one lookup by `_id` [P5].
  */
 export const messageId = (conversationId: string, clientMsgId: string) => `${conversationId}:${clientMsgId}`;
 
@@ -53,9 +53,10 @@ export function createMessageRepository(
     return last?.seq ?? 0;
   }
 
-  // Reading the last seq scans the conversation's messages on the embedded database, so the
-  // append starts from what this node last wrote or the conversation's cached last seq, and a
-  // taken seq costs one failed insert; only a long run of those reads the messages.
+  // Reading the last seq reads all of the conversation's messages on the embedded database (it
+  // sorts in memory), so the append starts from what this node last wrote or the
+  // conversation's cached last seq, and a taken seq costs one failed insert; only a long run of
+  // those reads the messages.
   const seqHints = new Map<string, number>();
   const recent = createRecentMessages();
   function rememberSeq(conversationId: string, seq: number): void {
@@ -64,6 +65,42 @@ export function createMessageRepository(
     // Concurrent appends finish in any order: the hint only grows.
     seqHints.set(conversationId, Math.max(known, seq));
     if (seqHints.size > MAX_SEQ_HINTS) seqHints.delete(seqHints.keys().next().value!);
+  }
+
+  const appendTurns = createTurns();
+
+  async function insertNext(
+    message: NewMessage,
+    now: Date,
+    knownLastSeq: number,
+  ): Promise<{ message: StoredMessage; isNew: boolean }> {
+    const { conversationId } = message;
+    const _id = messageId(conversationId, message.clientMsgId);
+    let previous = Math.max(seqHints.get(conversationId) ?? 0, knownLastSeq);
+    for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
+      const doc: MessageDoc = { _id, ...message, seq: previous + 1, createdAt: now };
+      try {
+        await c.messages.insertOne(doc);
+        const stored = toMessage(doc);
+        recent.add(stored);
+        rememberSeq(conversationId, doc.seq);
+        return { message: stored, isNew: true };
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      const existing = await findByClientMsgId(conversationId, message.clientMsgId);
+      if (existing) return { message: existing, isNew: false };
+      if (attempt % MAX_SEQ_PROBES !== 0) {
+        previous += 1;
+        continue;
+      }
+      // A long run of taken seqs: read the truth (two reads, rare). A message stored before ids
+      // were derived is found by the unique index only, and so by its fields here.
+      const legacy = await c.messages.findOne({ conversationId, clientMsgId: message.clientMsgId });
+      if (legacy) return { message: toMessage(legacy), isNew: false };
+      previous = await lastSeq(conversationId);
+    }
+    throw new AppError('UNAVAILABLE', 'The conversation is busy; retry the message');
   }
 
   return {
@@ -75,38 +112,14 @@ export function createMessageRepository(
      * means another writer won it, so the next one is tried. `knownLastSeq` is where to start
      * (the conversation's cached last seq); it may be stale, never too high to matter.
      */
-    async append(
+    append(
       message: NewMessage,
       now: Date,
       knownLastSeq = 0,
     ): Promise<{ message: StoredMessage; isNew: boolean }> {
-      const { conversationId } = message;
-      const _id = messageId(conversationId, message.clientMsgId);
-      let previous = Math.max(seqHints.get(conversationId) ?? 0, knownLastSeq);
-      for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
-        const doc: MessageDoc = { _id, ...message, seq: previous + 1, createdAt: now };
-        try {
-          await c.messages.insertOne(doc);
-          const stored = toMessage(doc);
-          recent.add(stored);
-          rememberSeq(conversationId, doc.seq);
-          return { message: stored, isNew: true };
-        } catch (error) {
-          if (!isDuplicateKey(error)) throw error;
-        }
-        const existing = await findByClientMsgId(conversationId, message.clientMsgId);
-        if (existing) return { message: existing, isNew: false };
-        if (attempt % MAX_SEQ_PROBES !== 0) {
-          previous += 1;
-          continue;
-        }
-        // A long run of taken seqs: read the truth (two scans, rare). A message stored before ids
-        // were derived is found by the unique index only, and so by its fields here.
-        const legacy = await c.messages.findOne({ conversationId, clientMsgId: message.clientMsgId });
-        if (legacy) return { message: toMessage(legacy), isNew: false };
-        previous = await lastSeq(conversationId);
-      }
-      throw new AppError('UNAVAILABLE', 'The conversation is busy; retry the message');
+      // Appends to one conversation take turns on this node: each then wins its seq with one
+      // insert, where side by side they would all try the same seq and all but one try again.
+      return appendTurns.inTurn(message.conversationId, () => insertNext(message, now, knownLastSeq));
     },
 
     /** Whether an agent wrote in the conversation at or after `since` (first-reply SLA). */

@@ -9,7 +9,7 @@ export const MAX_RECENT_CONVERSATIONS = 2_000;
  * The newest messages this node stored, per conversation. Messages never change once stored,
  * so what is held is exact; whether it is complete is for the caller to know (one writer).
  * A client back from a cut usually missed a message or two: they come from here, not from a
- * read that scans the collection on the embedded database.
+ * read of the whole conversation (the embedded database sorts in memory).
  */
 export function createRecentMessages(
   perConversation = RECENT_MESSAGES_PER_CONVERSATION,

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Department, DepartmentRepository } from '../sites/department.repository.js';
 import type { Site, SiteRepository } from '../sites/site.repository.js';
 import type { Notifier } from '../sockets/notifier.js';
+import { createTurns } from '../turns.js';
 import type { ActionClaimRepository } from './action-claims.repository.js';
 import { createAvailability } from './availability.js';
 import type { CapacityRepository } from './capacity.repository.js';
@@ -78,22 +79,8 @@ export interface RoutingCore {
 
 export function createRoutingService(deps: RoutingDeps) {
   const log = deps.logger.child({ module: 'routing' });
-  /** Per-site chains, so one node does not race itself. Other nodes are handled by claims. */
-  const siteChains = new Map<string, Promise<void>>();
-
-  function serialize<T>(siteId: string, job: () => Promise<T>): Promise<T> {
-    const previous = siteChains.get(siteId) ?? Promise.resolve();
-    const result = previous.then(job, job);
-    const settled = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    siteChains.set(siteId, settled);
-    void settled.then(() => {
-      if (siteChains.get(siteId) === settled) siteChains.delete(siteId);
-    });
-    return result;
-  }
+  /** Routing takes turns per site, so one node does not race itself. Other nodes are handled by claims. */
+  const siteTurns = createTurns();
 
   async function loadSite(siteId: string): Promise<SiteContext | null> {
     const [site, agents, departments] = await Promise.all([
@@ -325,7 +312,7 @@ export function createRoutingService(deps: RoutingDeps) {
   function requestDrain(siteId: string): Promise<void> {
     const pending = pendingDrains.get(siteId);
     if (pending) return pending;
-    const drain = serialize(siteId, () => {
+    const drain = siteTurns.inTurn(siteId, () => {
       pendingDrains.delete(siteId);
       return drainSite(siteId);
     });
@@ -335,7 +322,7 @@ export function createRoutingService(deps: RoutingDeps) {
 
   const core = {
     log,
-    serialize,
+    serialize: siteTurns.inTurn,
     loadSite,
     rankedIn,
     claimFor,
@@ -368,7 +355,7 @@ export function createRoutingService(deps: RoutingDeps) {
 
     /** Re-queues a conversation and routes it again; false when another node already did. */
     async requeue(conversation: Conversation, reason: EventReason): Promise<boolean> {
-      const done = await serialize(conversation.siteId, () => requeue(conversation, reason));
+      const done = await siteTurns.inTurn(conversation.siteId, () => requeue(conversation, reason));
       if (done) await this.assignQueued(conversation.siteId);
       return done;
     },
@@ -387,12 +374,10 @@ export function createRoutingService(deps: RoutingDeps) {
       await Promise.all(siteIds.map((siteId) => requestDrain(siteId)));
     },
 
-    publishQueue: (siteId: string) => serialize(siteId, () => publishQueue(siteId)),
+    publishQueue: (siteId: string) => siteTurns.inTurn(siteId, () => publishQueue(siteId)),
 
     /** Resolves when no routing work is in flight on this node (for a clean shutdown). */
-    async idle(): Promise<void> {
-      while (siteChains.size > 0) await Promise.all(siteChains.values());
-    },
+    idle: siteTurns.idle,
   };
 }
 export type RoutingService = ReturnType<typeof createRoutingService>;
