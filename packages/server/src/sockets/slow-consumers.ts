@@ -2,9 +2,10 @@ import type { Server, Socket } from 'socket.io';
 import type { Logger } from '../logger.js';
 
 /**
- * Most a client may have waiting to be sent to it, in bytes, before it is cut off. Generous for
- * a slow phone (a long transcript page is ~1 MiB); a client that stopped reading hits it and
- * later resyncs from its `lastSeq`, so cutting it loses nothing [P15].
+ * Most a client may have waiting to be sent to it, in bytes (packets Engine.IO holds plus what
+ * `ws` holds), before it is cut off. Generous for a slow phone (a long transcript page is
+ * ~1 MiB); a client that stopped reading hits it and later resyncs from its `lastSeq`, so
+ * cutting it loses nothing [P15].
  */
 export const MAX_CLIENT_BACKLOG_BYTES = 1024 * 1024;
 /** Most packets waiting in Engine.IO's own buffer while the transport is still busy writing. */
@@ -14,17 +15,24 @@ export const BACKLOG_CHECK_INTERVAL_MS = 500;
 
 /** The parts of Engine.IO's connection and the `ws` socket below it that tell the backlog. */
 interface Backlogged {
-  writeBuffer?: unknown[];
+  writeBuffer?: { data?: unknown }[];
   transport?: { socket?: { bufferedAmount?: number; terminate?: () => void } };
 }
 
-/** What waits to be sent to one client: packets Engine.IO holds, and bytes `ws` holds. */
+function packetBytes(packet: { data?: unknown }): number {
+  const { data } = packet;
+  if (typeof data === 'string') return data.length;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return data.byteLength;
+  return 0;
+}
+
+/** What waits to be sent to one client: packets Engine.IO holds, and their bytes with those `ws` holds. */
 export function backlogOf(socket: Socket): { packets: number; bytes: number } {
   const conn = socket.conn as unknown as Backlogged;
-  return {
-    packets: conn.writeBuffer?.length ?? 0,
-    bytes: conn.transport?.socket?.bufferedAmount ?? 0,
-  };
+  const waiting = conn.writeBuffer ?? [];
+  let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
+  for (const packet of waiting) bytes += packetBytes(packet);
+  return { packets: waiting.length, bytes };
 }
 
 /**
