@@ -141,6 +141,11 @@ export interface ResilientVisitorOptions {
   siteKey: string;
   token: string;
   hostOrigin: string;
+  /**
+   * How long a send waits for its ack before it is sent again (TEST_ACK_TIMEOUT_MS by default).
+   * Shorter than the widget's wait means more resends racing an original still in flight.
+   */
+  ackTimeoutMs?: number;
 }
 
 /** A visitor who reconnects, resends and resyncs like the widget. */
@@ -219,6 +224,7 @@ export function resilientVisitor(options: ResilientVisitorOptions) {
         'message:send',
         { conversationId, clientMsgId, text },
         counters,
+        options.ackTimeoutMs,
       );
       acked.set(clientMsgId, message);
       // As the widget does: the ack carries the stored message, so a resync need not fetch it.
