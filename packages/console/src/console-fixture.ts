@@ -23,6 +23,7 @@ export function setupConsole(handlers: Record<string, Handler> = {}, backend = m
       messages: input.afterSeq === 0 ? [message(1), message(2)] : [],
       hasMore: false,
       receipts: [],
+      rating: null,
     }),
     'receipt:set': (input): Receipt => ({
       conversationId: String(input.conversationId),

@@ -65,6 +65,7 @@ describe('resync [P16]', () => {
           messages: page.seqs.map((seq) => message(seq)),
           hasMore: page.hasMore,
           receipts: [],
+          rating: null,
         };
       },
     });
@@ -162,6 +163,7 @@ describe('receipts [P13]', () => {
         messages: [message(1), mine(2)],
         hasMore: false,
         receipts: [visitorReceipt(2, 1), { ...visitorReceipt(2, 2), side: 'agent' }],
+        rating: null,
       }),
     });
     await state.start();

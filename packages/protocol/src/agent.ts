@@ -8,6 +8,7 @@ import {
   IsoDate,
   Message,
   MessagePage,
+  Rating,
   Receipt,
   SendMessageInput,
   Seq,
@@ -50,6 +51,8 @@ export const OpenConversationResult = z.strictObject({
   ...MessagePage.shape,
   /** Both sides' receipts of the conversation. */
   receipts: z.array(Receipt),
+  /** The visitor's rating, once given. */
+  rating: z.nullable(Rating),
 });
 export type OpenConversationResult = z.infer<typeof OpenConversationResult>;
 
@@ -140,6 +143,8 @@ export const AgentNotifications = {
   'typing:changed': TypingChanged,
   /** Either side's receipt of a conversation the agent sees grew. */
   'receipt:updated': Receipt,
+  /** The visitor rated a conversation the agent sees. */
+  'conversation:rated': Rating,
 } as const satisfies NotificationMap;
 export type AgentNotifications = typeof AgentNotifications;
 

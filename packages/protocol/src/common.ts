@@ -171,6 +171,21 @@ export type Receipt = z.infer<typeof Receipt>;
 export const SetReceiptInput = z.strictObject({ conversationId: Id, deliveredSeq: Seq, readSeq: Seq });
 export type SetReceiptInput = z.infer<typeof SetReceiptInput>;
 
+/** Longest comment a visitor may add to a rating. */
+export const MAX_RATING_COMMENT_CHARS = 1000;
+
+/** 1 (poor) to 5 (excellent). */
+export const RatingScore = z.int().check(z.gte(1), z.lte(5));
+
+/** The visitor's rating of a conversation; the first one stands [P17]. */
+export const Rating = z.strictObject({
+  conversationId: z.string(),
+  score: RatingScore,
+  comment: z.nullable(z.string()),
+  ratedAt: IsoDate,
+});
+export type Rating = z.infer<typeof Rating>;
+
 /** A page of messages after `afterSeq`; `hasMore` tells the client to ask again. */
 export const MessagePage = z.strictObject({
   messages: z.array(Message),

@@ -4,10 +4,13 @@ import {
   Id,
   MAX_EMAIL_CHARS,
   MAX_NAME_CHARS,
+  MAX_RATING_COMMENT_CHARS,
   Message,
   MessagePage,
   MessageText,
   QueuePosition,
+  Rating,
+  RatingScore,
   Receipt,
   SendMessageInput,
   Seq,
@@ -89,6 +92,15 @@ export const LeaveMessageInput = z.strictObject({
 });
 export type LeaveMessageInput = z.infer<typeof LeaveMessageInput>;
 
+/** Rates a conversation an agent answered; `requestId` makes a retry return the stored rating. */
+export const RateConversationInput = z.strictObject({
+  conversationId: Id,
+  requestId: ClientId,
+  score: RatingScore,
+  comment: z.optional(z.string().check(z.maxLength(MAX_RATING_COMMENT_CHARS))),
+});
+export type RateConversationInput = z.infer<typeof RateConversationInput>;
+
 export const VisitorSyncInput = z.strictObject({
   /** Omitted: the visitor's open conversation, if any. */
   conversationId: z.optional(Id),
@@ -101,6 +113,8 @@ export const VisitorSyncResult = z.strictObject({
   ...MessagePage.shape,
   /** Both sides' receipts of the conversation (empty without one). */
   receipts: z.array(Receipt),
+  /** The visitor's rating of the conversation, once given. */
+  rating: z.nullable(Rating),
 });
 export type VisitorSyncResult = z.infer<typeof VisitorSyncResult>;
 
@@ -119,6 +133,8 @@ export const VisitorCommands = {
   'availability:get': { input: AvailabilityInput, output: Availability },
   /** Leaves a message for the team (the offline form); idempotent by `requestId`. */
   'offline:leave': { input: LeaveMessageInput, output: VisitorConversation },
+  /** Rates the conversation (1–5, optional comment); the first rating stands [P17]. */
+  'conversation:rate': { input: RateConversationInput, output: Rating },
 } as const satisfies CommandMap;
 export type VisitorCommands = typeof VisitorCommands;
 
@@ -129,6 +145,8 @@ export const VisitorNotifications = {
   'typing:changed': TypingChanged,
   /** Either side's receipt grew. */
   'receipt:updated': Receipt,
+  /** The conversation was rated (from another tab of the visitor). */
+  'conversation:rated': Rating,
   /** Sent to each waiting visitor whenever the queue changes. */
   'queue:position': QueuePosition,
 } as const satisfies NotificationMap;

@@ -22,6 +22,7 @@ import { errorMiddleware } from './http/respond.js';
 import { type StaticPaths, staticRoutes } from './http/static.routes.js';
 import type { Logger } from './logger.js';
 import { createMessageRepository } from './messages/message.repository.js';
+import { createRatingRepository } from './ratings/rating.repository.js';
 import { createReceiptRepository } from './receipts/receipt.repository.js';
 import { createReceiptService } from './receipts/receipt.service.js';
 import { createActionClaimRepository } from './routing/action-claims.repository.js';
@@ -156,6 +157,7 @@ export function createApp(deps: AppDeps): HovorApp {
     leases,
     visitors: visitorRepository,
     receipts: createReceiptService({ receipts: createReceiptRepository(c), notifier, clock }),
+    ratings: createRatingRepository(c),
     notifier,
     clock,
   });

@@ -146,6 +146,21 @@ export interface ReceiptDoc {
   updatedAt: Date;
 }
 
+/**
+ * Claim: the visitor's rating of a conversation, `_id = conversationId`. The first stands; its
+ * `requestId` lets a retry find it [P17].
+ */
+export interface RatingDoc {
+  _id: string;
+  siteId: string;
+  /** The agent who had the conversation when it was rated. */
+  agentId: string | null;
+  requestId: string;
+  score: number;
+  comment: string | null;
+  ratedAt: Date;
+}
+
 /** Claim: one open conversation per visitor and site. `_id = siteId:visitorId`. */
 export interface OpenConversationDoc {
   _id: string;
@@ -207,6 +222,7 @@ export function collections(db: Db) {
     agentActivity: db.collection<AgentActivityDoc>('agent_activity'),
     messages: db.collection<MessageDoc>('messages'),
     receipts: db.collection<ReceiptDoc>('receipts'),
+    ratings: db.collection<RatingDoc>('ratings'),
     openConversations: db.collection<OpenConversationDoc>('open_conversations'),
     assignmentClaims: db.collection<AssignmentClaimDoc>('assignment_claims'),
     agentSlots: db.collection<AgentSlotDoc>('agent_slots'),
@@ -238,6 +254,8 @@ export async function ensureIndexes(c: Collections): Promise<void> {
       { unique: true, name: 'conversation_clientMsgId_unique' },
     ),
     c.receipts.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
+    c.ratings.createIndex({ siteId: 1, ratedAt: -1 }, { name: 'siteId_ratedAt' }),
+    c.ratings.createIndex({ agentId: 1, ratedAt: -1 }, { name: 'agentId_ratedAt' }),
     c.assignmentClaims.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
     c.agentSlots.createIndex({ agentId: 1 }, { name: 'agentId' }),
     c.agentSlots.createIndex({ conversationId: 1 }, { name: 'conversationId' }),

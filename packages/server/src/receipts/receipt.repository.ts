@@ -32,7 +32,7 @@ export function createReceiptRepository(c: Collections) {
 
     /** Both sides' receipts; a side that never reported reads as zeros. */
     list(conversationId: string): Promise<Receipt[]> {
-      // Two lookups by `_id`, the only kind the embedded database answers from an index.
+      // Two lookups by `_id`.
       return Promise.all([find(conversationId, 'visitor'), find(conversationId, 'agent')]);
     },
 

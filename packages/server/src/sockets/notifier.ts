@@ -3,6 +3,7 @@ import type {
   AgentProfile,
   AgentServerToClientEvents,
   QueuePosition,
+  Rating,
   Receipt,
   VisitorClientToServerEvents,
   VisitorServerToClientEvents,
@@ -36,6 +37,8 @@ export interface Notifier {
   agentChanged(profile: AgentProfile): void;
   /** A side's receipt grew: both sides hear it (the other side's messages change state, own tabs catch up). */
   receiptChanged(conversation: Conversation, receipt: Receipt): void;
+  /** The visitor rated the conversation: the agents who see it and the visitor's other tabs hear it. */
+  conversationRated(conversation: Conversation, rating: Rating): void;
   queuePositions(positions: ReadonlyArray<{ conversation: Conversation; position: QueuePosition }>): void;
 }
 
@@ -46,6 +49,7 @@ export const silentNotifier: Notifier = {
   typingChanged: () => {},
   agentChanged: () => {},
   receiptChanged: () => {},
+  conversationRated: () => {},
   queuePositions: () => {},
 };
 
@@ -82,6 +86,10 @@ export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNa
     receiptChanged(conversation, receipt) {
       visitors.to(rooms.visitor(conversation.visitorId)).emit('receipt:updated', receipt);
       agents.to(agentAudience(conversation)).emit('receipt:updated', receipt);
+    },
+    conversationRated(conversation, rating) {
+      visitors.to(rooms.visitor(conversation.visitorId)).emit('conversation:rated', rating);
+      agents.to(agentAudience(conversation)).emit('conversation:rated', rating);
     },
     queuePositions(positions) {
       for (const { conversation, position } of positions) {

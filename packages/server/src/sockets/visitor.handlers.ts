@@ -71,6 +71,7 @@ export function attachVisitorNamespace(
         'receipt:set': (input) => service.receiptAsVisitor(visitor, input),
         'availability:get': (input) => deps.availability(visitor.siteId, input.departmentId ?? null),
         'offline:leave': (input) => service.leaveMessage(visitor, input),
+        'conversation:rate': (input) => service.rateAsVisitor(visitor, input),
       },
       { logger: log, db: deps.db },
     );
