@@ -32,6 +32,8 @@ if [ "$version" != "$patched_version" ]; then
   exit 1
 fi
 source_dir="bin/ferretdb-$version"
+# The module cache is read-only; an interrupted earlier copy may be too.
+if [ -d "$source_dir" ]; then chmod -R u+w "$source_dir"; fi
 rm -rf "$source_dir"
 cp -R "$(go list -m -f '{{.Dir}}' "$ferretdb")" "$source_dir"
 chmod -R u+w "$source_dir"

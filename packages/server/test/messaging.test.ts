@@ -71,9 +71,11 @@ describe('messages', () => {
     await send(visitor.socket, conversation.id, 'second');
     const retried = await send(visitor.socket, conversation.id, 'first', 'retried-message-1');
     expect(retried).toEqual(first);
-    const texts = (await h.c.messages.find({ conversationId: conversation.id, kind: 'text' }).toArray()).map(
-      (m) => m.text,
-    );
+    const stored = await h.c.messages
+      .find({ conversationId: conversation.id, kind: 'text' })
+      .sort({ seq: 1 })
+      .toArray();
+    const texts = stored.map((m) => m.text);
     expect(texts).toEqual(['first', 'second']);
   });
 
