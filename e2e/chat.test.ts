@@ -64,10 +64,24 @@ describe('a visitor chats with an agent end to end', () => {
     await visitor.page.reload();
     await chatFrame(visitor.page).getByText('It ships today.').waitFor();
 
-    // 7. The agent closes; the visitor sees the end and can start again.
+    // 7. The agent closes; the visitor sees the end, rates the chat with the keyboard [P17], and
+    // can start again.
     await agent.page.getByRole('button', { name: 'Close conversation' }).click();
     const endFrame = chatFrame(visitor.page);
     await endFrame.getByText('The conversation has ended').first().waitFor();
+    const stars = endFrame.getByRole('group', { name: 'How was your chat?' });
+    await stars.getByRole('radio', { name: '1 of 5, Poor' }).focus();
+    for (let i = 0; i < 3; i++) await visitor.page.keyboard.press('ArrowRight');
+    expect(await stars.getByRole('radio', { name: '4 of 5, Very good' }).isChecked()).toBe(true);
+    await visitor.page.keyboard.press('Tab');
+    await visitor.page.keyboard.type('Quick answer, thanks');
+    await visitor.page.keyboard.press('Tab');
+    await visitor.page.keyboard.press('Enter');
+    await endFrame.getByRole('status').getByText('You rated this chat 4 of 5').waitFor();
+    expect(await suite.stack.c.ratings.findOne({ _id: conversationId })).toMatchObject({
+      score: 4,
+      comment: 'Quick answer, thanks',
+    });
     await endFrame.getByRole('button', { name: 'Start a new conversation' }).click();
     await endFrame.getByRole('status').getByText('Connected with Alice').waitFor();
     await expect.poll(() => suite.stack.c.conversations.countDocuments({})).toBe(2);

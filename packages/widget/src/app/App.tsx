@@ -2,24 +2,30 @@ import type { FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Composer } from './Composer.js';
 import { useChatSnapshot } from './chat-context.js';
-import { chatView } from './chat-state.js';
+import { chatView, isRateable } from './chat-state.js';
 import { Header } from './Header.js';
 import { MessageList } from './MessageList.js';
 import { StatusLine } from './StatusLine.js';
 
-/** The offline form, fetched the first time it is needed: most visitors never see it. */
-function LazyOfflineForm() {
-  const [Form, setForm] = useState<FunctionComponent | null>(null);
+/**
+ * A panel fetched the first time it is shown: most visitors never see the offline form, and a
+ * chat that has not ended needs no rating.
+ */
+function Lazy({ load, failed }: { load: () => Promise<FunctionComponent>; failed: string }) {
+  const [Panel, setPanel] = useState<FunctionComponent | null>(null);
   const [isFailed, setIsFailed] = useState(false);
   useEffect(() => {
-    import('./OfflineForm.js').then(
-      (m) => setForm(() => m.OfflineForm),
+    load().then(
+      (component) => setPanel(() => component),
       () => setIsFailed(true),
     );
-  }, []);
-  if (Form) return <Form />;
-  return <p class="hv-scroller">{isFailed ? 'The form could not be loaded; reopen the chat later.' : ''}</p>;
+  }, [load]);
+  if (Panel) return <Panel />;
+  return <p class="hv-scroller">{isFailed ? failed : ''}</p>;
 }
+
+const loadOfflineForm = () => import('./OfflineForm.js').then((m) => m.OfflineForm);
+const loadRatingPanel = () => import('./RatingPanel.js').then((m) => m.RatingPanel);
 
 export function App() {
   const snapshot = useChatSnapshot();
@@ -33,7 +39,14 @@ export function App() {
       ) : (
         <>
           <StatusLine />
-          {view === 'offline' ? <LazyOfflineForm /> : <MessageList />}
+          {view === 'offline' ? (
+            <Lazy load={loadOfflineForm} failed="The form could not be loaded; reopen the chat later." />
+          ) : (
+            <MessageList />
+          )}
+          {view === 'chat' && isRateable(snapshot) && (
+            <Lazy load={loadRatingPanel} failed="The rating could not be loaded." />
+          )}
           {fatal ? (
             <p class="hv-fatal" role="alert">
               The chat is unavailable right now ({fatal.message}).

@@ -6,6 +6,7 @@ import {
   ErrorBody,
   type LeaveMessageInput,
   PROTOCOL_VERSION,
+  type RateConversationInput,
   resendDelayMs,
   VISITOR_NAMESPACE,
   type VisitorClientToServerEvents,
@@ -21,6 +22,7 @@ import {
   withConversation,
   withMessages,
   withQueuePosition,
+  withRating,
   withReceipt,
   withRefusedStart,
 } from './chat-state.js';
@@ -102,9 +104,12 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
         conversation ? { conversationId: conversation.id, afterSeq: syncedSeq } : { afterSeq: 0 },
       );
       state.update((s) =>
-        withReceipt(
-          withMessages(page.conversation ? withConversation(s, page.conversation) : s, page.messages, true),
-          page.receipts.find((r) => r.side === 'agent'),
+        withRating(
+          withReceipt(
+            withMessages(page.conversation ? withConversation(s, page.conversation) : s, page.messages, true),
+            page.receipts.find((r) => r.side === 'agent'),
+          ),
+          page.rating,
         ),
       );
       if (!page.hasMore || page.messages.length === 0) break;
@@ -316,6 +321,9 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     s.on('receipt:updated', (receipt) => {
       state.update((st) => withReceipt(st, receipt));
     });
+    s.on('conversation:rated', (rating) => {
+      state.update((st) => withRating(st, rating));
+    });
     s.on('queue:position', (position) => {
       const before = state.get();
       state.update((st) => withQueuePosition(st, position));
@@ -382,6 +390,15 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     async leaveMessage(input: LeaveMessageInput): Promise<void> {
       await command('offline:leave', { ...input, departmentId: department() });
       state.update((s) => ({ ...s, draft: '' }));
+    },
+
+    /**
+     * Rates the ended conversation [P17]; the caller keeps one `requestId` across retries, so a
+     * lost answer cannot turn into a second rating. Rejects with a `WidgetError`.
+     */
+    async rate(input: RateConversationInput): Promise<void> {
+      const rating = await command('conversation:rate', input);
+      state.update((s) => withRating(s, rating));
     },
 
     /** Call on every input in the composer. */

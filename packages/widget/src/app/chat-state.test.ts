@@ -6,9 +6,11 @@ import {
   createChatState,
   INITIAL_SNAPSHOT,
   isConversationActive,
+  isRateable,
   withConversation,
   withMessages,
   withQueuePosition,
+  withRating,
   withReceipt,
   withRefusedStart,
 } from './chat-state.js';
@@ -187,5 +189,24 @@ describe('what a resync asks for', () => {
     s = withMessages(s, [visitorMessage(1, 'a'), visitorMessage(5, 'e')], true);
     expect(s.syncedSeq).toBe(5);
     expect(withConversation(s, conversation('c2')).syncedSeq).toBe(0);
+  });
+
+  it('[P17] offers a rating only for an ended chat an agent answered, and keeps the rating of the shown chat only', () => {
+    const alice = { id: 'a1', name: 'Alice' };
+    expect(isRateable(withConversation(INITIAL_SNAPSHOT, conversation('c1', 'closed')))).toBe(false);
+    expect(
+      isRateable(withConversation(INITIAL_SNAPSHOT, { ...conversation('c1', 'assigned'), agent: alice })),
+    ).toBe(false);
+    const ended = withConversation(INITIAL_SNAPSHOT, { ...conversation('c1', 'closed'), agent: alice });
+    expect(isRateable(ended)).toBe(true);
+
+    const rating = { conversationId: 'c1', score: 4, comment: null, ratedAt: '2025-01-01T00:00:00.000Z' };
+    expect(withRating(ended, { ...rating, conversationId: 'c2' })).toBe(ended);
+    expect(withRating(ended, null)).toBe(ended);
+    const rated = withRating(ended, rating);
+    expect(rated.rating).toEqual(rating);
+    // Another conversation starts without one.
+    expect(withConversation(rated, conversation('c2')).rating).toBeNull();
+    expect(withConversation(rated, { ...conversation('c1', 'closed'), agent: alice }).rating).toEqual(rating);
   });
 });

@@ -3,6 +3,7 @@ import type {
   ErrorBody,
   Message,
   QueuePosition,
+  Rating,
   Receipt,
   VisitorConversation,
 } from '@hovor/protocol';
@@ -26,6 +27,8 @@ export interface ChatSnapshot {
   pending: readonly PendingMessage[];
   /** How far the agent side has received and read `conversation` [P13]. */
   receipt: Receipt | null;
+  /** The visitor's rating of `conversation`, once given [P17]. */
+  rating: Rating | null;
   /** Name of the agent who is typing, if one is. */
   agentTyping: string | null;
   /** The latest place in the queue of `conversation`, while it is queued. */
@@ -45,6 +48,7 @@ export const INITIAL_SNAPSHOT: ChatSnapshot = {
   syncedSeq: 0,
   pending: [],
   receipt: null,
+  rating: null,
   agentTyping: null,
   queue: null,
   connection: 'connecting',
@@ -62,6 +66,7 @@ export function withConversation(s: ChatSnapshot, conversation: VisitorConversat
     messages: isSame ? s.messages : [],
     syncedSeq: isSame ? s.syncedSeq : 0,
     receipt: isSame ? s.receipt : null,
+    rating: isSame ? s.rating : null,
     agentTyping: isSame && conversation.state !== 'closed' ? s.agentTyping : null,
     // Only a waiting conversation has a place; assignment or closing ends it.
     queue: isSame && conversation.state === 'queued' ? s.queue : null,
@@ -76,6 +81,13 @@ export function withReceipt(s: ChatSnapshot, receipt: Receipt | undefined): Chat
     ? s
     : { ...s, receipt };
 }
+
+/** Keeps the rating of the shown conversation. */
+export const withRating = (s: ChatSnapshot, rating: Rating | null): ChatSnapshot =>
+  rating && rating.conversationId === s.conversation?.id ? { ...s, rating } : s;
+
+/** Whether the shown conversation has ended after an agent answered it, so it can be rated. */
+export const isRateable = (s: ChatSnapshot) => s.conversation?.state === 'closed' && !!s.conversation.agent;
 
 /** Keeps a `queue:position` if it is about the shown conversation and that one still waits. */
 export function withQueuePosition(s: ChatSnapshot, queue: QueuePosition): ChatSnapshot {

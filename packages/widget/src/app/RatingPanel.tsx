@@ -1,0 +1,113 @@
+import { MAX_RATING_COMMENT_CHARS } from '@hovor/protocol';
+import { useRef, useState } from 'preact/hooks';
+import { useChatSnapshot, useServices } from './chat-context.js';
+import { newClientId } from './client-id.js';
+import styles from './rating.css?inline';
+import { WidgetError } from './retry.js';
+
+const SCORE_NAMES = ['Poor', 'Fair', 'Good', 'Very good', 'Excellent'];
+
+/**
+ * Asks the visitor to rate a conversation an agent answered, once it has ended [P17]; after
+ * that, thanks them. Loaded on demand: a chat that has not ended does not need it.
+ */
+export function RatingPanel() {
+  const { client } = useServices();
+  const { conversation, rating } = useChatSnapshot();
+  const [score, setScore] = useState(0);
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState('');
+  const [isSending, setIsSending] = useState(false);
+  // One id for every attempt: a retry after a lost answer finds the stored rating.
+  const requestId = useRef(newClientId()).current;
+
+  if (rating) {
+    return (
+      <p class="hv-rating" role="status">
+        <style>{styles}</style>
+        Thank you! You rated this chat {rating.score} of 5.
+      </p>
+    );
+  }
+  if (!conversation) return null;
+
+  const submit = async () => {
+    if (score === 0) {
+      setError('Choose from 1 to 5 stars.');
+      return;
+    }
+    setIsSending(true);
+    setError('');
+    try {
+      const text = comment.trim();
+      await client.rate({
+        conversationId: conversation.id,
+        requestId,
+        score,
+        ...(text ? { comment: text } : {}),
+      });
+    } catch (cause) {
+      setError(
+        cause instanceof WidgetError && cause.code === 'CONFLICT'
+          ? 'This chat has already been rated.'
+          : 'Your rating could not be sent. Please try again.',
+      );
+    } finally {
+      setIsSending(false);
+    }
+  };
+
+  return (
+    <form
+      class="hv-rating"
+      aria-labelledby="hv-rating-title"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <style>{styles}</style>
+      <fieldset>
+        <legend id="hv-rating-title">How was your chat?</legend>
+        <div class="hv-stars">
+          {SCORE_NAMES.map((name, i) => (
+            <label key={name} class={i < score ? 'hv-star hv-on' : 'hv-star'}>
+              <input
+                type="radio"
+                name="hv-score"
+                value={i + 1}
+                checked={score === i + 1}
+                onChange={() => {
+                  setScore(i + 1);
+                  setError('');
+                }}
+              />
+              <span aria-hidden="true">★</span>
+              <span class="hv-sr">
+                {i + 1} of 5, {name}
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label for="hv-rating-comment">Comment (optional)</label>
+      <textarea
+        id="hv-rating-comment"
+        class="hv-input"
+        rows={2}
+        maxLength={MAX_RATING_COMMENT_CHARS}
+        value={comment}
+        onInput={(e) => setComment(e.currentTarget.value)}
+      />
+      {error && (
+        <p class="hv-failed" role="alert">
+          {error}
+        </p>
+      )}
+      <button type="submit" class="hv-send" disabled={isSending}>
+        Send rating
+      </button>
+    </form>
+  );
+}
