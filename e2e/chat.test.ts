@@ -82,6 +82,9 @@ describe('a visitor chats with an agent end to end', () => {
       score: 4,
       comment: 'Quick answer, thanks',
     });
+    // The agent sees it on the conversation at once.
+    await agent.page.getByText('Rated 4 of 5 by the visitor').waitFor();
+    await agent.page.getByText('Quick answer, thanks').waitFor();
     await endFrame.getByRole('button', { name: 'Start a new conversation' }).click();
     await endFrame.getByRole('status').getByText('Connected with Alice').waitFor();
     await expect.poll(() => suite.stack.c.conversations.countDocuments({})).toBe(2);

@@ -16,6 +16,7 @@ export function ConversationView() {
   const state = useConsoleState();
   const summary = state.current.value;
   const me = state.me.value;
+  const rating = state.rating.value;
   const [isTransferOpen, setIsTransferOpen] = useState(false);
   if (!state.currentId.value) {
     return (
@@ -42,6 +43,16 @@ export function ConversationView() {
           {summary.visitorName} <span class={`state ${summary.state}`}>{STATE_TEXT[summary.state]}</span>
         </h2>
         {summary.agent && !isMine && <span class="muted">with {summary.agent.name}</span>}
+        {rating && (
+          <p class="rating">
+            <span class="rating-stars" aria-hidden="true">
+              {'★'.repeat(rating.score)}
+              {'☆'.repeat(5 - rating.score)}
+            </span>
+            <span class="visually-hidden">Rated {rating.score} of 5 by the visitor</span>
+            {rating.comment && <q>{rating.comment}</q>}
+          </p>
+        )}
         {isMine && (
           <div class="conversation-actions">
             <button type="button" onClick={() => setIsTransferOpen(true)}>

@@ -51,6 +51,7 @@ export function createConsoleState({ api, connect, storage, page, random = Math.
       on(s, 'message:created', onMessageCreated, showError),
       on(s, 'typing:changed', conversation.onTypingChanged, showError),
       on(s, 'receipt:updated', (receipt) => receipts.apply([receipt]), showError),
+      on(s, 'conversation:rated', (rating) => conversation.onRated(rating), showError),
       page.on('focus', () => void resync()),
       page.on('online', () => void resync()),
       page.on('pageshow', () => void resync()),
@@ -183,6 +184,7 @@ export function createConsoleState({ api, connect, storage, page, random = Math.
     isLoadingConversation: conversation.isLoadingConversation,
     takingId: actions.takingId,
     typingName: conversation.typingName,
+    rating: conversation.rating,
     pending: conversation.pending,
     /** The visitor's receipt of the open conversation, for the state of the agent's messages. */
     visitorReceipt: computed(() => receipts.visitorOf(conversation.currentId.value)),

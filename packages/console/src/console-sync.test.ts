@@ -229,3 +229,42 @@ describe('receipts [P13]', () => {
     expect(state.error.value).toBeNull();
   });
 });
+
+describe('ratings [P17]', () => {
+  const rating = (conversationId: string, score: number) => ({
+    conversationId,
+    score,
+    comment: score < 3 ? 'Too slow' : null,
+    ratedAt: '2026-01-01T10:00:00.000Z',
+  });
+
+  it('[P17] shows the rating from the open result and from conversation:rated, only for the open conversation', async () => {
+    const { state, fire } = setup({
+      'conversation:open': () => ({
+        conversation: summary({ state: 'closed' }),
+        messages: [message(1)],
+        hasMore: false,
+        receipts: [],
+        rating: rating(CONVERSATION_ID, 2),
+      }),
+    });
+    await state.start();
+    fire('connect');
+    state.openConversation(CONVERSATION_ID);
+    await settle();
+    expect(state.rating.value).toEqual(rating(CONVERSATION_ID, 2));
+    fire('conversation:rated', rating('another-conversation', 5));
+    expect(state.rating.value?.score).toBe(2);
+  });
+
+  it('[P17] shows a rating that arrives while the conversation is open', async () => {
+    const { state, fire } = setup();
+    await state.start();
+    fire('connect');
+    state.openConversation(CONVERSATION_ID);
+    await settle();
+    expect(state.rating.value).toBeNull();
+    fire('conversation:rated', rating(CONVERSATION_ID, 5));
+    expect(state.rating.value?.score).toBe(5);
+  });
+});

@@ -1,4 +1,4 @@
-import type { ConversationSummary, Message, Receipt, TypingChanged } from '@hovor/protocol';
+import type { ConversationSummary, Message, Rating, Receipt, TypingChanged } from '@hovor/protocol';
 import { batch, computed, signal } from '@preact/signals';
 import { createAgentTyping } from './agent-typing';
 import type { InboxState } from './inbox-state';
@@ -38,6 +38,8 @@ export function createConversationState({
   const messages = signal<readonly Message[]>([]);
   const isLoadingConversation = signal(false);
   const typingName = signal<string | null>(null);
+  /** The visitor's rating of the open conversation, once given [P17]. */
+  const rating = signal<Rating | null>(null);
   const pending = computed(() => outbox.pending.value.filter((p) => p.conversationId === currentId.value));
   const agentTyping = createAgentTyping({ conversationId: currentId, currentSocket, showError });
 
@@ -53,6 +55,7 @@ export function createConversationState({
       current.value = known ?? null;
       messages.value = [];
       typingName.value = null;
+      rating.value = null;
     });
     void fetch(id, 0);
   }
@@ -71,6 +74,7 @@ export function createConversationState({
           if (!held || held.id !== id || held.lastSeq <= page.conversation.lastSeq)
             current.value = page.conversation;
           onReceipts(page.receipts);
+          if (page.rating) rating.value = page.rating;
           onReceived(id, page.messages);
           messages.value = mergeMessages(messages.value, page.messages);
         });
@@ -145,6 +149,12 @@ export function createConversationState({
     current.value = null;
     messages.value = [];
     typingName.value = null;
+    rating.value = null;
+  }
+
+  /** `conversation:rated`: shown when it is about the open conversation. */
+  function onRated(given: Rating): void {
+    if (given.conversationId === currentId.value) rating.value = given;
   }
 
   return {
@@ -153,12 +163,14 @@ export function createConversationState({
     messages,
     isLoadingConversation,
     typingName,
+    rating,
     pending,
     open,
     refetch,
     applySummary,
     onMessageCreated,
     onTypingChanged,
+    onRated,
     sendMessage,
     addNote,
     noteTyping: agentTyping.noteTyping,
