@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
 import { chatFrame, openPage, STEP_TIMEOUT_MS, signInAgent, useStackAndBrowser } from './support/suite.js';
@@ -85,6 +86,16 @@ describe('a visitor chats with an agent end to end', () => {
     // The agent sees it on the conversation at once.
     await agent.page.getByText('Rated 4 of 5 by the visitor').waitFor();
     await agent.page.getByText('Quick answer, thanks').waitFor();
+    // The visitor keeps a copy of the chat.
+    const [download] = await Promise.all([
+      visitor.page.waitForEvent('download'),
+      endFrame.getByRole('button', { name: 'Download transcript' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^chat-demo-shop-\d{4}-\d{2}-\d{2}\.txt$/);
+    const copy = await readFile(await download.path(), 'utf8');
+    expect(copy).toMatch(/^Chat with Demo Shop\n/);
+    expect(copy).toMatch(/\] You: Hello, where is my order 1042\?\n(.*\n)*.*\] Alice: It ships today\.\n/);
+    expect(copy).toContain('The conversation has ended');
     await endFrame.getByRole('button', { name: 'Start a new conversation' }).click();
     await endFrame.getByRole('status').getByText('Connected with Alice').waitFor();
     await expect.poll(() => suite.stack.c.conversations.countDocuments({})).toBe(2);

@@ -9,7 +9,7 @@ import { StatusLine } from './StatusLine.js';
 
 /**
  * A panel fetched the first time it is shown: most visitors never see the offline form, and a
- * chat that has not ended needs no rating.
+ * chat that has not ended needs no rating or transcript.
  */
 function Lazy({ load, failed }: { load: () => Promise<FunctionComponent>; failed: string }) {
   const [Panel, setPanel] = useState<FunctionComponent | null>(null);
@@ -25,7 +25,7 @@ function Lazy({ load, failed }: { load: () => Promise<FunctionComponent>; failed
 }
 
 const loadOfflineForm = () => import('./OfflineForm.js').then((m) => m.OfflineForm);
-const loadRatingPanel = () => import('./RatingPanel.js').then((m) => m.RatingPanel);
+const loadEndedPanel = () => import('./EndedPanel.js').then((m) => m.EndedPanel);
 
 export function App() {
   const snapshot = useChatSnapshot();
@@ -45,7 +45,7 @@ export function App() {
             <MessageList />
           )}
           {view === 'chat' && isRateable(snapshot) && (
-            <Lazy load={loadRatingPanel} failed="The rating could not be loaded." />
+            <Lazy load={loadEndedPanel} failed="The rating could not be loaded." />
           )}
           {fatal ? (
             <p class="hv-fatal" role="alert">

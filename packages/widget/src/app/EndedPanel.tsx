@@ -2,16 +2,46 @@ import { MAX_RATING_COMMENT_CHARS } from '@hovor/protocol';
 import { useRef, useState } from 'preact/hooks';
 import { useChatSnapshot, useServices } from './chat-context.js';
 import { newClientId } from './client-id.js';
-import styles from './rating.css?inline';
+import styles from './ended-panel.css?inline';
 import { WidgetError } from './retry.js';
+import { transcriptFileName, transcriptText } from './transcript.js';
 
 const SCORE_NAMES = ['Poor', 'Fair', 'Good', 'Very good', 'Excellent'];
 
+/** Saves the conversation as a text file, built from the messages the frame holds. */
+function DownloadTranscript() {
+  const { config } = useServices();
+  const { messages } = useChatSnapshot();
+  const download = () => {
+    const file = new Blob([transcriptText(config.siteName, messages)], { type: 'text/plain;charset=utf-8' });
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(file);
+    link.download = transcriptFileName(config.siteName, messages);
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1_000);
+  };
+  return (
+    <button type="button" class="hv-link hv-download" onClick={download}>
+      Download transcript
+    </button>
+  );
+}
+
 /**
- * Asks the visitor to rate a conversation an agent answered, once it has ended [P17]; after
- * that, thanks them. Loaded on demand: a chat that has not ended does not need it.
+ * What an ended conversation an agent answered offers: a rating [P17] (then thanks) and the
+ * transcript. Loaded on demand: a chat that has not ended does not need it.
  */
-export function RatingPanel() {
+export function EndedPanel() {
+  return (
+    <div class="hv-ended">
+      <style>{styles}</style>
+      <Rating />
+      <DownloadTranscript />
+    </div>
+  );
+}
+
+function Rating() {
   const { client } = useServices();
   const { conversation, rating } = useChatSnapshot();
   const [score, setScore] = useState(0);
@@ -24,7 +54,6 @@ export function RatingPanel() {
   if (rating) {
     return (
       <p class="hv-rating" role="status">
-        <style>{styles}</style>
         Thank you! You rated this chat {rating.score} of 5.
       </p>
     );
@@ -67,7 +96,6 @@ export function RatingPanel() {
         void submit();
       }}
     >
-      <style>{styles}</style>
       <fieldset>
         <legend id="hv-rating-title">How was your chat?</legend>
         <div class="hv-stars">
