@@ -90,16 +90,13 @@ export function Inbox() {
             type="button"
             role="tab"
             id={`tab-${name}`}
-            aria-label={TAB_LABEL[name]}
             aria-selected={name === box}
             aria-controls="inbox-panel"
             tabIndex={name === box ? 0 : -1}
             onClick={() => state.selectBox(name)}
           >
-            {TAB_LABEL[name]}{' '}
-            <span class="count" aria-hidden="true">
-              {lists[name].length}
-            </span>
+            {/* The count is part of the name, as it is of what sighted agents read (WCAG 2.5.3). */}
+            {TAB_LABEL[name]} <span class="count">{lists[name].length}</span>
           </button>
         ))}
       </div>

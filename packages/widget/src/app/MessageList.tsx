@@ -54,16 +54,20 @@ export function MessageList() {
   }, [count, agentTyping]);
 
   return (
-    <div class="hv-scroller" ref={scroller}>
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to scroll from the keyboard (WCAG 2.1.1; axe's scrollable-region-focusable)
+    <div class="hv-scroller" ref={scroller} tabIndex={0}>
       {config.greeting && <p class="hv-greeting">{config.greeting}</p>}
-      <ul class="hv-log" role="log" aria-live="polite" aria-label="Messages">
-        {messages.map((m) => (
-          <MessageItem key={m.id} message={m} receipt={receipt} />
-        ))}
-        {pending.map((p) => (
-          <PendingItem key={p.clientMsgId} pending={p} />
-        ))}
-      </ul>
+      {/* The log wraps the list: a list with the log role would no longer hold its items. */}
+      <div role="log" aria-live="polite" aria-label="Messages">
+        <ul class="hv-log">
+          {messages.map((m) => (
+            <MessageItem key={m.id} message={m} receipt={receipt} />
+          ))}
+          {pending.map((p) => (
+            <PendingItem key={p.clientMsgId} pending={p} />
+          ))}
+        </ul>
+      </div>
       {agentTyping && <p class="hv-typing">{agentTyping} is typing…</p>}
     </div>
   );

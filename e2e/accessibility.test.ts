@@ -1,0 +1,100 @@
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { axeViolations, chatFrameOf } from './support/axe.js';
+import { saveArtifacts } from './support/browser.js';
+import { chatFrame, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
+
+const suite = useStackAndBrowser();
+
+describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
+  it('finds no violation on the shop page with the launcher, nor on each screen of the chat', async () => {
+    const agentContext = await suite.browser.newContext();
+    const visitorContext = await suite.browser.newContext({ bypassCSP: true });
+    const agent = await openPage(agentContext);
+    const visitor = await openPage(visitorContext);
+    onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent, visitor }));
+    await signInAgent(agent.page, suite.stack, { isOnline: true });
+
+    await visitor.page.goto(`${suite.stack.demoUrl}/`);
+    const launcher = visitor.page.getByRole('button', { name: 'Open chat' });
+    await launcher.waitFor();
+    expect(await axeViolations(visitor.page), 'shop page with the launcher').toEqual([]);
+
+    // The chat, before anything was written.
+    await launcher.click();
+    const frame = chatFrame(visitor.page);
+    const input = frame.getByRole('textbox', { name: 'Message' });
+    await input.waitFor();
+    const frameContext = await chatFrameOf(visitor.page);
+    expect(await axeViolations(frameContext), 'empty chat').toEqual([]);
+
+    // A conversation going on.
+    await input.fill('Hello, is the mug dishwasher safe?');
+    await input.press('Enter');
+    await frame.getByRole('status').getByText('Connected with Alice').waitFor();
+    await agent.page.getByRole('tab', { name: 'Mine' }).click();
+    await agent.page
+      .getByRole('button', { name: /visitor/i })
+      .first()
+      .click();
+    await agent.page.getByLabel('Reply').fill('Yes, it is.');
+    await agent.page.getByLabel('Reply').press('Enter');
+    await frame.getByText('Yes, it is.').waitFor();
+    await frame.getByText('Read').first().waitFor();
+    expect(await axeViolations(frameContext), 'chat with messages').toEqual([]);
+
+    // Ended: the rating and the transcript.
+    await agent.page.getByRole('button', { name: 'Close conversation' }).click();
+    await frame.getByRole('group', { name: 'How was your chat?' }).waitFor();
+    expect(await axeViolations(frameContext), 'ended chat with the rating').toEqual([]);
+    // A mouse picks a star by its label; the radio inside is what assistive technology sees.
+    await frame.locator('label', { has: frame.getByRole('radio', { name: '5 of 5, Excellent' }) }).click();
+    await frame.getByRole('button', { name: 'Send rating' }).click();
+    await frame.getByText('You rated this chat 5 of 5').waitFor();
+    expect(await axeViolations(frameContext), 'ended chat, rated').toEqual([]);
+    await agentContext.close();
+    await visitorContext.close();
+  });
+
+  it('finds no violation on the leave-a-message form, also while it shows what to fix', async () => {
+    const closedToday = { timeZone: 'UTC', weekly: {}, holidays: [] };
+    await suite.stack.c.sites.updateOne(
+      { key: 'e2e-shop' },
+      { $set: { 'routing.businessHours': closedToday } },
+    );
+    const context = await suite.browser.newContext({ bypassCSP: true });
+    const visitor = await openPage(context);
+    onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
+    try {
+      await visitor.page.goto(`${suite.stack.demoUrl}/`);
+      await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+      const frame = chatFrame(visitor.page);
+      await frame.getByRole('heading', { name: 'Leave a message' }).waitFor();
+      const frameContext = await chatFrameOf(visitor.page);
+      expect(await axeViolations(frameContext), 'offline form').toEqual([]);
+      await frame.getByRole('button', { name: 'Send message' }).click();
+      await frame.locator('[aria-invalid="true"]').first().waitFor();
+      expect(await axeViolations(frameContext), 'offline form with errors').toEqual([]);
+    } finally {
+      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { 'routing.businessHours': '' } });
+      await context.close();
+    }
+  });
+
+  it('finds no violation in the agent console: sign-in, and the inbox with a conversation open', async () => {
+    const context = await suite.browser.newContext({ bypassCSP: true });
+    const agent = await openPage(context);
+    onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent }));
+    await agent.page.goto(`${suite.stack.hovorUrl}/console/`);
+    await agent.page.getByLabel('Email').waitFor();
+    expect(await axeViolations(agent.page), 'sign-in').toEqual([]);
+    await signInAgent(agent.page, suite.stack);
+    await agent.page.getByRole('tab', { name: 'Closed' }).click();
+    await agent.page
+      .getByRole('button', { name: /visitor/i })
+      .first()
+      .click();
+    await agent.page.getByRole('log', { name: 'Transcript' }).getByText('Yes, it is.').waitFor();
+    expect(await axeViolations(agent.page), 'inbox with a conversation').toEqual([]);
+    await context.close();
+  });
+});
