@@ -33,11 +33,11 @@ export async function axeViolations(target: Page | Frame): Promise<string[]> {
   );
 }
 
-/** The chat frame of a host page, once the loader has put it there. */
+/** The chat frame of a host page, once the loader has put it there and it has loaded. */
 export async function chatFrameOf(page: Page): Promise<Frame> {
-  for (;;) {
-    const frame = page.frames().find((f) => f.url().includes('/widget/frame.html'));
-    if (frame) return frame;
-    await page.waitForEvent('frameattached');
-  }
+  const element = await page.locator('iframe[title="Hovor chat"]').elementHandle();
+  const frame = await element?.contentFrame();
+  if (!frame) throw new Error('the chat iframe has no frame');
+  await frame.waitForURL(/\/widget\/frame\.html/);
+  return frame;
 }

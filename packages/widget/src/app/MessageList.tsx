@@ -44,7 +44,7 @@ function PendingItem({ pending }: { pending: PendingMessage }) {
 export function MessageList() {
   const { config } = useServices();
   const { messages, pending, agentTyping, receipt } = useChatSnapshot();
-  const scroller = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLElement>(null);
   const count = messages.length + pending.length;
 
   // Keep the newest message in view as the transcript grows.
@@ -55,7 +55,7 @@ export function MessageList() {
 
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to scroll from the keyboard (WCAG 2.1.1; axe's scrollable-region-focusable)
-    <div class="hv-scroller" ref={scroller} tabIndex={0}>
+    <section class="hv-scroller" ref={scroller} tabIndex={0} aria-label="Conversation">
       {config.greeting && <p class="hv-greeting">{config.greeting}</p>}
       {/* The log wraps the list: a list with the log role would no longer hold its items. */}
       <div role="log" aria-live="polite" aria-label="Messages">
@@ -69,6 +69,6 @@ export function MessageList() {
         </ul>
       </div>
       {agentTyping && <p class="hv-typing">{agentTyping} is typing…</p>}
-    </div>
+    </section>
   );
 }

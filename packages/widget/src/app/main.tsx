@@ -44,6 +44,8 @@ async function main(root: HTMLElement): Promise<void> {
     </ChatContext.Provider>,
     root,
   );
+  // Escape minimizes the chat, as it closes a dialog; the loader then focuses the launcher.
+  addEventListener('keydown', (e) => e.key === 'Escape' && host.post({ type: 'close' }));
   host.post({ type: 'ready' });
   client.start();
 }

@@ -76,6 +76,8 @@ function boot(): void {
     button.setAttribute('aria-expanded', String(isOpen));
     button.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${isOpen ? CLOSE_ICON : CHAT_ICON}"/></svg>`;
     if (frame) frame.hidden = !isOpen;
+    // The page gives the frame the focus: a cross-origin frame may not take it by itself.
+    if (isOpen) frame?.focus();
     if (isReady) post({ type: isOpen ? 'opened' : 'closed' });
   };
 

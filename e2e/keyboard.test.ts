@@ -1,0 +1,72 @@
+import type { Frame, Page } from 'playwright-core';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { chatFrameOf } from './support/axe.js';
+import { saveArtifacts } from './support/browser.js';
+import { chatFrame, openPage, useStackAndBrowser } from './support/suite.js';
+
+const suite = useStackAndBrowser();
+
+/** The accessible name of what has the keyboard focus on the host page (inside the widget's shadow root too). */
+const focusedOnPage = (page: Page) =>
+  page.evaluate(() => {
+    const active = document.activeElement?.shadowRoot?.activeElement ?? document.activeElement;
+    return active?.getAttribute('aria-label') ?? active?.tagName.toLowerCase() ?? null;
+  });
+
+/** What has the focus inside the chat frame, by its label or role. */
+const focusedInFrame = (frame: Frame) =>
+  frame.evaluate(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body) return null;
+    const label = active.id ? document.querySelector(`label[for="${active.id}"]`)?.textContent : null;
+    return active.getAttribute('aria-label') ?? label ?? active.textContent?.trim() ?? active.tagName;
+  });
+
+describe('keyboard only', () => {
+  it('reaches the launcher, opens the chat with focus in it, writes, and closes with Escape back to the launcher', async () => {
+    const context = await suite.browser.newContext();
+    const visitor = await openPage(context);
+    onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
+    await visitor.page.goto(`${suite.stack.demoUrl}/`);
+    await visitor.page.getByRole('button', { name: 'Open chat' }).waitFor();
+
+    // Tab through the shop's own links to the launcher, the last control on the page.
+    for (let i = 0; i < 10 && (await focusedOnPage(visitor.page)) !== 'Open chat'; i++) {
+      await visitor.page.keyboard.press('Tab');
+    }
+    expect(await focusedOnPage(visitor.page)).toBe('Open chat');
+
+    // Enter opens the chat and puts the focus in the message box.
+    await visitor.page.keyboard.press('Enter');
+    const frame = await chatFrameOf(visitor.page);
+    await chatFrame(visitor.page).getByRole('textbox', { name: 'Message' }).waitFor();
+    await expect.poll(() => focusedInFrame(frame)).toBe('Message');
+    await visitor.page.keyboard.type('Typed without a mouse');
+    // Tab reaches Send (enabled once there is text); Shift+Tab goes back; Enter sends.
+    await visitor.page.keyboard.press('Tab');
+    expect(await focusedInFrame(frame)).toBe('Send');
+    await visitor.page.keyboard.press('Shift+Tab');
+    expect(await focusedInFrame(frame)).toBe('Message');
+    await visitor.page.keyboard.press('Enter');
+    await chatFrame(visitor.page)
+      .getByRole('log', { name: 'Messages' })
+      .getByText('Typed without a mouse')
+      .waitFor();
+
+    // The other controls are on the Tab path too: the transcript (to scroll it) and Minimize.
+    await visitor.page.keyboard.press('Shift+Tab');
+    expect(await focusedInFrame(frame)).toBe('Conversation');
+    await visitor.page.keyboard.press('Shift+Tab');
+    expect(await focusedInFrame(frame)).toBe('Minimize chat');
+
+    // Escape closes it and gives the focus back to the launcher; Enter opens it again.
+    await visitor.page.keyboard.press('Escape');
+    await expect.poll(() => focusedOnPage(visitor.page)).toBe('Open chat');
+    expect(await visitor.page.getByRole('button', { name: 'Open chat' }).getAttribute('aria-expanded')).toBe(
+      'false',
+    );
+    await visitor.page.keyboard.press('Enter');
+    await expect.poll(() => focusedInFrame(frame)).toBe('Message');
+    await context.close();
+  });
+});
