@@ -41,10 +41,30 @@ const UNAVAILABLE_ERROR_NAMES = new Set([
   'PoolClosedError',
 ]);
 
+/**
+ * Socket errors the driver sometimes throws as they are, unwrapped: e.g. `EPIPE` when it writes
+ * to a connection the database closed while stopping.
+ */
+const NETWORK_ERROR_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ENOTCONN',
+]);
+
+function isUnreachableError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return (
+    UNAVAILABLE_ERROR_NAMES.has(error.name) || (typeof code === 'string' && NETWORK_ERROR_CODES.has(code))
+  );
+}
+
 /** Whether the driver failed because it cannot reach the database (not because of the command). */
 export function isDatabaseUnreachable(error: unknown): boolean {
-  const cause = error instanceof AppError ? error.cause : error;
-  return cause instanceof Error && UNAVAILABLE_ERROR_NAMES.has(cause.name);
+  return isUnreachableError(error instanceof AppError ? error.cause : error);
 }
 
 /**
@@ -53,7 +73,7 @@ export function isDatabaseUnreachable(error: unknown): boolean {
  */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof Error && UNAVAILABLE_ERROR_NAMES.has(error.name)) {
+  if (isUnreachableError(error)) {
     return new AppError('UNAVAILABLE', 'The database is unavailable; retry shortly', { cause: error });
   }
   return new AppError('INTERNAL', 'Internal error', { cause: error });

@@ -96,7 +96,8 @@ export async function startHarness(
   const hovor = createApp({
     db: mongo.db,
     config,
-    logger: createLogger('silent'),
+    // TEST_LOG_LEVEL=error shows what the server logs while a test runs (e.g. a command that failed).
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     paths: DEFAULT_STATIC_PATHS,
     sweepIntervalMs: options.sweepIntervalMs ?? 0,
     ...(options.clock ? { clock: options.clock } : {}),

@@ -1,0 +1,36 @@
+import { MongoNetworkError, MongoServerError } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { AppError, isDatabaseUnreachable, toAppError } from './errors.js';
+
+/** A socket error as Node raises it, e.g. writing to a connection the other side ended. */
+function socketError(code: string): Error {
+  return Object.assign(new Error('This socket has been ended by the other party'), { code });
+}
+
+describe('errors', () => {
+  it('[P14] answers UNAVAILABLE for a database that cannot be reached, however the driver says it', () => {
+    for (const error of [
+      new MongoNetworkError('connection closed'),
+      socketError('EPIPE'),
+      socketError('ECONNRESET'),
+      socketError('ECONNREFUSED'),
+    ]) {
+      expect(isDatabaseUnreachable(error)).toBe(true);
+      expect(toAppError(error).code).toBe('UNAVAILABLE');
+      expect(isDatabaseUnreachable(new AppError('INTERNAL', 'wrapped', { cause: error }))).toBe(true);
+    }
+  });
+
+  it('answers INTERNAL, without the details, for anything else', () => {
+    for (const error of [
+      new Error('bug'),
+      new MongoServerError({ message: 'bad', code: 2 }),
+      socketError('ENOENT'),
+      'text',
+    ]) {
+      expect(isDatabaseUnreachable(error)).toBe(false);
+      expect(toAppError(error).toBody()).toEqual({ code: 'INTERNAL', message: 'Internal error' });
+    }
+    expect(toAppError(new AppError('CONFLICT', 'closed')).code).toBe('CONFLICT');
+  });
+});
