@@ -28,7 +28,7 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
     expect(await axeViolations(frameContext), 'empty chat').toEqual([]);
 
     // A conversation going on.
-    await input.fill('Hello, is the mug dishwasher safe?');
+    await input.fill('Hello, is https://shop.example/mug dishwasher safe?');
     await input.press('Enter');
     await frame.getByRole('status').getByText('Connected with Alice').waitFor();
     await agent.page.getByRole('tab', { name: 'Mine' }).click();
@@ -36,9 +36,9 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
       .getByRole('button', { name: /visitor/i })
       .first()
       .click();
-    await agent.page.getByLabel('Reply').fill('Yes, it is.');
+    await agent.page.getByLabel('Reply').fill('Yes, it is: https://shop.example/care.');
     await agent.page.getByLabel('Reply').press('Enter');
-    await frame.getByText('Yes, it is.').waitFor();
+    await frame.getByRole('link', { name: 'https://shop.example/care' }).waitFor();
     await frame.getByText('Read').first().waitFor();
     expect(await axeViolations(frameContext), 'chat with messages').toEqual([]);
 
@@ -93,7 +93,10 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
       .getByRole('button', { name: /visitor/i })
       .first()
       .click();
-    await agent.page.getByRole('log', { name: 'Transcript' }).getByText('Yes, it is.').waitFor();
+    await agent.page
+      .getByRole('log', { name: 'Transcript' })
+      .getByRole('link', { name: 'https://shop.example/care' })
+      .waitFor();
     expect(await axeViolations(agent.page), 'inbox with a conversation').toEqual([]);
     await context.close();
   });

@@ -2,6 +2,7 @@ import type { Message } from '@hovor/protocol';
 import { useEffect, useRef } from 'preact/hooks';
 import { useConsoleState } from './console-context';
 import { formatTime } from './format-time';
+import { MessageText } from './MessageText';
 import { MESSAGE_STATE_LABEL, type MessageState, pendingState, storedState } from './message-state';
 import type { PendingMessage } from './outbox';
 import { authorName, eventText } from './transcript';
@@ -74,7 +75,7 @@ function PendingLine({ reply, author }: { reply: PendingMessage; author: string 
         {reply.kind === 'note' && <NoteLabel />}
         <span class="author">{author}</span> <StateMark state={mark} />
       </div>
-      <p class="text">{reply.text}</p>
+      <MessageText text={reply.text} />
       {mark === 'failed' && (
         <p class="send-error">
           {reply.error}{' '}
@@ -124,7 +125,7 @@ function MessageLine({
           </>
         )}
       </div>
-      <p class="text">{message.text}</p>
+      <MessageText text={message.text} />
     </li>
   );
 }

@@ -6,5 +6,6 @@ export * from './events.js';
 export * from './frame.js';
 export * from './rest.js';
 export * from './retry-policy.js';
+export * from './text-links.js';
 export * from './version.js';
 export * from './visitor.js';

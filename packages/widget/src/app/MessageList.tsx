@@ -1,14 +1,29 @@
-import type { Message, Receipt } from '@hovor/protocol';
+import { type Message, type Receipt, splitLinks } from '@hovor/protocol';
 import { useEffect, useRef } from 'preact/hooks';
 import { useChatSnapshot, useServices } from './chat-context.js';
 import { eventText, ownMessageState, type PendingMessage } from './messages.js';
+
+/** The text as text; only its http(s) addresses become links, opened in a new tab. */
+const Text = ({ text }: { text: string }) => (
+  <p class="hv-text">
+    {splitLinks(text).map((part, i) =>
+      i % 2 ? (
+        <a href={part} target="_blank" rel="noopener noreferrer nofollow">
+          {part}
+        </a>
+      ) : (
+        part
+      ),
+    )}
+  </p>
+);
 
 function MessageItem({ message, receipt }: { message: Message; receipt: Receipt | null }) {
   if (message.kind === 'event') return <li class="hv-event">{eventText(message)}</li>;
   if (message.author.type === 'visitor') {
     return (
       <li class="hv-msg hv-own">
-        <p class="hv-text">{message.text}</p>
+        <Text text={message.text} />
         <span class="hv-meta">{ownMessageState(message, receipt)}</span>
       </li>
     );
@@ -17,7 +32,7 @@ function MessageItem({ message, receipt }: { message: Message; receipt: Receipt 
   return (
     <li class="hv-msg hv-agent">
       <span class="hv-author">{message.author.name ?? 'Agent'}</span>
-      <p class="hv-text">{message.text}</p>
+      <Text text={message.text} />
     </li>
   );
 }
