@@ -91,7 +91,10 @@ describe('hostile text from both sides', () => {
       expect(injected, where).toBe(0);
       // The one address in the corpus became a link, http(s) only, that cannot reach back.
       const links = await page.evaluate(() =>
-        [...document.querySelectorAll('li a')].map((a) => [a.getAttribute('href'), a.getAttribute('rel')]),
+        Array.from(document.querySelectorAll('li a')).map((a) => [
+          a.getAttribute('href'),
+          a.getAttribute('rel'),
+        ]),
       );
       expect(links.length, where).toBeGreaterThan(0);
       for (const [href, rel] of links) {
