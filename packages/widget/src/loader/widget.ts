@@ -32,8 +32,8 @@ function report(text: string): void {
 }
 
 function boot(): void {
-  const script = (document.currentScript ||
-    document.querySelector('script[data-site][src*="widget.js"]')) as HTMLScriptElement | null;
+  // The snippet is a classic script, so this is its tag while it runs (async or not).
+  const script = document.currentScript as HTMLScriptElement | null;
   const siteKey = script?.dataset.site;
   if (!script || !siteKey) {
     report('[Hovor] widget.js needs data-site="SITE_KEY"');
@@ -136,14 +136,17 @@ function boot(): void {
     const host = document.createElement('div');
     host.style.cssText = 'position:fixed;right:0;bottom:0;z-index:2147483647';
     root = host.attachShadow({ mode: 'open' });
-    const style = document.createElement('style');
-    style.textContent = CSS;
+    // A constructed style sheet, not a <style> element: a page whose CSP allows no inline
+    // styles (style-src without 'unsafe-inline') still styles the launcher.
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    root.adoptedStyleSheets = [sheet];
     button = document.createElement('button');
     button.type = 'button';
     // Assigned through the CSSOM, so an invalid colour is ignored rather than injected.
     button.style.background = color;
     button.addEventListener('click', () => setOpen(!isOpen));
-    root.append(style, button);
+    root.append(button);
     (document.body || document.documentElement).appendChild(host);
     let wasActive = false;
     try {
