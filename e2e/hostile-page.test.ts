@@ -69,4 +69,49 @@ describe('a hostile host page', () => {
     await agentContext.close();
     await visitorContext.close();
   });
+
+  it('ignores what a frame of another origin posts as if it were the chat', async () => {
+    const context = await suite.browser.newContext();
+    const visitor = await openPage(context);
+    onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
+    await visitor.page.goto(`${suite.stack.demoUrl}/`);
+    const launcher = visitor.page.getByRole('button', { name: /^(Open|Close) chat$/ });
+    await launcher.click();
+    await chatFrame(visitor.page).getByRole('textbox', { name: 'Message' }).waitFor();
+    // The page listens to what the chat reports.
+    await visitor.page.evaluate(() => {
+      const seen: unknown[] = [];
+      (window as unknown as { seen: unknown[] }).seen = seen;
+      const hovor = (window as unknown as { Hovor: (...args: unknown[]) => void }).Hovor;
+      hovor('on', 'agent:assigned', (data: unknown) => seen.push(data));
+      hovor('on', 'close', () => seen.push('close'));
+    });
+
+    // A frame of another origin on the page posts the chat frame's messages to the page.
+    await visitor.page.evaluate((foreignUrl) => {
+      const evil = document.createElement('iframe');
+      evil.src = `${foreignUrl}/product`;
+      document.body.append(evil);
+    }, suite.stack.foreignDemoUrl);
+    const isEvil = (url: URL) => url.href.startsWith(`${suite.stack.foreignDemoUrl}/product`);
+    await expect.poll(() => visitor.page.frame({ url: isEvil }) !== null).toBe(true);
+    const evil = visitor.page.frame({ url: isEvil })!;
+    await evil.waitForLoadState();
+    await evil.evaluate(() => {
+      for (const message of [
+        { source: 'hovor', type: 'close' },
+        { source: 'hovor', type: 'event', name: 'agent:assigned', data: { id: 'x', name: 'Mallory' } },
+        { source: 'hovor', type: 'error', code: 'INTERNAL', message: 'posted by evil' },
+      ]) {
+        parent.postMessage(message, '*');
+      }
+    });
+    // A message the chat frame itself sends afterwards arrives after them: the page heard them all.
+    await chatFrame(visitor.page).getByRole('button', { name: 'Minimize chat' }).click();
+    await expect
+      .poll(() => visitor.page.evaluate(() => (window as unknown as { seen: unknown[] }).seen))
+      .toEqual(['close']);
+    expect(visitor.log.filter((line) => line.includes('posted by evil'))).toEqual([]);
+    await context.close();
+  });
 });
