@@ -108,6 +108,10 @@ describe('the start command', () => {
     expect(shop).toContain(
       `<script async src="http://localhost:${first.port}/widget.js" data-site="demo-shop"></script>`,
     );
+    // Site developers get the page API's types from the server.
+    const types = await fetch(`http://127.0.0.1:${first.port}/widget.d.ts`);
+    expect(types.status).toBe(200);
+    expect(await types.text()).toContain('export interface Hovor {');
     expect(await stop(first.child)).toBe(0);
 
     const second = await startMain();

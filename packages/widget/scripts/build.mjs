@@ -1,5 +1,5 @@
 // Builds the loader (dist/widget.js) and the chat frame (dist/frame/), then enforces size budgets.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -20,6 +20,9 @@ await esbuild({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// The page API's types, served as /widget.d.ts for site developers.
+copyFileSync(join(root, 'public-types/hovor.d.ts'), join(root, 'dist/widget.d.ts'));
 
 const result = await vite({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 const output = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);

@@ -33,6 +33,15 @@ export function staticRoutes(deps: {
     res.sendFile(file);
   });
 
+  // The types of the page API (`window.Hovor`), for site developers' TypeScript.
+  router.get('/widget.d.ts', (_req, res, next) => {
+    const file = path.join(widgetDist, 'widget.d.ts');
+    if (!existsSync(file)) return next(notBuilt('widget'));
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    res.type('text/plain; charset=utf-8').sendFile(file);
+  });
+
   router.get('/widget/frame.html', async (req, res, next) => {
     try {
       const key = SiteKey.safeParse(req.query.site);

@@ -1,15 +1,11 @@
 import type { LoaderToFrame } from '@hovor/protocol';
+// `window.Hovor` is declared by the published types, which public-types.test.ts keeps equal to hovor-api's.
+import type {} from '../../public-types/hovor.js';
 import { API_PATH, configErrorText, readFrameMessage, readWidgetConfig, SOURCE } from './frame-messages.js';
-import { createEmitter, createHovor, type Hovor, replayQueue } from './hovor-api.js';
+import { createEmitter, createHovor, replayQueue } from './hovor-api.js';
 
 /** A `LoaderToFrame` message without its `source`, which `post` adds. */
 type Outgoing = LoaderToFrame extends infer M ? (M extends unknown ? Omit<M, 'source'> : never) : never;
-
-declare global {
-  interface Window {
-    Hovor?: Hovor;
-  }
-}
 
 const CHAT_ICON = 'M3 3h18v14H7l-4 4z';
 // A plus turned by 45°: an "×" in fewer bytes than its outline.
