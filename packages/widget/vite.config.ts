@@ -58,6 +58,32 @@ function websocketOnlyEngine(): Plugin {
   };
 }
 
+const NO_BINARY = '\0hovor:socket.io-parser-no-binary';
+const NO_BINARY_DETECTION = '\0hovor:socket.io-parser-no-binary-detection';
+
+/**
+ * Hovor's events carry JSON only, never binary data, yet socket.io-parser looks for binary
+ * attachments in every packet and carries the code to split and rebuild them (about 500 B
+ * gzip). Swap its binary helpers for ones that find none: every packet is sent as plain text;
+ * a binary packet from the server, which Hovor never sends, would fail to decode.
+ */
+function socketIoWithoutBinary(): Plugin {
+  return {
+    name: 'hovor:socket-io-without-binary',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (!importer?.includes('/socket.io-parser/build/esm/')) return null;
+      if (source === './binary.js') return NO_BINARY;
+      return source === './is-binary.js' ? NO_BINARY_DETECTION : null;
+    },
+    load(id) {
+      if (id === NO_BINARY_DETECTION) return 'export const isBinary = () => false, hasBinary = () => false;';
+      if (id !== NO_BINARY) return null;
+      return "export const deconstructPacket = () => { throw new Error('no binary packets'); }, reconstructPacket = deconstructPacket;";
+    },
+  };
+}
+
 const PRELOAD_HELPER = '\0vite/preload-helper.js';
 
 /**
@@ -124,6 +150,7 @@ export default defineConfig({
   plugins: [
     protocolWithoutSideEffects(),
     websocketOnlyEngine(),
+    socketIoWithoutBinary(),
     lazyChunksWithoutPreload(),
     ownCopyForLazySchemas(),
   ],
