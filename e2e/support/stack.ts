@@ -13,6 +13,8 @@ import type {} from '../../packages/server/test/support/global-setup.js';
 
 export interface Stack {
   hovorUrl: string;
+  /** The running app, for what a test checks on the server side (e.g. its sockets). */
+  hovor: HovorApp;
   demoUrl: string;
   /** The demo shop on an origin the site does not allow. */
   foreignDemoUrl: string;
@@ -123,6 +125,7 @@ export async function startStack(): Promise<Stack> {
 
   return {
     hovorUrl,
+    hovor,
     demoUrl,
     foreignDemoUrl: `http://127.0.0.1:${foreignPort}`,
     sameSiteDemoUrl,

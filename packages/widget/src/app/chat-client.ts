@@ -15,7 +15,6 @@ import {
   type VisitorHandshake,
   type VisitorServerToClientEvents,
 } from '@hovor/protocol';
-import { io, type Socket } from 'socket.io-client';
 import {
   type ChatState,
   isConversationActive,
@@ -31,6 +30,7 @@ import type { HostChannel } from './host-channel.js';
 import { createOutbox } from './outbox.js';
 import { createReceiptReporter } from './receipt-reporter.js';
 import { isRetryable, sleep, WidgetError, withRetry } from './retry.js';
+import { type LiteSocket, liteSocket } from './socket-lite.js';
 import type { KeyValueStore } from './storage.js';
 import { createTyping } from './typing.js';
 import { createVisitorToken, forgetToken, readToken } from './visitor-token.js';
@@ -40,7 +40,7 @@ export const COMMAND_TIMEOUT_MS = 10_000;
 /** How long "Back online" shows after a reconnect, in ms. */
 export const RESTORED_NOTICE_MS = 3_000;
 
-type VisitorSocket = Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
+type VisitorSocket = LiteSocket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
 type CommandName = keyof VisitorCommands;
 type EmitCommand = <K extends CommandName>(
   event: K,
@@ -252,7 +252,7 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
     const hostOrigin = host.hostOrigin;
     const token = readToken(store, siteKey) ?? (await createVisitorToken(store, { siteKey, hostOrigin }));
     const auth: VisitorHandshake = { v: PROTOCOL_VERSION, siteKey, token, hostOrigin };
-    const s: VisitorSocket = io(location.origin + VISITOR_NAMESPACE, { auth, transports: ['websocket'] });
+    const s: VisitorSocket = liteSocket(location.origin + VISITOR_NAMESPACE, { auth });
     socket = s;
 
     s.on('connect', () => {
