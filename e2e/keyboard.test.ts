@@ -44,9 +44,9 @@ describe('keyboard only', () => {
     await visitor.page.keyboard.type('Typed without a mouse');
     // Tab reaches Send (enabled once there is text); Shift+Tab goes back; Enter sends.
     await visitor.page.keyboard.press('Tab');
-    expect(await focusedInFrame(frame)).toBe('Send');
+    await expect.poll(() => focusedInFrame(frame)).toBe('Send');
     await visitor.page.keyboard.press('Shift+Tab');
-    expect(await focusedInFrame(frame)).toBe('Message');
+    await expect.poll(() => focusedInFrame(frame)).toBe('Message');
     await visitor.page.keyboard.press('Enter');
     await chatFrame(visitor.page)
       .getByRole('log', { name: 'Messages' })
@@ -55,9 +55,9 @@ describe('keyboard only', () => {
 
     // The other controls are on the Tab path too: the transcript (to scroll it) and Minimize.
     await visitor.page.keyboard.press('Shift+Tab');
-    expect(await focusedInFrame(frame)).toBe('Conversation');
+    await expect.poll(() => focusedInFrame(frame)).toBe('Conversation');
     await visitor.page.keyboard.press('Shift+Tab');
-    expect(await focusedInFrame(frame)).toBe('Minimize chat');
+    await expect.poll(() => focusedInFrame(frame)).toBe('Minimize chat');
 
     // Escape closes it and gives the focus back to the launcher; Enter opens it again.
     await visitor.page.keyboard.press('Escape');

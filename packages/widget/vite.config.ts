@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -21,65 +20,6 @@ function protocolWithoutSideEffects(): Plugin {
         map: null,
         moduleSideEffects: false,
       };
-    },
-  };
-}
-
-const WEBSOCKET_ONLY = '\0hovor:engine.io-websocket-only';
-const NO_TRANSPORT = '\0hovor:engine.io-no-transport';
-/** Transports engine.io-client's index re-exports; polling-xhr registers an unload handler on import. */
-const UNUSED_TRANSPORTS = /^\.\/transports\/(polling-xhr(\.node)?|polling-fetch|webtransport)\.js$/;
-
-/**
- * The frame connects with `transports: ['websocket']`, yet engine.io-client's transport table
- * pulls HTTP long-polling and WebTransport into the bundle (about 4 KB gzip), and its index
- * re-exports them too, where the top-level code of polling-xhr keeps it alive (about 1.5 KB
- * gzip). Swap the table for one holding the WebSocket transport alone, and the re-exported
- * transports for empty ones.
- */
-function websocketOnlyEngine(): Plugin {
-  let websocketModule = '';
-  return {
-    name: 'hovor:websocket-only-engine',
-    enforce: 'pre',
-    resolveId(source, importer) {
-      if (!importer?.includes('/engine.io-client/build/esm/')) return null;
-      if (source === './transports/index.js') {
-        websocketModule = join(dirname(importer), 'transports/websocket.js');
-        return WEBSOCKET_ONLY;
-      }
-      return UNUSED_TRANSPORTS.test(source) ? NO_TRANSPORT : null;
-    },
-    load(id) {
-      if (id === NO_TRANSPORT) return 'export const XHR = null, Fetch = null, WT = null;';
-      if (id !== WEBSOCKET_ONLY) return null;
-      return `import { WS } from ${JSON.stringify(websocketModule)}; export const transports = { websocket: WS };`;
-    },
-  };
-}
-
-const NO_BINARY = '\0hovor:socket.io-parser-no-binary';
-const NO_BINARY_DETECTION = '\0hovor:socket.io-parser-no-binary-detection';
-
-/**
- * Hovor's events carry JSON only, never binary data, yet socket.io-parser looks for binary
- * attachments in every packet and carries the code to split and rebuild them (about 500 B
- * gzip). Swap its binary helpers for ones that find none: every packet is sent as plain text;
- * a binary packet from the server, which Hovor never sends, would fail to decode.
- */
-function socketIoWithoutBinary(): Plugin {
-  return {
-    name: 'hovor:socket-io-without-binary',
-    enforce: 'pre',
-    resolveId(source, importer) {
-      if (!importer?.includes('/socket.io-parser/build/esm/')) return null;
-      if (source === './binary.js') return NO_BINARY;
-      return source === './is-binary.js' ? NO_BINARY_DETECTION : null;
-    },
-    load(id) {
-      if (id === NO_BINARY_DETECTION) return 'export const isBinary = () => false, hasBinary = () => false;';
-      if (id !== NO_BINARY) return null;
-      return "export const deconstructPacket = () => { throw new Error('no binary packets'); }, reconstructPacket = deconstructPacket;";
     },
   };
 }
@@ -147,13 +87,7 @@ export default defineConfig({
   root: appRoot,
   base: '/widget/',
   publicDir: false,
-  plugins: [
-    protocolWithoutSideEffects(),
-    websocketOnlyEngine(),
-    socketIoWithoutBinary(),
-    lazyChunksWithoutPreload(),
-    ownCopyForLazySchemas(),
-  ],
+  plugins: [protocolWithoutSideEffects(), lazyChunksWithoutPreload(), ownCopyForLazySchemas()],
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
     outDir: fileURLToPath(new URL('./dist/frame', import.meta.url)),
