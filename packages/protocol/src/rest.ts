@@ -29,6 +29,8 @@ export const WidgetConfig = z.strictObject({
   siteName: z.string(),
   color: z.string(),
   greeting: z.string(),
+  /** The site's language (`cs`, `pl`, …), which the chat speaks when it can; null: the browser's. */
+  locale: z.nullable(z.string().check(z.regex(/^[a-z]{2}$/))),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfig>;
 

@@ -46,12 +46,25 @@ const visit = (fileName) => {
 for (const item of output) if (item.type === 'chunk' && item.isEntry) visit(item.fileName);
 
 const isCode = (fileName) => fileName.endsWith('.js') || fileName.endsWith('.css');
-const lazyFiles = output.map((item) => item.fileName).filter((name) => isCode(name) && !firstOpen.has(name));
+const isLocale = (item) =>
+  item.type === 'chunk' && !item.isEntry && item.facadeModuleId?.includes('/src/app/locales/');
+const lazyFiles = output
+  .filter((item) => !isLocale(item))
+  .map((item) => item.fileName)
+  .filter((name) => isCode(name) && !firstOpen.has(name));
 const appBytes = [...firstOpen].reduce((sum, fileName) => sum + frameBytes(fileName), 0);
 
+// A language other than English loads with the frame, before the chat shows: its file counts
+// towards the first open of a visitor who speaks it.
+const localeChunks = output.filter(isLocale);
 const rows = [
   ['loader dist/widget.js', gzipBytes(join(root, 'dist/widget.js')), LOADER_BUDGET_GZIP_BYTES],
   ['app first open (entry + static imports, js+css)', appBytes, APP_BUDGET_GZIP_BYTES],
+  ...localeChunks.map((chunk) => [
+    `app first open in ${chunk.name} (with ${chunk.fileName})`,
+    appBytes + frameBytes(chunk.fileName),
+    APP_BUDGET_GZIP_BYTES,
+  ]),
 ];
 let isOverBudget = false;
 for (const [name, bytes, budget] of rows) {

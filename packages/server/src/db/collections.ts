@@ -11,6 +11,8 @@ export interface SiteDoc {
   allowedOrigins: string[];
   color: string;
   greeting: string;
+  /** The chat's language on this site (e.g. `cs`); missing: the visitor's browser decides. */
+  locale?: string | null;
   /** Only the settings that differ from the defaults. */
   routing?: Partial<RoutingSettings>;
   createdAt: Date;

@@ -9,6 +9,8 @@ export type Site = {
   allowedOrigins: string[];
   color: string;
   greeting: string;
+  /** The chat's language on this site; null: the visitor's browser decides. */
+  locale: string | null;
   routing: RoutingSettings;
 };
 
@@ -20,6 +22,7 @@ function toSite(doc: SiteDoc): Site {
     allowedOrigins: doc.allowedOrigins,
     color: doc.color,
     greeting: doc.greeting,
+    locale: doc.locale ?? null,
     routing: withRoutingDefaults(doc.routing),
   };
 }
@@ -27,7 +30,10 @@ function toSite(doc: SiteDoc): Site {
 export function createSiteRepository(c: Collections) {
   return {
     async create(
-      input: Omit<Site, 'id' | 'routing'> & { routing?: Partial<RoutingSettings> },
+      input: Omit<Site, 'id' | 'routing' | 'locale'> & {
+        routing?: Partial<RoutingSettings>;
+        locale?: string | null;
+      },
       now: Date,
     ): Promise<Site> {
       const doc: SiteDoc = { _id: newId(), ...input, createdAt: now };

@@ -40,7 +40,13 @@ export function visitorRoutes(deps: { visitors: VisitorService; publicOrigin: st
       const site = origin
         ? await deps.visitors.siteForOrigin(siteKey, origin)
         : await deps.visitors.siteByKey(siteKey);
-      return { siteKey: site.key, siteName: site.name, color: site.color, greeting: site.greeting };
+      return {
+        siteKey: site.key,
+        siteName: site.name,
+        color: site.color,
+        greeting: site.greeting,
+        locale: site.locale,
+      };
     }),
   );
 

@@ -1,9 +1,10 @@
 import type { FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Composer } from './Composer.js';
-import { useChatSnapshot } from './chat-context.js';
+import { useChatSnapshot, useServices } from './chat-context.js';
 import { chatView, isRateable } from './chat-state.js';
 import { Header } from './Header.js';
+import { fill } from './i18n.js';
 import { MessageList } from './MessageList.js';
 import { StatusLine } from './StatusLine.js';
 
@@ -11,7 +12,8 @@ import { StatusLine } from './StatusLine.js';
  * A panel fetched the first time it is shown: most visitors never see the offline form, and a
  * chat that has not ended needs no rating or transcript.
  */
-function Lazy({ load, failed }: { load: () => Promise<FunctionComponent>; failed: string }) {
+function Lazy({ load }: { load: () => Promise<FunctionComponent> }) {
+  const { i18n } = useServices();
   const [Panel, setPanel] = useState<FunctionComponent | null>(null);
   const [isFailed, setIsFailed] = useState(false);
   useEffect(() => {
@@ -21,7 +23,7 @@ function Lazy({ load, failed }: { load: () => Promise<FunctionComponent>; failed
     );
   }, [load]);
   if (Panel) return <Panel />;
-  return <p class="hv-scroller">{isFailed ? failed : ''}</p>;
+  return <p class="hv-scroller">{isFailed ? i18n.t.panelFailed : ''}</p>;
 }
 
 const loadOfflineForm = () => import('./OfflineForm.js').then((m) => m.OfflineForm);
@@ -29,27 +31,22 @@ const loadEndedPanel = () => import('./EndedPanel.js').then((m) => m.EndedPanel)
 
 export function App() {
   const snapshot = useChatSnapshot();
+  const { t } = useServices().i18n;
   const { fatal } = snapshot;
   const view = chatView(snapshot);
   return (
     <div class="hv-app">
       <Header />
       {view === 'hidden' ? (
-        <p class="hv-scroller">Chat is not available right now.</p>
+        <p class="hv-scroller">{t.hidden}</p>
       ) : (
         <>
           <StatusLine />
-          {view === 'offline' ? (
-            <Lazy load={loadOfflineForm} failed="The form could not be loaded; reopen the chat later." />
-          ) : (
-            <MessageList />
-          )}
-          {view === 'chat' && isRateable(snapshot) && (
-            <Lazy load={loadEndedPanel} failed="The rating could not be loaded." />
-          )}
+          {view === 'offline' ? <Lazy load={loadOfflineForm} /> : <MessageList />}
+          {view === 'chat' && isRateable(snapshot) && <Lazy load={loadEndedPanel} />}
           {fatal ? (
             <p class="hv-fatal" role="alert">
-              The chat is unavailable right now ({fatal.message}).
+              {fill(t.unavailable, { name: fatal.message })}
             </p>
           ) : (
             view === 'chat' && <Composer />

@@ -3,11 +3,16 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useServices } from './chat-context.js';
 
 export function Composer() {
-  const { client, host } = useServices();
+  const { client, host, i18n } = useServices();
+  const { t } = i18n;
   const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
 
-  useEffect(() => host.onOpened(() => input.current?.focus()), [host]);
+  // Opening the chat puts the focus here, also when it opened before this box was drawn.
+  useEffect(() => {
+    if (host.isOpen) input.current?.focus();
+    return host.onOpened(() => input.current?.focus());
+  }, [host]);
 
   const submit = () => {
     if (!text.trim()) return;
@@ -26,8 +31,8 @@ export function Composer() {
       <textarea
         ref={input}
         class="hv-input"
-        aria-label="Message"
-        placeholder="Write a message…"
+        aria-label={t.message}
+        placeholder={t.placeholder}
         rows={2}
         maxLength={MAX_MESSAGE_TEXT_CHARS}
         value={text}
@@ -44,7 +49,7 @@ export function Composer() {
         }}
       />
       <button type="submit" class="hv-send" disabled={!text.trim()}>
-        Send
+        {t.send}
       </button>
     </form>
   );

@@ -3,17 +3,18 @@ import { useRef, useState } from 'preact/hooks';
 import { useChatSnapshot, useServices } from './chat-context.js';
 import { newClientId } from './client-id.js';
 import styles from './ended-panel.css?inline';
+import { fill } from './i18n.js';
 import { WidgetError } from './retry.js';
 import { transcriptFileName, transcriptText } from './transcript.js';
 
-const SCORE_NAMES = ['Poor', 'Fair', 'Good', 'Very good', 'Excellent'];
-
 /** Saves the conversation as a text file, built from the messages the frame holds. */
 function DownloadTranscript() {
-  const { config } = useServices();
+  const { config, i18n } = useServices();
   const { messages } = useChatSnapshot();
   const download = () => {
-    const file = new Blob([transcriptText(config.siteName, messages)], { type: 'text/plain;charset=utf-8' });
+    const file = new Blob([transcriptText(i18n, config.siteName, messages)], {
+      type: 'text/plain;charset=utf-8',
+    });
     const link = document.createElement('a');
     link.href = URL.createObjectURL(file);
     link.download = transcriptFileName(config.siteName, messages);
@@ -22,7 +23,7 @@ function DownloadTranscript() {
   };
   return (
     <button type="button" class="hv-link hv-download" onClick={download}>
-      Download transcript
+      {i18n.t.download}
     </button>
   );
 }
@@ -42,7 +43,8 @@ export function EndedPanel() {
 }
 
 function Rating() {
-  const { client } = useServices();
+  const { client, i18n } = useServices();
+  const { t } = i18n;
   const { conversation, rating } = useChatSnapshot();
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
@@ -54,7 +56,7 @@ function Rating() {
   if (rating) {
     return (
       <p class="hv-rating" role="status">
-        Thank you! You rated this chat {rating.score} of 5.
+        {fill(t.rated, { n: rating.score })}
       </p>
     );
   }
@@ -62,7 +64,7 @@ function Rating() {
 
   const submit = async () => {
     if (score === 0) {
-      setError('Choose from 1 to 5 stars.');
+      setError(t.chooseScore);
       return;
     }
     setIsSending(true);
@@ -76,11 +78,7 @@ function Rating() {
         ...(text ? { comment: text } : {}),
       });
     } catch (cause) {
-      setError(
-        cause instanceof WidgetError && cause.code === 'CONFLICT'
-          ? 'This chat has already been rated.'
-          : 'Your rating could not be sent. Please try again.',
-      );
+      setError(cause instanceof WidgetError && cause.code === 'CONFLICT' ? t.alreadyRated : t.ratingFailed);
     } finally {
       setIsSending(false);
     }
@@ -97,9 +95,9 @@ function Rating() {
       }}
     >
       <fieldset>
-        <legend id="hv-rating-title">How was your chat?</legend>
+        <legend id="hv-rating-title">{t.rateTitle}</legend>
         <div class="hv-stars">
-          {SCORE_NAMES.map((name, i) => (
+          {t.scores.map((name, i) => (
             <label key={name} class={i < score ? 'hv-star hv-on' : 'hv-star'}>
               <input
                 type="radio"
@@ -112,14 +110,12 @@ function Rating() {
                 }}
               />
               <span aria-hidden="true">★</span>
-              <span class="hv-sr">
-                {i + 1} of 5, {name}
-              </span>
+              <span class="hv-sr">{fill(t.score, { n: i + 1, name })}</span>
             </label>
           ))}
         </div>
       </fieldset>
-      <label for="hv-rating-comment">Comment (optional)</label>
+      <label for="hv-rating-comment">{t.comment}</label>
       <textarea
         id="hv-rating-comment"
         class="hv-input"
@@ -134,7 +130,7 @@ function Rating() {
         </p>
       )}
       <button type="submit" class="hv-send" disabled={isSending}>
-        Send rating
+        {t.sendRating}
       </button>
     </form>
   );

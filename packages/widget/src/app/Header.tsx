@@ -1,14 +1,14 @@
 import { useServices } from './chat-context.js';
 
 export function Header() {
-  const { config, host } = useServices();
+  const { config, host, i18n } = useServices();
   return (
     <header class="hv-header">
       <h1 class="hv-title">{config.siteName}</h1>
       <button
         type="button"
         class="hv-minimize"
-        aria-label="Minimize chat"
+        aria-label={i18n.t.minimize}
         onClick={() => host.post({ type: 'close' })}
       >
         <svg viewBox="0 0 24 24" aria-hidden="true">

@@ -1,6 +1,7 @@
 import { type Message, type Receipt, splitLinks } from '@hovor/protocol';
 import { useEffect, useRef } from 'preact/hooks';
 import { useChatSnapshot, useServices } from './chat-context.js';
+import { fill } from './i18n.js';
 import { eventText, ownMessageState, type PendingMessage } from './messages.js';
 
 /** The text as text; only its http(s) addresses become links, opened in a new tab. */
@@ -19,45 +20,49 @@ const Text = ({ text }: { text: string }) => (
 );
 
 function MessageItem({ message, receipt }: { message: Message; receipt: Receipt | null }) {
-  if (message.kind === 'event') return <li class="hv-event">{eventText(message)}</li>;
+  const { i18n } = useServices();
+  const { t } = i18n;
+  if (message.kind === 'event') return <li class="hv-event">{eventText(i18n, message)}</li>;
   if (message.author.type === 'visitor') {
     return (
       <li class="hv-msg hv-own">
         <Text text={message.text} />
-        <span class="hv-meta">{ownMessageState(message, receipt)}</span>
+        <span class="hv-meta">{t[ownMessageState(message, receipt)]}</span>
       </li>
     );
   }
   if (message.author.type === 'system') return <li class="hv-event">{message.text}</li>;
   return (
     <li class="hv-msg hv-agent">
-      <span class="hv-author">{message.author.name ?? 'Agent'}</span>
+      <span class="hv-author">{message.author.name ?? t.agent}</span>
       <Text text={message.text} />
     </li>
   );
 }
 
 function PendingItem({ pending }: { pending: PendingMessage }) {
-  const { client } = useServices();
+  const { client, i18n } = useServices();
+  const { t } = i18n;
   return (
     <li class="hv-msg hv-own hv-pending">
       <p class="hv-text">{pending.text}</p>
       {pending.isFailed ? (
         <span class="hv-meta hv-failed">
-          Not sent{' '}
+          {t.notSent}{' '}
           <button type="button" class="hv-link" onClick={() => client.retry()}>
-            Retry
+            {t.retry}
           </button>
         </span>
       ) : (
-        <span class="hv-meta">Sending…</span>
+        <span class="hv-meta">{t.sending}</span>
       )}
     </li>
   );
 }
 
 export function MessageList() {
-  const { config } = useServices();
+  const { config, i18n } = useServices();
+  const { t } = i18n;
   const { messages, pending, agentTyping, receipt } = useChatSnapshot();
   const scroller = useRef<HTMLElement>(null);
   const count = messages.length + pending.length;
@@ -70,10 +75,10 @@ export function MessageList() {
 
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to scroll from the keyboard (WCAG 2.1.1; axe's scrollable-region-focusable)
-    <section class="hv-scroller" ref={scroller} tabIndex={0} aria-label="Conversation">
+    <section class="hv-scroller" ref={scroller} tabIndex={0} aria-label={t.conversation}>
       {config.greeting && <p class="hv-greeting">{config.greeting}</p>}
       {/* The log wraps the list: a list with the log role would no longer hold its items. */}
-      <div role="log" aria-live="polite" aria-label="Messages">
+      <div role="log" aria-live="polite" aria-label={t.messages}>
         <ul class="hv-log">
           {messages.map((m) => (
             <MessageItem key={m.id} message={m} receipt={receipt} />
@@ -83,7 +88,7 @@ export function MessageList() {
           ))}
         </ul>
       </div>
-      {agentTyping && <p class="hv-typing">{agentTyping} is typing…</p>}
+      {agentTyping !== null && <p class="hv-typing">{fill(t.typing, { name: agentTyping || t.theAgent })}</p>}
     </section>
   );
 }

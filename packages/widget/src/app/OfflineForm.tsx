@@ -54,7 +54,8 @@ function Field({ name, label, value, error, onInput, type, maxLength, autoComple
  * visitors never see it, so it stays out of the frame's first download.
  */
 export function OfflineForm() {
-  const { client } = useServices();
+  const { client, i18n } = useServices();
+  const { t } = i18n;
   const { availability, draft } = useChatSnapshot();
   const [fields, setFields] = useState<LeaveMessageFields>({ name: '', email: '', text: draft });
   const [errors, setErrors] = useState<LeaveMessageErrors>({});
@@ -68,7 +69,7 @@ export function OfflineForm() {
   if (isSent) {
     return (
       <p class="hv-scroller" role="status">
-        Thanks! We'll get back to you.
+        {t.leftThanks}
       </p>
     );
   }
@@ -79,7 +80,7 @@ export function OfflineForm() {
   };
 
   const submit = async () => {
-    const { input, errors: found } = validateLeaveMessage(fields, requestId);
+    const { input, errors: found } = validateLeaveMessage(i18n, fields, requestId);
     setErrors(found ?? {});
     if (!input) {
       form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
@@ -91,7 +92,7 @@ export function OfflineForm() {
       await client.leaveMessage(input);
       setIsSent(true);
     } catch {
-      setSendError('Your message could not be sent. Please try again.');
+      setSendError(t.leaveFailed);
     } finally {
       setIsSending(false);
     }
@@ -111,24 +112,24 @@ export function OfflineForm() {
     >
       {/* The lazy chunk carries its own styles: Vite would need a preload helper to load a CSS file. */}
       <style>{styles}</style>
-      <h2 id="hv-form-title">Leave a message</h2>
+      <h2 id="hv-form-title">{t.leaveTitle}</h2>
       {availability?.offlineText && <p>{availability.offlineText}</p>}
-      <Field {...field('name')} label="Name" maxLength={MAX_NAME_CHARS} autoComplete="name" />
+      <Field {...field('name')} label={t.name} maxLength={MAX_NAME_CHARS} autoComplete="name" />
       <Field
         {...field('email')}
-        label="Email"
+        label={t.email}
         type="email"
         maxLength={MAX_EMAIL_CHARS}
         autoComplete="email"
       />
-      <Field {...field('text')} label="Message" maxLength={MAX_MESSAGE_TEXT_CHARS} />
+      <Field {...field('text')} label={t.message} maxLength={MAX_MESSAGE_TEXT_CHARS} />
       {sendError && (
         <p class="hv-failed" role="alert">
           {sendError}
         </p>
       )}
       <button type="submit" class="hv-send" disabled={isSending}>
-        Send message
+        {t.sendMessage}
       </button>
     </form>
   );

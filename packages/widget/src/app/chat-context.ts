@@ -4,12 +4,15 @@ import { useContext, useEffect, useState } from 'preact/hooks';
 import type { ChatClient } from './chat-client.js';
 import type { ChatSnapshot, ChatState } from './chat-state.js';
 import type { HostChannel } from './host-channel.js';
+import type { I18n } from './i18n.js';
 
 export interface ChatServices {
   state: ChatState;
   client: ChatClient;
   host: HostChannel;
   config: WidgetConfig;
+  /** The frame's language and texts. */
+  i18n: I18n;
 }
 
 export const ChatContext = createContext<ChatServices | null>(null);

@@ -46,9 +46,11 @@ describe('the frame’s channel to the loader', () => {
     deliver({ source: 'hovor', type: 'department', departmentId: 'not an id' }, 'https://shop.example');
     expect(opened).toBe(0);
     expect(channel.departmentId).toBeNull();
+    expect(channel.isOpen).toBe(false);
     deliver({ source: 'hovor', type: 'opened' }, 'https://shop.example');
     deliver({ source: 'hovor', type: 'department', departmentId: department }, 'https://shop.example');
     expect(opened).toBe(1);
+    expect(channel.isOpen).toBe(true);
     expect(channel.departmentId).toBe(department);
   });
 });

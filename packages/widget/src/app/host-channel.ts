@@ -9,6 +9,8 @@ export interface HostChannel {
   hostOrigin: string;
   /** The latest `Hovor('setDepartment', id)` of the page; null for the site's general queue. */
   departmentId: string | null;
+  /** Whether the chat is open on the page, as the loader last said. */
+  isOpen: boolean;
   post(message: Outgoing): void;
   /** Calls `listener` when the loader tells that the chat was opened; returns its disposer. */
   onOpened(listener: () => void): () => void;
@@ -41,6 +43,7 @@ export function connectToHost(win: Window = window): Promise<HostChannel> {
       const channel: HostChannel = {
         hostOrigin,
         departmentId: null,
+        isOpen: false,
         post: (message) => win.parent.postMessage({ ...message, source: FRAME_SOURCE }, hostOrigin),
         onOpened: (listener) => on('opened', listener),
         onClosed: (listener) => on('closed', listener),
@@ -52,6 +55,7 @@ export function connectToHost(win: Window = window): Promise<HostChannel> {
         const m = LoaderToFrame.safeParse(e.data);
         if (!m.success) return;
         if (m.data.type === 'department') channel.departmentId = m.data.departmentId;
+        if (m.data.type === 'opened' || m.data.type === 'closed') channel.isOpen = m.data.type === 'opened';
         for (const listener of listeners) listener(m.data);
       });
       resolve(channel);

@@ -1,15 +1,12 @@
 import { LeaveMessageInput } from '@hovor/protocol';
+import type { I18n } from './i18n.js';
 
 export type LeaveMessageField = 'name' | 'email' | 'text';
 export type LeaveMessageFields = Record<LeaveMessageField, string>;
 export type LeaveMessageErrors = Partial<Record<LeaveMessageField, string>>;
 
-/** What to fix, per field; the protocol's own messages are written for developers. */
-const FIELD_ERRORS: Record<LeaveMessageField, string> = {
-  name: 'Enter your name.',
-  email: 'Enter an e-mail address like name@example.com.',
-  text: 'Write your message.',
-};
+/** The text that says what to fix, per field; the protocol's own messages are written for developers. */
+const FIELD_ERRORS = { name: 'nameMissing', email: 'emailInvalid', text: 'textMissing' } as const;
 
 const isField = (key: unknown): key is LeaveMessageField =>
   key === 'name' || key === 'email' || key === 'text';
@@ -19,6 +16,7 @@ const isField = (key: unknown): key is LeaveMessageField =>
  * applies, so what passes here is not refused there. Values are trimmed first.
  */
 export function validateLeaveMessage(
+  { t }: I18n,
   fields: LeaveMessageFields,
   requestId: string,
 ): { input: LeaveMessageInput; errors: null } | { input: null; errors: LeaveMessageErrors } {
@@ -32,7 +30,7 @@ export function validateLeaveMessage(
   const errors: LeaveMessageErrors = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path[0];
-    if (isField(field)) errors[field] = FIELD_ERRORS[field];
+    if (isField(field)) errors[field] = t[FIELD_ERRORS[field]];
   }
   return { input: null, errors };
 }

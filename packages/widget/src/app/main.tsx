@@ -5,6 +5,7 @@ import { createChatClient } from './chat-client.js';
 import { ChatContext } from './chat-context.js';
 import { createChatState } from './chat-state.js';
 import { connectToHost } from './host-channel.js';
+import { chooseLocale, loadI18n } from './i18n.js';
 import { createSafeStorage } from './storage.js';
 import './styles.css';
 
@@ -13,7 +14,13 @@ const WidgetConfigAck = AckOf(WidgetConfig);
 
 /** The site's look; the chat still works with defaults if it cannot be loaded. */
 async function loadConfig(siteKey: string): Promise<WidgetConfig> {
-  const fallback: WidgetConfig = { siteKey, siteName: 'Chat', color: DEFAULT_COLOR, greeting: '' };
+  const fallback: WidgetConfig = {
+    siteKey,
+    siteName: 'Chat',
+    color: DEFAULT_COLOR,
+    greeting: '',
+    locale: null,
+  };
   try {
     const res = await fetch(`${API_PREFIX}/sites/${encodeURIComponent(siteKey)}/widget-config`);
     const parsed = WidgetConfigAck.safeParse(await res.json());
@@ -33,13 +40,16 @@ async function main(root: HTMLElement): Promise<void> {
   const configLoad = loadConfig(siteKey);
   const host = await connectToHost();
   const config = await configLoad;
+  // The site's default language, else the browser's; English when neither is one of ours.
+  const i18n = await loadI18n(chooseLocale([config.locale, ...navigator.languages]));
+  document.documentElement.lang = i18n.locale;
   document.documentElement.style.setProperty('--hv-accent', config.color);
 
   const state = createChatState();
   const store = createSafeStorage(() => window.localStorage);
   const client = createChatClient({ siteKey, host, store, state });
   render(
-    <ChatContext.Provider value={{ state, client, host, config }}>
+    <ChatContext.Provider value={{ state, client, host, config, i18n }}>
       <App />
     </ChatContext.Provider>,
     root,

@@ -1,5 +1,6 @@
 import type { Message } from '@hovor/protocol';
 import { describe, expect, it } from 'vitest';
+import { ENGLISH } from './i18n.js';
 import { eventText, lastSeqOf, mergeMessages, ownMessageState, settlePending } from './messages.js';
 
 const CONVERSATION = 'c'.repeat(24);
@@ -70,16 +71,20 @@ describe('lastSeqOf', () => {
 describe('eventText', () => {
   it('names the agent on assignment and announces the end', () => {
     const event = { type: 'assigned' as const, agentId: 'a1', agentName: 'Alice', reason: null };
-    expect(eventText(message(1, { kind: 'event', event }))).toBe('Connected with Alice');
+    expect(eventText(ENGLISH, message(1, { kind: 'event', event }))).toBe('Connected with Alice');
     const closed = { type: 'closed' as const, agentId: null, agentName: null, reason: null };
-    expect(eventText(message(2, { kind: 'event', event: closed }))).toBe('The conversation has ended');
+    expect(eventText(ENGLISH, message(2, { kind: 'event', event: closed }))).toBe(
+      'The conversation has ended',
+    );
     const requeued = {
       type: 'requeued' as const,
       agentId: 'a1',
       agentName: 'Alice',
       reason: 'agent-disconnected' as const,
     };
-    expect(eventText(message(3, { kind: 'event', event: requeued }))).toBe('Finding another agent for you…');
+    expect(eventText(ENGLISH, message(3, { kind: 'event', event: requeued }))).toBe(
+      'Finding another agent for you…',
+    );
   });
 });
 
@@ -93,9 +98,9 @@ describe('own message state', () => {
 
   it('[P13] says Sent, Delivered or Read from the agent side’s receipt', () => {
     const own = message(5, { author: { type: 'visitor', id: 'v1', name: null } });
-    expect(ownMessageState(own, null)).toBe('Sent');
-    expect(ownMessageState(own, receipt(4, 4))).toBe('Sent');
-    expect(ownMessageState(own, receipt(5, 4))).toBe('Delivered');
-    expect(ownMessageState(own, receipt(7, 5))).toBe('Read');
+    expect(ownMessageState(own, null)).toBe('sent');
+    expect(ownMessageState(own, receipt(4, 4))).toBe('sent');
+    expect(ownMessageState(own, receipt(5, 4))).toBe('delivered');
+    expect(ownMessageState(own, receipt(7, 5))).toBe('read');
   });
 });

@@ -1,4 +1,5 @@
 import type { Message, Receipt } from '@hovor/protocol';
+import { fill, type I18n } from './i18n.js';
 
 /** A message the visitor wrote that the server has not confirmed yet. */
 export interface PendingMessage {
@@ -33,9 +34,9 @@ export function settlePending(
 }
 
 /** How far the visitor's own stored message got: to a device of the agent side, or read [P13]. */
-export function ownMessageState(message: Message, receipt: Receipt | null): 'Read' | 'Delivered' | 'Sent' {
-  if (receipt && receipt.readSeq >= message.seq) return 'Read';
-  return receipt && receipt.deliveredSeq >= message.seq ? 'Delivered' : 'Sent';
+export function ownMessageState(message: Message, receipt: Receipt | null): 'read' | 'delivered' | 'sent' {
+  if (receipt && receipt.readSeq >= message.seq) return 'read';
+  return receipt && receipt.deliveredSeq >= message.seq ? 'delivered' : 'sent';
 }
 
 /** The highest `seq` received, to resume a sync from. */
@@ -44,24 +45,22 @@ export function lastSeqOf(messages: readonly Message[]): number {
 }
 
 /** The centred line that stands for a conversation event. */
-export function eventText(message: Message): string {
-  const name = message.event?.agentName ?? 'an agent';
+export function eventText({ t }: I18n, message: Message): string {
+  const name = message.event?.agentName ?? t.anAgent;
   switch (message.event?.type) {
     case 'assigned':
-      return `Connected with ${name}`;
+      return fill(t.connected, { name });
     case 'requeued':
-      return 'Finding another agent for you…';
+      return t.requeued;
     case 'offline':
-      return 'Message left — we will get back to you';
+      return t.left;
     case 'reopened':
-      return `${name} is replying to your message`;
+      return fill(t.reopened, { name });
     case 'transferred':
-      return message.event.agentName ? `Connected with ${name}` : 'Finding the right colleague for you…';
+      return message.event.agentName ? fill(t.connected, { name }) : t.transferring;
     case 'closed':
-      return message.event.reason === 'inactivity'
-        ? 'The conversation has ended after a period of inactivity'
-        : 'The conversation has ended';
+      return message.event.reason === 'inactivity' ? t.endedInactive : t.ended;
     default:
-      return 'Conversation started';
+      return t.started;
   }
 }

@@ -1,5 +1,6 @@
 import type { Message } from '@hovor/protocol';
 import { describe, expect, it } from 'vitest';
+import { ENGLISH } from './i18n.js';
 import { transcriptFileName, transcriptText } from './transcript.js';
 
 const at = (hours: number, minutes: number) => new Date(2026, 10, 30, hours, minutes).toISOString();
@@ -53,7 +54,7 @@ const messages: Message[] = [
 
 describe('the transcript download', () => {
   it('lists every message in order with local times, authors and the events as they were shown', () => {
-    expect(transcriptText('Demo Shop', messages)).toBe(
+    expect(transcriptText(ENGLISH, 'Demo Shop', messages)).toBe(
       [
         'Chat with Demo Shop',
         '',

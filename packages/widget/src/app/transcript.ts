@@ -1,4 +1,5 @@
 import type { Message } from '@hovor/protocol';
+import { fill, type I18n } from './i18n.js';
 import { eventText } from './messages.js';
 
 /** `2026-11-30 14:05` in the visitor's own time zone. */
@@ -13,16 +14,17 @@ function localTime(iso: string): string {
  * the visitor's time zone. Built from the messages the frame holds (the whole conversation
  * once synced), so it needs no request and shows exactly what the visitor saw.
  */
-export function transcriptText(siteName: string, messages: readonly Message[]): string {
-  const lines = [`Chat with ${siteName}`, ''];
+export function transcriptText(i18n: I18n, siteName: string, messages: readonly Message[]): string {
+  const { t } = i18n;
+  const lines = [fill(t.chatWith, { name: siteName }), ''];
   for (const m of messages) {
     const who =
       m.kind === 'event' || m.author.type === 'system'
         ? null
         : m.author.type === 'visitor'
-          ? 'You'
-          : (m.author.name ?? 'Agent');
-    const text = m.kind === 'event' ? eventText(m) : m.text;
+          ? t.you
+          : (m.author.name ?? t.agent);
+    const text = m.kind === 'event' ? eventText(i18n, m) : m.text;
     lines.push(`[${localTime(m.createdAt)}] ${who ? `${who}: ` : ''}${text}`);
   }
   return `${lines.join('\n')}\n`;

@@ -52,9 +52,10 @@ export function createTyping(deps: {
     onAgentTyping(typing: TypingChanged): void {
       if (typing.conversationId !== state.get().conversation?.id) return;
       clearTimeout(agentTimer);
-      const name = typing.isTyping ? (typing.name ?? 'The agent') : null;
+      // '' when the agent's name is not known: the frame then says "The agent" in its language.
+      const name = typing.isTyping ? (typing.name ?? '') : null;
       state.update((st) => ({ ...st, agentTyping: name }));
-      if (name) {
+      if (name !== null) {
         agentTimer = setTimeout(
           () => state.update((st) => ({ ...st, agentTyping: null })),
           AGENT_TYPING_TIMEOUT_MS,

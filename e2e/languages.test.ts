@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import { ARTIFACTS_DIR, saveArtifacts } from './support/browser.js';
+import { chatFrame, openPage, useStackAndBrowser } from './support/suite.js';
+
+const suite = useStackAndBrowser();
+
+/** What the chat says in each language: the message box, its button, a sent message's state, the wait. */
+const EXPECTED = {
+  en: {
+    message: 'Message',
+    send: 'Send',
+    sent: 'Sent',
+    place: /^You are number \d+ in the queue/,
+    minimize: 'Minimize chat',
+  },
+  cs: {
+    message: 'Zpráva',
+    send: 'Odeslat',
+    sent: 'Odesláno',
+    place: /^Jste \d+\. v pořadí/,
+    minimize: 'Minimalizovat chat',
+  },
+  sk: {
+    message: 'Správa',
+    send: 'Odoslať',
+    sent: 'Odoslané',
+    place: /^Ste \d+\. v poradí/,
+    minimize: 'Minimalizovať chat',
+  },
+  pl: {
+    message: 'Wiadomość',
+    send: 'Wyślij',
+    sent: 'Wysłano',
+    place: /^Jesteś \d+\. w kolejce/,
+    minimize: 'Zminimalizuj czat',
+  },
+} as const;
+
+describe('languages', () => {
+  for (const [locale, texts] of Object.entries(EXPECTED)) {
+    it(`speaks ${locale} to a browser set to it`, async () => {
+      // No agent is online: the chat waits first in the queue.
+      const context = await suite.browser.newContext({
+        locale: `${locale}-${locale === 'en' ? 'US' : locale.toUpperCase()}`,
+      });
+      const visitor = await openPage(context);
+      onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
+      await visitor.page.goto(`${suite.stack.demoUrl}/`);
+      await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+      const frame = chatFrame(visitor.page);
+      const input = frame.getByRole('textbox', { name: texts.message, exact: true });
+      await input.fill('Dobrý den');
+      await frame.getByRole('button', { name: texts.send, exact: true }).click();
+      await frame.getByRole('log').getByText(texts.sent, { exact: true }).waitFor();
+      await frame.getByRole('status').getByText(texts.place).waitFor();
+      await frame.getByRole('button', { name: texts.minimize }).waitFor();
+      expect(await frame.locator('html').getAttribute('lang')).toBe(locale);
+      mkdirSync(ARTIFACTS_DIR, { recursive: true });
+      await visitor.page.screenshot({ path: path.join(ARTIFACTS_DIR, `language-${locale}.png`) });
+      await context.close();
+    });
+  }
+
+  it('speaks the site’s language to a browser set to another', async () => {
+    await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { locale: 'pl' } });
+    const context = await suite.browser.newContext({ locale: 'en-US' });
+    const visitor = await openPage(context);
+    onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
+    try {
+      await visitor.page.goto(`${suite.stack.demoUrl}/`);
+      await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+      await chatFrame(visitor.page).getByRole('textbox', { name: 'Wiadomość' }).waitFor();
+    } finally {
+      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { locale: '' } });
+      await context.close();
+    }
+  });
+});
