@@ -1,18 +1,20 @@
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { axeViolations, chatFrameOf } from './support/axe.js';
 import { saveArtifacts } from './support/browser.js';
-import { chatFrame, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
+import {
+  agentAndVisitor,
+  chatFrame,
+  openMineFirst,
+  openPage,
+  signInAgent,
+  useStackAndBrowser,
+} from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
 describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
   it('finds no violation on the shop page with the launcher, nor on each screen of the chat', async () => {
-    const agentContext = await suite.browser.newContext();
-    const visitorContext = await suite.browser.newContext({ bypassCSP: true });
-    const agent = await openPage(agentContext);
-    const visitor = await openPage(visitorContext);
-    onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent, visitor }));
-    await signInAgent(agent.page, suite.stack, { isOnline: true });
+    const { agent, visitor, close } = await agentAndVisitor(suite, { bypassCSP: true });
 
     await visitor.page.goto(`${suite.stack.demoUrl}/`);
     const launcher = visitor.page.getByRole('button', { name: 'Open chat' });
@@ -31,11 +33,7 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
     await input.fill('Hello, is https://shop.example/mug dishwasher safe?');
     await input.press('Enter');
     await frame.getByRole('status').getByText('Connected with Alice').waitFor();
-    await agent.page.getByRole('tab', { name: 'Mine' }).click();
-    await agent.page
-      .getByRole('button', { name: /visitor/i })
-      .first()
-      .click();
+    await openMineFirst(agent.page);
     await agent.page.getByLabel('Reply').fill('Yes, it is: https://shop.example/care.');
     await agent.page.getByLabel('Reply').press('Enter');
     await frame.getByRole('link', { name: 'https://shop.example/care' }).waitFor();
@@ -51,8 +49,7 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
     await frame.getByRole('button', { name: 'Send rating' }).click();
     await frame.getByText('You rated this chat 5 of 5').waitFor();
     expect(await axeViolations(frameContext), 'ended chat, rated').toEqual([]);
-    await agentContext.close();
-    await visitorContext.close();
+    await close();
   });
 
   it('finds no violation on the leave-a-message form, also while it shows what to fix', async () => {

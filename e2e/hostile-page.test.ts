@@ -1,17 +1,12 @@
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
-import { chatFrame, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
+import { agentAndVisitor, chatFrame, openMineFirst, openPage, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
 describe('a hostile host page', () => {
   it('still chats under a strict CSP, with every style unset and built-ins broken, and cannot reach the visitor token', async () => {
-    const agentContext = await suite.browser.newContext();
-    const visitorContext = await suite.browser.newContext();
-    const agent = await openPage(agentContext);
-    const visitor = await openPage(visitorContext);
-    onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent, visitor }));
-    await signInAgent(agent.page, suite.stack, { isOnline: true });
+    const { agent, visitor, close } = await agentAndVisitor(suite);
 
     await visitor.page.goto(`${suite.stack.demoUrl}/strict`);
     // The page is as hostile as meant: its CSP is on, its script ran.
@@ -24,11 +19,7 @@ describe('a hostile host page', () => {
     await input.fill('Writing from a strict page');
     await input.press('Enter');
     await frame.getByRole('status').getByText('Connected with Alice').waitFor();
-    await agent.page.getByRole('tab', { name: 'Mine' }).click();
-    await agent.page
-      .getByRole('button', { name: /visitor/i })
-      .first()
-      .click();
+    await openMineFirst(agent.page);
     await agent.page
       .getByRole('log', { name: 'Transcript' })
       .getByText('Writing from a strict page')
@@ -66,8 +57,7 @@ describe('a hostile host page', () => {
       return attempts;
     });
     expect(reach).toEqual(['SecurityError', 'SecurityError']);
-    await agentContext.close();
-    await visitorContext.close();
+    await close();
   });
 
   it('ignores what a frame of another origin posts as if it were the chat', async () => {

@@ -1,8 +1,7 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it, onTestFailed } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chatFrameOf } from './support/axe.js';
-import { saveArtifacts } from './support/browser.js';
-import { chatFrame, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
+import { agentAndVisitor, chatFrame, openMineFirst, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -33,11 +32,7 @@ async function ranInAnyFrame(page: Page): Promise<boolean> {
 
 describe('hostile text from both sides', () => {
   it('shows every XSS payload as text in the widget and the console, and runs none of them', async () => {
-    const agentContext = await suite.browser.newContext();
-    const visitorContext = await suite.browser.newContext();
-    const agent = await openPage(agentContext);
-    const visitor = await openPage(visitorContext);
-    onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent, visitor }));
+    const { agent, visitor, close } = await agentAndVisitor(suite);
     const dialogs: string[] = [];
     for (const page of [agent.page, visitor.page]) {
       page.on('dialog', (dialog) => {
@@ -45,7 +40,6 @@ describe('hostile text from both sides', () => {
         void dialog.dismiss();
       });
     }
-    await signInAgent(agent.page, suite.stack, { isOnline: true });
 
     await visitor.page.goto(`${suite.stack.demoUrl}/`);
     await visitor.page.getByRole('button', { name: 'Open chat' }).click();
@@ -58,11 +52,7 @@ describe('hostile text from both sides', () => {
       await visitorLog.getByText(text, { exact: true }).waitFor();
     }
 
-    await agent.page.getByRole('tab', { name: 'Mine' }).click();
-    await agent.page
-      .getByRole('button', { name: /visitor/i })
-      .first()
-      .click();
+    await openMineFirst(agent.page);
     const transcript = agent.page.getByRole('log', { name: 'Transcript' });
     for (const text of CORPUS) await transcript.getByText(text, { exact: true }).waitFor();
     const reply = agent.page.getByLabel('Reply');
@@ -102,7 +92,6 @@ describe('hostile text from both sides', () => {
         expect(rel, where).toBe('noopener noreferrer nofollow');
       }
     }
-    await agentContext.close();
-    await visitorContext.close();
+    await close();
   });
 });

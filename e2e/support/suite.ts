@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { launchChromium, recordConsole } from './browser.js';
+import { afterAll, beforeAll, expect, onTestFailed } from 'vitest';
+import { launchChromium, recordConsole, saveArtifacts } from './browser.js';
 import { type Stack, startStack } from './stack.js';
 
 /** Browser steps wait for what a person would see, up to this long. */
@@ -48,4 +48,39 @@ export async function signInAgent(
   await expect
     .poll(async () => (await stack.c.agents.findOne({ email: stack.agent.email }))?.status)
     .toBe('online');
+}
+
+/**
+ * An agent, signed in and online, and a visitor, each in a browser context of their own; both
+ * pages are saved as artefacts when the test fails. `visitorOptions` go to the visitor's context
+ * (e.g. `bypassCSP` for axe). Close both with `close()`.
+ */
+export async function agentAndVisitor(
+  suite: { readonly stack: Stack; readonly browser: Browser },
+  visitorOptions: Parameters<Browser['newContext']>[0] = {},
+) {
+  const agentContext = await suite.browser.newContext();
+  const visitorContext = await suite.browser.newContext(visitorOptions);
+  const agent = await openPage(agentContext);
+  const visitor = await openPage(visitorContext);
+  onTestFailed(async ({ task }) => saveArtifacts(task.name, { agent, visitor }));
+  await signInAgent(agent.page, suite.stack, { isOnline: true });
+  return {
+    agent,
+    visitor,
+    async close() {
+      await agentContext.close();
+      await visitorContext.close();
+    },
+  };
+}
+
+/** The agent opens the newest conversation of their Mine tab; returns its transcript. */
+export async function openMineFirst(page: Page) {
+  await page.getByRole('tab', { name: 'Mine' }).click();
+  await page
+    .getByRole('button', { name: /visitor/i })
+    .first()
+    .click();
+  return page.getByRole('log', { name: 'Transcript' });
 }
