@@ -97,4 +97,31 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
     expect(await axeViolations(agent.page), 'inbox with a conversation').toEqual([]);
     await context.close();
   });
+
+  it('finds no violation in the dark theme, which `auto` follows on a dark system', async () => {
+    await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { theme: 'auto' } });
+    const { agent, visitor, close } = await agentAndVisitor(suite, { bypassCSP: true, colorScheme: 'dark' });
+    try {
+      await visitor.page.goto(`${suite.stack.demoUrl}/`);
+      await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+      const frame = chatFrame(visitor.page);
+      const input = frame.getByRole('textbox', { name: 'Message' });
+      await input.fill('Hello in the dark, see https://shop.example/mug');
+      await input.press('Enter');
+      await frame.getByRole('status').getByText('Connected with Alice').waitFor();
+      await openMineFirst(agent.page);
+      await agent.page.getByLabel('Reply').fill('Hello! https://shop.example/care');
+      await agent.page.getByLabel('Reply').press('Enter');
+      await frame.getByRole('link', { name: 'https://shop.example/care' }).waitFor();
+      expect(await frame.locator('html').getAttribute('data-theme')).toBe('dark');
+      const frameContext = await chatFrameOf(visitor.page);
+      expect(await axeViolations(frameContext), 'dark chat with messages').toEqual([]);
+      await agent.page.getByRole('button', { name: 'Close conversation' }).click();
+      await frame.getByRole('group', { name: 'How was your chat?' }).waitFor();
+      expect(await axeViolations(frameContext), 'dark ended chat').toEqual([]);
+    } finally {
+      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { theme: '' } });
+      await close();
+    }
+  });
 });

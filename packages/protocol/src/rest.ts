@@ -24,6 +24,9 @@ export const CreatedVisitor = z.strictObject({ visitorId: z.string(), token: Vis
 export type CreatedVisitor = z.infer<typeof CreatedVisitor>;
 
 /** Public look and texts of a site's widget, fetched by the loader. */
+export const WidgetTheme = z.enum(['light', 'dark', 'auto']);
+export type WidgetTheme = z.infer<typeof WidgetTheme>;
+
 export const WidgetConfig = z.strictObject({
   siteKey: SiteKey,
   siteName: z.string(),
@@ -31,6 +34,8 @@ export const WidgetConfig = z.strictObject({
   greeting: z.string(),
   /** The site's language (`cs`, `pl`, …), which the chat speaks when it can; null: the browser's. */
   locale: z.nullable(z.string().check(z.regex(/^[a-z]{2}$/))),
+  /** Light or dark chat; `auto` follows the visitor's system. */
+  theme: WidgetTheme,
 });
 export type WidgetConfig = z.infer<typeof WidgetConfig>;
 

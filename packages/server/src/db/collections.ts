@@ -13,6 +13,8 @@ export interface SiteDoc {
   greeting: string;
   /** The chat's language on this site (e.g. `cs`); missing: the visitor's browser decides. */
   locale?: string | null;
+  /** Light, dark, or `auto` (the visitor's system); missing: light. */
+  theme?: 'light' | 'dark' | 'auto';
   /** Only the settings that differ from the defaults. */
   routing?: Partial<RoutingSettings>;
   createdAt: Date;

@@ -11,6 +11,7 @@ export type Site = {
   greeting: string;
   /** The chat's language on this site; null: the visitor's browser decides. */
   locale: string | null;
+  theme: 'light' | 'dark' | 'auto';
   routing: RoutingSettings;
 };
 
@@ -23,6 +24,7 @@ function toSite(doc: SiteDoc): Site {
     color: doc.color,
     greeting: doc.greeting,
     locale: doc.locale ?? null,
+    theme: doc.theme ?? 'light',
     routing: withRoutingDefaults(doc.routing),
   };
 }
@@ -30,9 +32,10 @@ function toSite(doc: SiteDoc): Site {
 export function createSiteRepository(c: Collections) {
   return {
     async create(
-      input: Omit<Site, 'id' | 'routing' | 'locale'> & {
+      input: Omit<Site, 'id' | 'routing' | 'locale' | 'theme'> & {
         routing?: Partial<RoutingSettings>;
         locale?: string | null;
+        theme?: Site['theme'];
       },
       now: Date,
     ): Promise<Site> {

@@ -46,6 +46,7 @@ export function visitorRoutes(deps: { visitors: VisitorService; publicOrigin: st
         color: site.color,
         greeting: site.greeting,
         locale: site.locale,
+        theme: site.theme,
       };
     }),
   );

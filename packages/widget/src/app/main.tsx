@@ -20,6 +20,7 @@ async function loadConfig(siteKey: string): Promise<WidgetConfig> {
     color: DEFAULT_COLOR,
     greeting: '',
     locale: null,
+    theme: 'light',
   };
   try {
     const res = await fetch(`${API_PREFIX}/sites/${encodeURIComponent(siteKey)}/widget-config`);
@@ -28,6 +29,17 @@ async function loadConfig(siteKey: string): Promise<WidgetConfig> {
   } catch {
     return fallback;
   }
+}
+
+/** Dark or light by the site's choice; `auto` follows the system, also when it changes. */
+function applyTheme(theme: WidgetConfig['theme']): void {
+  const dark = matchMedia('(prefers-color-scheme: dark)');
+  const apply = () => {
+    document.documentElement.dataset.theme =
+      theme === 'dark' || (theme === 'auto' && dark.matches) ? 'dark' : 'light';
+  };
+  apply();
+  if (theme === 'auto') dark.addEventListener('change', apply);
 }
 
 async function main(root: HTMLElement): Promise<void> {
@@ -44,6 +56,7 @@ async function main(root: HTMLElement): Promise<void> {
   const i18n = await loadI18n(chooseLocale([config.locale, ...navigator.languages]));
   document.documentElement.lang = i18n.locale;
   document.documentElement.style.setProperty('--hv-accent', config.color);
+  applyTheme(config.theme);
 
   const state = createChatState();
   const store = createSafeStorage(() => window.localStorage);
