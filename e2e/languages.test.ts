@@ -77,4 +77,23 @@ describe('languages', () => {
       await context.close();
     }
   });
+
+  it('shows the site’s own greeting in the visitor’s language when the site wrote one', async () => {
+    await suite.stack.c.sites.updateOne(
+      { key: 'e2e-shop' },
+      { $set: { texts: { cs: { greeting: 'Dobrý den! S čím poradíme?' } } } },
+    );
+    const context = await suite.browser.newContext({ locale: 'cs-CZ' });
+    const visitor = await openPage(context);
+    onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
+    try {
+      await visitor.page.goto(`${suite.stack.demoUrl}/`);
+      await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+      await chatFrame(visitor.page).getByText('Dobrý den! S čím poradíme?').waitFor();
+      expect(await chatFrame(visitor.page).getByText('Hi! How can we help?').count()).toBe(0);
+    } finally {
+      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { texts: '' } });
+      await context.close();
+    }
+  });
 });

@@ -34,6 +34,8 @@ export const WidgetConfig = z.strictObject({
   greeting: z.string(),
   /** The site's language (`cs`, `pl`, …), which the chat speaks when it can; null: the browser's. */
   locale: z.nullable(z.string().check(z.regex(/^[a-z]{2}$/))),
+  /** The site's greeting in other languages (a list, which the frame parses more cheaply than a record); `greeting` for the rest. */
+  greetings: z.array(z.strictObject({ locale: z.string(), text: z.string() })),
   /** Light or dark chat; `auto` follows the visitor's system. */
   theme: WidgetTheme,
 });

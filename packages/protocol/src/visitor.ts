@@ -71,7 +71,11 @@ export const Availability = z.strictObject({
 });
 export type Availability = z.infer<typeof Availability>;
 
-export const AvailabilityInput = z.strictObject({ departmentId: z.optional(Id) });
+export const AvailabilityInput = z.strictObject({
+  departmentId: z.optional(Id),
+  /** The chat's language: the site's offline text in it, when the site has one. */
+  locale: z.optional(z.string().check(z.regex(/^[a-z]{2}$/))),
+});
 export type AvailabilityInput = z.infer<typeof AvailabilityInput>;
 
 export const MAX_OFFLINE_TEXT_CHARS = 4000;

@@ -177,7 +177,7 @@ export function createApp(deps: AppDeps): HovorApp {
         .publishQueue(siteId)
         .catch((error: unknown) => logger.warn({ err: error }, 'publishing the queue failed'));
     },
-    availability: (siteId, departmentId) => routing.availability(siteId, departmentId),
+    availability: (siteId, departmentId, locale) => routing.availability(siteId, departmentId, locale),
     publicOrigin,
     db: dbAvailability,
     logger,

@@ -49,6 +49,31 @@ describe('availability', () => {
     expect(await h.c.conversations.countDocuments({})).toBe(0);
   });
 
+  it('[RT17] gives the site’s offline text and greeting in the chat’s language when the site wrote them', async () => {
+    await start({ businessHours: OFFICE_HOURS });
+    await h.c.sites.updateOne(
+      { _id: h.site.id },
+      { $set: { texts: { cs: { offlineText: 'Teď tu nejsme, napište nám.', greeting: 'Dobrý den!' } } } },
+    );
+    const visitor = await h.visitor();
+    clock.advance(8 * 3_600_000); // closed
+    const inCzech = await ok(visitor.socket, 'availability:get', { locale: 'cs' });
+    expect(inCzech).toEqual({ mode: 'offline', offlineText: 'Teď tu nejsme, napište nám.' });
+    const inPolish = await ok(visitor.socket, 'availability:get', { locale: 'pl' });
+    expect(inPolish.offlineText).toBe("We're away right now. Leave a message and we'll get back to you.");
+    expect(await call(visitor.socket, 'availability:get', { locale: 'czech' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    const config = (await (await fetch(`${h.baseUrl}/api/v1/sites/${h.site.key}/widget-config`)).json()) as {
+      data: { greeting: string; greetings: Array<{ locale: string; text: string }> };
+    };
+    expect(config.data).toMatchObject({
+      greeting: 'Hello',
+      greetings: [{ locale: 'cs', text: 'Dobrý den!' }],
+    });
+  });
+
   it('[RT17] offers the form when nobody is eligible if the site says so, and hides the widget if asked', async () => {
     await start({ offlineWhenNoAgents: true });
     const visitor = await h.visitor();

@@ -3,6 +3,12 @@ import type { Db } from 'mongodb';
 import type { BusinessHours } from '../sites/business-hours.js';
 import type { RoutingSettings } from '../sites/routing-settings.js';
 
+/** Texts a site sets, in one language. */
+export interface SiteTexts {
+  greeting?: string;
+  offlineText?: string;
+}
+
 /** Stored document shapes. Ids are strings (hex ObjectIds) so they cross the wire unchanged. */
 export interface SiteDoc {
   _id: string;
@@ -13,6 +19,8 @@ export interface SiteDoc {
   greeting: string;
   /** The chat's language on this site (e.g. `cs`); missing: the visitor's browser decides. */
   locale?: string | null;
+  /** The site's own texts in other languages, by language code (e.g. `cs`). */
+  texts?: Record<string, SiteTexts>;
   /** Light, dark, or `auto` (the visitor's system); missing: light. */
   theme?: 'light' | 'dark' | 'auto';
   /** Only the settings that differ from the defaults. */

@@ -26,17 +26,16 @@ export function createAvailability(deps: RoutingDeps, core: RoutingCore) {
      * department's, else the site's) or, when the site says so, with nobody eligible; `live` when an
      * agent is free; `queue` otherwise.
      */
-    async availability(siteId: string, departmentId: string | null): Promise<Availability> {
+    async availability(siteId: string, departmentId: string | null, locale?: string): Promise<Availability> {
       const ctx = await siteWithDepartment(siteId, departmentId);
       const settings = ctx.site.routing;
-      const offline = {
-        mode: settings.hideWhenOffline ? 'hidden' : 'offline',
-        offlineText: settings.offlineText,
-      } as const;
+      // The site's offline text in the chat's language, when it has one.
+      const offlineText = (locale && ctx.site.texts[locale]?.offlineText) || settings.offlineText;
+      const offline = { mode: settings.hideWhenOffline ? 'hidden' : 'offline', offlineText } as const;
       if (!isOpenNow(ctx, departmentId)) return offline;
       const hasEligible = (await core.rankedEligible(ctx, [], departmentId)).length > 0;
-      if (hasEligible) return { mode: 'live', offlineText: settings.offlineText };
-      return settings.offlineWhenNoAgents ? offline : { mode: 'queue', offlineText: settings.offlineText };
+      if (hasEligible) return { mode: 'live', offlineText };
+      return settings.offlineWhenNoAgents ? offline : { mode: 'queue', offlineText };
     },
 
     /** [RT17] Whether a new chat may start now; cheaper than `availability` when only that matters. */

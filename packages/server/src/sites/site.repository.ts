@@ -1,4 +1,4 @@
-import type { Collections, SiteDoc } from '../db/collections.js';
+import type { Collections, SiteDoc, SiteTexts } from '../db/collections.js';
 import { newId } from '../db/ids.js';
 import { type RoutingSettings, withRoutingDefaults } from './routing-settings.js';
 
@@ -12,6 +12,8 @@ export type Site = {
   /** The chat's language on this site; null: the visitor's browser decides. */
   locale: string | null;
   theme: 'light' | 'dark' | 'auto';
+  /** The site's greeting and offline text in other languages, by language code. */
+  texts: Record<string, SiteTexts>;
   routing: RoutingSettings;
 };
 
@@ -25,6 +27,7 @@ function toSite(doc: SiteDoc): Site {
     greeting: doc.greeting,
     locale: doc.locale ?? null,
     theme: doc.theme ?? 'light',
+    texts: doc.texts ?? {},
     routing: withRoutingDefaults(doc.routing),
   };
 }
@@ -32,7 +35,8 @@ function toSite(doc: SiteDoc): Site {
 export function createSiteRepository(c: Collections) {
   return {
     async create(
-      input: Omit<Site, 'id' | 'routing' | 'locale' | 'theme'> & {
+      input: Omit<Site, 'id' | 'routing' | 'locale' | 'theme' | 'texts'> & {
+        texts?: Site['texts'];
         routing?: Partial<RoutingSettings>;
         locale?: string | null;
         theme?: Site['theme'];

@@ -69,7 +69,8 @@ export function attachVisitorNamespace(
         'message:send': (input) => service.sendAsVisitor(visitor, input),
         'typing:set': (input) => service.typingAsVisitor(visitor, input.conversationId, input.isTyping),
         'receipt:set': (input) => service.receiptAsVisitor(visitor, input),
-        'availability:get': (input) => deps.availability(visitor.siteId, input.departmentId ?? null),
+        'availability:get': (input) =>
+          deps.availability(visitor.siteId, input.departmentId ?? null, input.locale),
         'offline:leave': (input) => service.leaveMessage(visitor, input),
         'conversation:rate': (input) => service.rateAsVisitor(visitor, input),
       },

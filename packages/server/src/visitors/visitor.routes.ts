@@ -46,6 +46,9 @@ export function visitorRoutes(deps: { visitors: VisitorService; publicOrigin: st
         color: site.color,
         greeting: site.greeting,
         locale: site.locale,
+        greetings: Object.entries(site.texts).flatMap(([locale, texts]) =>
+          texts.greeting ? [{ locale, text: texts.greeting }] : [],
+        ),
         theme: site.theme,
       };
     }),

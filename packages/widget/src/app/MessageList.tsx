@@ -63,6 +63,8 @@ function PendingItem({ pending }: { pending: PendingMessage }) {
 export function MessageList() {
   const { config, i18n } = useServices();
   const { t } = i18n;
+  // The site's greeting in the chat's language, when it wrote one.
+  const greeting = config.greetings.find((g) => g.locale === i18n.locale)?.text ?? config.greeting;
   const { messages, pending, agentTyping, receipt } = useChatSnapshot();
   const scroller = useRef<HTMLElement>(null);
   const count = messages.length + pending.length;
@@ -76,7 +78,7 @@ export function MessageList() {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus to scroll from the keyboard (WCAG 2.1.1; axe's scrollable-region-focusable)
     <section class="hv-scroller" ref={scroller} tabIndex={0} aria-label={t.conversation}>
-      {config.greeting && <p class="hv-greeting">{config.greeting}</p>}
+      {greeting && <p class="hv-greeting">{greeting}</p>}
       {/* The log wraps the list: a list with the log role would no longer hold its items. */}
       <div role="log" aria-live="polite" aria-label={t.messages}>
         <ul class="hv-log">

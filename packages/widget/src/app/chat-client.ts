@@ -52,10 +52,12 @@ export interface ChatClientDeps {
   host: HostChannel;
   store: KeyValueStore;
   state: ChatState;
+  /** The chat's language, for the site's texts the server sends (its offline text). */
+  locale: string;
 }
 
 /** Talks to the `/visitor` namespace and keeps `state` in step with the server. */
-export function createChatClient({ siteKey, host, store, state }: ChatClientDeps) {
+export function createChatClient({ siteKey, host, store, state, locale }: ChatClientDeps) {
   const disposers: Array<() => void> = [];
   let socket: VisitorSocket | null = null;
   let resolveSocket: (s: VisitorSocket) => void = () => {};
@@ -130,7 +132,7 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
    */
   async function offlineAfterRefusal(error: unknown): Promise<Availability | null> {
     if (!(error instanceof WidgetError && error.code === 'CONFLICT')) return null;
-    const availability = await command('availability:get', { departmentId: department() });
+    const availability = await command('availability:get', { departmentId: department(), locale });
     return availability.mode === 'offline' || availability.mode === 'hidden' ? availability : null;
   }
 
@@ -239,7 +241,7 @@ export function createChatClient({ siteKey, host, store, state }: ChatClientDeps
   /** Asks what the site (or the page's department) offers while no conversation is open [RT17]. */
   async function refreshAvailability(): Promise<void> {
     if (isConversationActive(state.get())) return;
-    const availability = await command('availability:get', { departmentId: department() });
+    const availability = await command('availability:get', { departmentId: department(), locale });
     state.update((st) => ({ ...st, availability }));
   }
 

@@ -20,6 +20,7 @@ async function loadConfig(siteKey: string): Promise<WidgetConfig> {
     color: DEFAULT_COLOR,
     greeting: '',
     locale: null,
+    greetings: [],
     theme: 'light',
   };
   try {
@@ -60,7 +61,7 @@ async function main(root: HTMLElement): Promise<void> {
 
   const state = createChatState();
   const store = createSafeStorage(() => window.localStorage);
-  const client = createChatClient({ siteKey, host, store, state });
+  const client = createChatClient({ siteKey, host, store, state, locale: i18n.locale });
   render(
     <ChatContext.Provider value={{ state, client, host, config, i18n }}>
       <App />
