@@ -1,3 +1,4 @@
+import type { VisitorClientToServerEvents, VisitorServerToClientEvents } from '@hovor/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { liteSocket } from './socket-lite.js';
 
@@ -33,10 +34,13 @@ class FakeWebSocket {
 const latest = () => FakeWebSocket.opened.at(-1)!;
 
 function connect() {
-  const socket = liteSocket('https://chat.example/visitor', {
-    auth: { token: 't' },
-    WebSocket: FakeWebSocket as unknown as typeof WebSocket,
-  });
+  const socket = liteSocket<VisitorServerToClientEvents, VisitorClientToServerEvents>(
+    'https://chat.example/visitor',
+    {
+      auth: { token: 't' },
+      WebSocket: FakeWebSocket as unknown as typeof WebSocket,
+    },
+  );
   const events: string[] = [];
   socket.on('connect', () => events.push('connect'));
   socket.on('disconnect', (reason) => events.push(`disconnect: ${reason}`));

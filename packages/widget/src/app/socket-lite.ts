@@ -7,8 +7,8 @@
  * namespaces, binary packets, HTTP long-polling, acks the server asks of the client.
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: listener signatures of any event map
-type EventsMap = Record<string, (...args: any[]) => void>;
+/** Listeners by event name; `never[]` parameters admit every listener signature. */
+type EventsMap = Record<string, (...args: never[]) => void>;
 
 interface ReservedEvents {
   connect: () => void;
