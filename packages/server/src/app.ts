@@ -23,6 +23,7 @@ import { type StaticPaths, staticRoutes } from './http/static.routes.js';
 import type { Logger } from './logger.js';
 import { createMessageRepository } from './messages/message.repository.js';
 import { createRatingRepository } from './ratings/rating.repository.js';
+import { createRatingService } from './ratings/rating.service.js';
 import { createReceiptRepository } from './receipts/receipt.repository.js';
 import { createReceiptService } from './receipts/receipt.service.js';
 import { createActionClaimRepository } from './routing/action-claims.repository.js';
@@ -157,7 +158,7 @@ export function createApp(deps: AppDeps): HovorApp {
     leases,
     visitors: visitorRepository,
     receipts: createReceiptService({ receipts: createReceiptRepository(c), notifier, clock }),
-    ratings: createRatingRepository(c),
+    ratings: createRatingService({ ratings: createRatingRepository(c), notifier, clock }),
     notifier,
     clock,
   });

@@ -17,7 +17,7 @@ import type { Clock } from '../clock.js';
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors.js';
 import type { MessageRepository } from '../messages/message.repository.js';
-import { type RatingRepository, toRating } from '../ratings/rating.repository.js';
+import type { RatingService } from '../ratings/rating.service.js';
 import type { ReceiptService } from '../receipts/receipt.service.js';
 import type { LeaseRepository } from '../routing/lease.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
@@ -45,7 +45,7 @@ export interface ConversationServiceDeps {
   leases: LeaseRepository;
   visitors: VisitorRepository;
   receipts: ReceiptService;
-  ratings: RatingRepository;
+  ratings: RatingService;
   notifier: () => Notifier;
   clock: Clock;
 }
@@ -62,11 +62,6 @@ export function createConversationService(deps: ConversationServiceDeps) {
   ): Promise<MessagePage> {
     const result = await messages.listAfter(conversationId, afterSeq, SYNC_PAGE_SIZE, audience);
     return { messages: result.messages.map(toWireMessage), hasMore: result.hasMore };
-  }
-
-  async function ratingOf(conversationId: string): Promise<Rating | null> {
-    const doc = await deps.ratings.find(conversationId);
-    return doc ? toRating(doc) : null;
   }
 
   /** The visitor's conversation, or NOT_FOUND: another visitor's conversation does not exist for them. */
@@ -249,36 +244,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
       const [messagePage, receipts, rating] = await Promise.all([
         page(id, afterSeq, 'visitor'),
         deps.receipts.list(id),
-        ratingOf(id),
+        deps.ratings.ratingOf(id),
       ]);
       return { conversation: toVisitorConversation(conversation), ...messagePage, receipts, rating };
     },
 
-    /**
-     * [P17] The visitor rates a conversation an agent answered. The first rating stands: the
-     * same `requestId` again (a retry, or at once) answers it, another one is a CONFLICT.
-     */
+    /** [P17] The visitor rates their conversation; see RatingService. */
     async rateAsVisitor(visitor: Visitor, input: RateConversationInput): Promise<Rating> {
-      const conversation = await ownedByVisitor(visitor, input.conversationId);
-      if (!conversation.agentId || (conversation.state !== 'assigned' && conversation.state !== 'closed')) {
-        throw new AppError('CONFLICT', 'Only a conversation an agent has answered can be rated');
-      }
-      const comment = input.comment?.trim() ?? '';
-      const { doc, isNew } = await deps.ratings.claim({
-        conversationId: conversation.id,
-        siteId: conversation.siteId,
-        agentId: conversation.agentId,
-        requestId: input.requestId,
-        score: input.score,
-        comment: comment.length > 0 ? comment : null,
-        ratedAt: clock.now(),
-      });
-      const rating = toRating(doc);
-      if (isNew) deps.notifier().conversationRated(conversation, rating);
-      else if (doc.requestId !== input.requestId) {
-        throw new AppError('CONFLICT', 'This conversation has already been rated');
-      }
-      return rating;
+      return deps.ratings.rate(await ownedByVisitor(visitor, input.conversationId), input);
     },
 
     /** [P13] What the visitor's frame has received and shown. */
@@ -322,7 +295,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       const [messagePage, receipts, rating] = await Promise.all([
         page(conversationId, afterSeq, 'agent'),
         deps.receipts.list(conversationId),
-        ratingOf(conversationId),
+        deps.ratings.ratingOf(conversationId),
       ]);
       return { conversation: toSummary(conversation), ...messagePage, receipts, rating };
     },
