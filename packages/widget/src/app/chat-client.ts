@@ -27,6 +27,7 @@ import {
 } from './chat-state.js';
 import { newClientId } from './client-id.js';
 import type { HostChannel } from './host-channel.js';
+import { createHostReports } from './host-reports.js';
 import { createOutbox } from './outbox.js';
 import { createReceiptReporter } from './receipt-reporter.js';
 import { isRetryable, sleep, WidgetError, withRetry } from './retry.js';
@@ -67,12 +68,9 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
   let hasRetriedAuth = false;
   let starting: Promise<VisitorConversation> | null = null;
   let startRequestId: string | null = null;
-  let isSynced = false;
   let restoredTimer: ReturnType<typeof setTimeout> | undefined;
   let handshakeAttempts = 0;
-  let postedIsActive: boolean | null = null;
-  let postedAvailability: Availability | null = null;
-  let postedAgentKey: string | null = null;
+  const reports = createHostReports(state, host);
   /** The page's department (`Hovor('setDepartment', id)`), read at each use so a change applies. */
   const department = () => host.departmentId ?? undefined;
 
@@ -116,8 +114,7 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
       );
       if (!page.hasMore || page.messages.length === 0) break;
     }
-    isSynced = true;
-    reportActivity();
+    reports.synced();
   }
 
   function resync(): void {
@@ -213,30 +210,6 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
         .catch(() => undefined);
     },
   });
-
-  function reportActivity(): void {
-    if (!isSynced) return;
-    const isActive = isConversationActive(state.get());
-    if (isActive === postedIsActive) return;
-    postedIsActive = isActive;
-    host.post({ type: 'conversation', isActive });
-  }
-
-  /** Tells the page's `Hovor('on', …)` listeners what changed: availability and assignment. */
-  function reportEvents(): void {
-    const { availability, conversation } = state.get();
-    if (availability && availability !== postedAvailability) {
-      postedAvailability = availability;
-      host.post({ type: 'event', name: 'availability', data: availability });
-    }
-    const agent = conversation?.state === 'assigned' ? conversation.agent : null;
-    // Keyed by conversation too: the same agent taking a new conversation is a new assignment.
-    const agentKey = agent && `${conversation?.id}:${agent.id}`;
-    if (agent && agentKey !== postedAgentKey) {
-      host.post({ type: 'event', name: 'agent:assigned', data: agent });
-    }
-    postedAgentKey = agentKey;
-  }
 
   /** Asks what the site (or the page's department) offers while no conversation is open [RT17]. */
   async function refreshAvailability(): Promise<void> {
@@ -342,8 +315,7 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
       disposers.push(
         outbox.start(),
         () => receipts.dispose(),
-        state.subscribe(reportActivity),
-        state.subscribe(reportEvents),
+        ...reports.start(),
         // Another department may be open when the site's queue is not: ask again (once connected).
         host.onDepartment(() => {
           if (socket?.connected) refreshAvailability().catch(() => undefined);
