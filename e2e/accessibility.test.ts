@@ -4,6 +4,7 @@ import { saveArtifacts } from './support/browser.js';
 import {
   agentAndVisitor,
   chatFrame,
+  launcher,
   openMineFirst,
   openPage,
   signInAgent,
@@ -17,12 +18,12 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
     const { agent, visitor, close } = await agentAndVisitor(suite, { bypassCSP: true });
 
     await visitor.page.goto(`${suite.stack.demoUrl}/`);
-    const launcher = visitor.page.getByRole('button', { name: 'Open chat' });
-    await launcher.waitFor();
+    const launcherButton = launcher(visitor.page);
+    await launcherButton.waitFor();
     expect(await axeViolations(visitor.page), 'shop page with the launcher').toEqual([]);
 
     // The chat, before anything was written.
-    await launcher.click();
+    await launcherButton.click();
     const frame = chatFrame(visitor.page);
     const input = frame.getByRole('textbox', { name: 'Message' });
     await input.waitFor();
@@ -63,7 +64,7 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
     try {
       await visitor.page.goto(`${suite.stack.demoUrl}/`);
-      await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+      await launcher(visitor.page).click();
       const frame = chatFrame(visitor.page);
       await frame.getByRole('heading', { name: 'Leave a message' }).waitFor();
       const frameContext = await chatFrameOf(visitor.page);
@@ -103,7 +104,7 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
     const { agent, visitor, close } = await agentAndVisitor(suite, { bypassCSP: true, colorScheme: 'dark' });
     try {
       await visitor.page.goto(`${suite.stack.demoUrl}/`);
-      await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+      await launcher(visitor.page).click();
       const frame = chatFrame(visitor.page);
       const input = frame.getByRole('textbox', { name: 'Message' });
       await input.fill('Hello in the dark, see https://shop.example/mug');

@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
-import { chatFrame, openPage, STEP_TIMEOUT_MS, signInAgent, useStackAndBrowser } from './support/suite.js';
+import {
+  chatFrame,
+  launcher,
+  openPage,
+  STEP_TIMEOUT_MS,
+  signInAgent,
+  useStackAndBrowser,
+} from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -18,15 +25,15 @@ describe('a visitor chats with an agent end to end', () => {
 
     // 2. The shop page (another origin) shows the launcher.
     await visitor.page.goto(`${suite.stack.demoUrl}/`);
-    const launcher = visitor.page.getByRole('button', { name: 'Open chat' });
-    await launcher.waitFor();
-    const box = await launcher.boundingBox();
+    const launcherButton = launcher(visitor.page);
+    await launcherButton.waitFor();
+    const box = await launcherButton.boundingBox();
     const viewport = visitor.page.viewportSize()!;
     expect(box!.x).toBeGreaterThan(viewport.width / 2);
     expect(box!.y).toBeGreaterThan(viewport.height / 2);
 
     // 4. The visitor opens the widget and writes; the chat is routed to Alice.
-    await launcher.click();
+    await launcherButton.click();
     const frame = chatFrame(visitor.page);
     const input = frame.getByRole('textbox', { name: 'Message' });
     await input.fill('Hello, where is my order 1042?');
@@ -144,7 +151,7 @@ describe('a visitor chats with an agent end to end', () => {
         },
       )
       .toBe(true);
-    expect(await visitor.page.getByRole('button', { name: 'Open chat' }).count()).toBe(0);
+    expect(await launcher(visitor.page).count()).toBe(0);
     await context.close();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
 import { hovorOutage, OUTAGE_REFUSAL as REFUSAL } from './support/network.js';
-import { chatFrame, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
+import { chatFrame, launcher, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -17,7 +17,7 @@ describe('the console outbox in the browser', () => {
     await signInAgent(agent.page, suite.stack, { isOnline: true });
 
     await visitor.page.goto(`${suite.stack.demoUrl}/`);
-    await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+    await launcher(visitor.page).click();
     const frame = chatFrame(visitor.page);
     const input = frame.getByRole('textbox', { name: 'Message' });
     await input.fill('Is anyone there?');

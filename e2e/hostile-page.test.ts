@@ -1,6 +1,13 @@
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
-import { agentAndVisitor, chatFrame, openMineFirst, openPage, useStackAndBrowser } from './support/suite.js';
+import {
+  agentAndVisitor,
+  chatFrame,
+  launcher,
+  openMineFirst,
+  openPage,
+  useStackAndBrowser,
+} from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -12,8 +19,8 @@ describe('a hostile host page', () => {
     // The page is as hostile as meant: its CSP is on, its script ran.
     expect(await visitor.page.evaluate(() => [1, 2].includes(1))).toBe(false);
 
-    const launcher = visitor.page.getByRole('button', { name: /^(Open|Close) chat$/ });
-    await launcher.click();
+    const launcherButton = launcher(visitor.page, /^(Open|Close) chat$/);
+    await launcherButton.click();
     const frame = chatFrame(visitor.page);
     const input = frame.getByRole('textbox', { name: 'Message' });
     await input.fill('Writing from a strict page');
@@ -29,7 +36,7 @@ describe('a hostile host page', () => {
     await frame.getByText('Received, all fine.').waitFor();
 
     // The launcher kept its own look: the page's styles do not reach into its shadow root.
-    const box = await launcher.boundingBox();
+    const box = await launcherButton.boundingBox();
     expect(box?.width).toBe(56);
     expect(box?.height).toBe(56);
 
@@ -41,22 +48,30 @@ describe('a hostile host page', () => {
     const styleRefusals = visitor.log.filter((line) => /Refused to apply inline style/i.test(line));
     expect(styleRefusals).toEqual([]);
 
-    // The page cannot read the chat's storage (the visitor token) nor its document.
+    // The page cannot read the frames' storage (the visitor token) nor their documents. (It broke
+    // Array.from itself, so the children are walked by index.)
     const reach = await visitor.page.evaluate(() => {
-      const host = Array.from(document.body.children).find((el) => el.shadowRoot?.querySelector('iframe'));
-      const chat = host?.shadowRoot?.querySelector('iframe')?.contentWindow;
+      let host: Element | undefined;
+      for (let i = 0; i < document.body.children.length; i++) {
+        if (document.body.children[i]!.shadowRoot) host = document.body.children[i];
+      }
       const attempts: string[] = [];
-      for (const read of [() => chat?.localStorage.length, () => chat?.document.body.innerHTML]) {
-        try {
-          read();
-          attempts.push('read');
-        } catch (error) {
-          attempts.push((error as Error).name);
+      for (const title of ['Hovor chat', 'Hovor launcher']) {
+        const frame = host?.shadowRoot?.querySelector(`iframe[title="${title}"]`) as HTMLIFrameElement | null;
+        const win = frame?.contentWindow;
+        if (!win) throw new Error(`no ${title} frame`);
+        for (const read of [() => win.localStorage.length, () => win.document.body.innerHTML]) {
+          try {
+            read();
+            attempts.push('read');
+          } catch (error) {
+            attempts.push((error as Error).name);
+          }
         }
       }
       return attempts;
     });
-    expect(reach).toEqual(['SecurityError', 'SecurityError']);
+    expect(reach).toEqual(['SecurityError', 'SecurityError', 'SecurityError', 'SecurityError']);
     await close();
   });
 
@@ -65,8 +80,8 @@ describe('a hostile host page', () => {
     const visitor = await openPage(context);
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
     await visitor.page.goto(`${suite.stack.demoUrl}/`);
-    const launcher = visitor.page.getByRole('button', { name: /^(Open|Close) chat$/ });
-    await launcher.click();
+    const launcherButton = launcher(visitor.page, /^(Open|Close) chat$/);
+    await launcherButton.click();
     await chatFrame(visitor.page).getByRole('textbox', { name: 'Message' }).waitFor();
     // The page listens to what the chat reports.
     await visitor.page.evaluate(() => {

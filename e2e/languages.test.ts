@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { ARTIFACTS_DIR, saveArtifacts } from './support/browser.js';
-import { chatFrame, openPage, useStackAndBrowser } from './support/suite.js';
+import { chatFrame, launcher, openPage, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
-/** What the chat says in each language: the message box, its button, a sent message's state, the wait. */
+/** What the chat says in each language: the launcher, the message box, its button, a sent message's state, the wait. */
 const EXPECTED = {
   en: {
+    open: 'Open chat',
     message: 'Message',
     send: 'Send',
     sent: 'Sent',
@@ -16,6 +17,7 @@ const EXPECTED = {
     minimize: 'Minimize chat',
   },
   cs: {
+    open: 'Otevřít chat',
     message: 'Zpráva',
     send: 'Odeslat',
     sent: 'Odesláno',
@@ -23,6 +25,7 @@ const EXPECTED = {
     minimize: 'Minimalizovat chat',
   },
   sk: {
+    open: 'Otvoriť chat',
     message: 'Správa',
     send: 'Odoslať',
     sent: 'Odoslané',
@@ -30,6 +33,7 @@ const EXPECTED = {
     minimize: 'Minimalizovať chat',
   },
   pl: {
+    open: 'Otwórz czat',
     message: 'Wiadomość',
     send: 'Wyślij',
     sent: 'Wysłano',
@@ -48,7 +52,7 @@ describe('languages', () => {
       const visitor = await openPage(context);
       onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
       await visitor.page.goto(`${suite.stack.demoUrl}/`);
-      await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+      await launcher(visitor.page, texts.open).click();
       const frame = chatFrame(visitor.page);
       const input = frame.getByRole('textbox', { name: texts.message, exact: true });
       await input.fill('Dobrý den');
@@ -70,7 +74,7 @@ describe('languages', () => {
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
     try {
       await visitor.page.goto(`${suite.stack.demoUrl}/`);
-      await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+      await launcher(visitor.page, EXPECTED.pl.open).click();
       await chatFrame(visitor.page).getByRole('textbox', { name: 'Wiadomość' }).waitFor();
     } finally {
       await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { locale: '' } });
@@ -88,11 +92,37 @@ describe('languages', () => {
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
     try {
       await visitor.page.goto(`${suite.stack.demoUrl}/`);
-      await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+      await launcher(visitor.page, EXPECTED.cs.open).click();
       await chatFrame(visitor.page).getByText('Dobrý den! S čím poradíme?').waitFor();
       expect(await chatFrame(visitor.page).getByText('Hi! How can we help?').count()).toBe(0);
     } finally {
       await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { texts: '' } });
+      await context.close();
+    }
+  });
+
+  it('speaks the language the page sets with Hovor(setLocale), before the site’s and the browser’s, and switches an open chat', async () => {
+    await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { locale: 'pl' } });
+    const context = await suite.browser.newContext({ locale: 'cs-CZ' });
+    const visitor = await openPage(context);
+    onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
+    try {
+      await visitor.page.goto(`${suite.stack.demoUrl}/`);
+      await launcher(visitor.page, EXPECTED.pl.open).waitFor();
+      await visitor.page.evaluate(() =>
+        (window as unknown as { Hovor: (...a: unknown[]) => void }).Hovor('setLocale', 'sk'),
+      );
+      await launcher(visitor.page, EXPECTED.sk.open).click();
+      const frame = chatFrame(visitor.page);
+      await frame.getByRole('textbox', { name: EXPECTED.sk.message, exact: true }).waitFor();
+      await visitor.page.evaluate(() =>
+        (window as unknown as { Hovor: (...a: unknown[]) => void }).Hovor('setLocale', 'en-GB'),
+      );
+      await frame.getByRole('textbox', { name: EXPECTED.en.message, exact: true }).waitFor();
+      expect(await frame.locator('html').getAttribute('lang')).toBe('en');
+      await launcher(visitor.page, 'Close chat').waitFor();
+    } finally {
+      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { locale: '' } });
       await context.close();
     }
   });

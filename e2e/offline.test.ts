@@ -1,15 +1,15 @@
 import type { FrameLocator, Page } from 'playwright-core';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
-import { chatFrame, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
+import { chatFrame, launcher, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
 /** Opens the chat on the shop page unless the loader reopened it by itself (an ongoing conversation). */
 async function openChat(page: Page): Promise<FrameLocator> {
-  const launcher = page.getByRole('button', { name: /^(Open|Close) chat$/ });
-  await launcher.waitFor();
-  if ((await launcher.getAttribute('aria-expanded')) !== 'true') await launcher.click();
+  const launcherButton = launcher(page, /^(Open|Close) chat$/);
+  await launcherButton.waitFor();
+  if ((await launcherButton.getAttribute('aria-expanded')) !== 'true') await launcherButton.click();
   return chatFrame(page);
 }
 

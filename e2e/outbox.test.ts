@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
 import { hovorOutage } from './support/network.js';
-import { chatFrame, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
+import { chatFrame, launcher, openPage, signInAgent, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -17,7 +17,7 @@ describe('the widget outbox in the browser', () => {
 
     const network = await hovorOutage(visitor.page);
     await visitor.page.goto(`${suite.stack.sameSiteDemoUrl}/`);
-    await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+    await launcher(visitor.page).click();
     let frame = chatFrame(visitor.page);
     const input = frame.getByRole('textbox', { name: 'Message' });
     await input.fill('Before the tunnel');

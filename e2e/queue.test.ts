@@ -1,14 +1,21 @@
 import type { FrameLocator, Page } from 'playwright-core';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { saveArtifacts } from './support/browser.js';
-import { chatFrame, openPage, STEP_TIMEOUT_MS, signInAgent, useStackAndBrowser } from './support/suite.js';
+import {
+  chatFrame,
+  launcher,
+  openPage,
+  STEP_TIMEOUT_MS,
+  signInAgent,
+  useStackAndBrowser,
+} from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
 /** Opens the widget on the shop page and sends a first message; returns the chat frame. */
 async function startChat(page: Page, text: string): Promise<FrameLocator> {
   await page.goto(`${suite.stack.demoUrl}/`);
-  await page.getByRole('button', { name: 'Open chat' }).click();
+  await launcher(page).click();
   const frame = chatFrame(page);
   const input = frame.getByRole('textbox', { name: 'Message' });
   await input.fill(text);

@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { recordConsole, saveArtifacts } from './support/browser.js';
-import { STEP_TIMEOUT_MS, signInAgent, useStackAndBrowser } from './support/suite.js';
+import { launcher, STEP_TIMEOUT_MS, signInAgent, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -19,8 +19,8 @@ describe('the widget API on the host page', () => {
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor, agent }));
 
     await visitor.page.goto(`${suite.stack.demoUrl}/`);
-    const launcher = visitor.page.getByRole('button', { name: 'Open chat' });
-    await launcher.waitFor();
+    const launcherButton = launcher(visitor.page);
+    await launcherButton.waitFor();
     await visitor.page.evaluate(() => {
       const seen: Array<{ name: string; data: unknown }> = [];
       (window as unknown as { seen: typeof seen }).seen = seen;
@@ -32,7 +32,7 @@ describe('the widget API on the host page', () => {
     const seen = () => visitor.page.evaluate(() => (window as unknown as { seen: Seen }).seen);
 
     // Nobody is online: the chat is open for business but everyone is busy, so: queue.
-    await launcher.click();
+    await launcherButton.click();
     const frame = visitor.page.frameLocator('iframe[title="Hovor chat"]');
     await expect
       .poll(async () => (await seen()).find((e) => e.name === 'availability')?.data.mode, {

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { chatFrameOf } from './support/axe.js';
-import { agentAndVisitor, chatFrame, openMineFirst, useStackAndBrowser } from './support/suite.js';
+import { agentAndVisitor, chatFrame, launcher, openMineFirst, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
 
@@ -42,7 +42,7 @@ describe('hostile text from both sides', () => {
     }
 
     await visitor.page.goto(`${suite.stack.demoUrl}/`);
-    await visitor.page.getByRole('button', { name: 'Open chat' }).click();
+    await launcher(visitor.page).click();
     const frame = chatFrame(visitor.page);
     const input = frame.getByRole('textbox', { name: 'Message' });
     const visitorLog = frame.getByRole('log', { name: 'Messages' });

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed } from 'vitest';
 import { launchChromium, recordConsole, saveArtifacts } from './browser.js';
 import { type Stack, startStack } from './stack.js';
@@ -29,6 +29,14 @@ export async function openPage(context: BrowserContext): Promise<{ page: Page; l
 
 /** The chat frame the loader puts on the host page. */
 export const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="Hovor chat"]');
+
+/** The launcher frame the loader puts on every page. */
+export const launcherFrame = (page: Page): FrameLocator =>
+  page.frameLocator('iframe[title="Hovor launcher"]');
+
+/** The launcher's button, by its accessible name ("Open chat" while the chat is closed). */
+export const launcher = (page: Page, name: string | RegExp = 'Open chat'): Locator =>
+  launcherFrame(page).getByRole('button', { name });
 
 /**
  * Signs the stack's agent in to the console on `page`; with `isOnline`, also sets the status

@@ -82,7 +82,7 @@ function ownCopyForLazySchemas(): Plugin {
   };
 }
 
-/** The chat frame: served by the Hovor server under `/widget/` from `dist/frame/`. */
+/** The chat frame and the launcher frame: served by the Hovor server under `/widget/` from `dist/frame/`. */
 export default defineConfig({
   root: appRoot,
   base: '/widget/',
@@ -103,6 +103,6 @@ export default defineConfig({
       compress: { passes: 3, pure_getters: true },
       format: { comments: false },
     },
-    rollupOptions: { input: `${appRoot}/frame.html` },
+    rollupOptions: { input: { frame: `${appRoot}/frame.html`, launcher: `${appRoot}/launcher.html` } },
   },
 });

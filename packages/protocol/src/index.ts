@@ -4,6 +4,7 @@ export * from './common.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './frame.js';
+export * from './page-api.js';
 export * from './rest.js';
 export * from './retry-policy.js';
 export * from './text-links.js';

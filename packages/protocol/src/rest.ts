@@ -38,7 +38,17 @@ export const WidgetConfig = z.strictObject({
   greetings: z.array(z.strictObject({ locale: z.string(), text: z.string() })),
   /** Light or dark chat; `auto` follows the visitor's system. */
   theme: WidgetTheme,
+  /** The corner of the page the launcher and the chat sit in. */
+  position: z.enum(['left', 'right']),
+  /** Words beside the launcher's icon (`Chat with us`); empty: the icon alone. */
+  launcherText: z.string(),
+  /** `launcherText` in other languages; `launcherText` for the rest. */
+  launcherTexts: z.array(z.strictObject({ locale: z.string(), text: z.string() })),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfig>;
+
+/** `?origin=`: the host page's origin, when the launcher frame asks on the page's behalf. */
+export const WidgetConfigQuery = z.strictObject({ origin: z.optional(Origin) });
+export type WidgetConfigQuery = z.infer<typeof WidgetConfigQuery>;
 
 export const SiteKeyParams = z.strictObject({ siteKey: SiteKey });

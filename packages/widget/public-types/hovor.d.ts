@@ -5,6 +5,7 @@
  *
  * @example
  * Hovor('setDepartment', '65f1c0ffee0000000000beef'); // the sales team; null for anyone
+ * Hovor('setLocale', 'cs');
  * Hovor('open');
  * const off = Hovor('on', 'queue:position', ({ position }) => badge.show(`You are #${position}`));
  * off();
@@ -31,22 +32,38 @@ export interface HovorQueuePosition {
   etaSeconds: number | null;
 }
 
+/** Who wrote a new message; the text stays in the chat, out of the page's reach. */
+export interface HovorMessage {
+  conversationId: string;
+  from: 'visitor' | 'agent' | 'system';
+}
+
 /** The argument each `Hovor('on', event, callback)` callback gets. */
 export interface HovorEventData {
+  /** The launcher is on the page and the API answers. */
+  ready: undefined;
   open: undefined;
   close: undefined;
-  availability: HovorAvailability;
+  /** A new message in the conversation. */
+  message: HovorMessage;
+  /** Agent messages the visitor has not read; 0 once read. */
+  unread: { count: number };
+  'conversation:started': { conversationId: string };
+  'conversation:ended': { conversationId: string };
   'queue:position': HovorQueuePosition;
   'agent:assigned': HovorAgent;
+  availability: HovorAvailability;
 }
 export type HovorEvent = keyof HovorEventData;
 
 /** `window.Hovor`. A call it cannot understand logs one warning and does nothing else. */
 export interface Hovor {
-  /** Opens, closes or toggles the chat window. */
-  (command: 'open' | 'close' | 'toggle'): void;
+  /** Opens, closes or toggles the chat window; `show` and `hide` the launcher (the API still opens the chat). */
+  (command: 'open' | 'close' | 'toggle' | 'show' | 'hide'): void;
   /** The department (its 24-character id) new conversations go to; null for the site's general queue. */
   (command: 'setDepartment', departmentId: string | null): void;
+  /** The chat's language (`cs`, `sk`, `pl`, `en`), before the site's default and the browser's. */
+  (command: 'setLocale', locale: string): void;
   /** Subscribes to an event; returns the function that unsubscribes. */
   <E extends HovorEvent>(command: 'on', event: E, callback: (data: HovorEventData[E]) => void): () => void;
 }

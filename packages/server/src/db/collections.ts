@@ -7,6 +7,7 @@ import type { RoutingSettings } from '../sites/routing-settings.js';
 export interface SiteTexts {
   greeting?: string;
   offlineText?: string;
+  launcherText?: string;
 }
 
 /** Stored document shapes. Ids are strings (hex ObjectIds) so they cross the wire unchanged. */
@@ -23,6 +24,10 @@ export interface SiteDoc {
   texts?: Record<string, SiteTexts>;
   /** Light, dark, or `auto` (the visitor's system); missing: light. */
   theme?: 'light' | 'dark' | 'auto';
+  /** The corner of the launcher; missing: right. */
+  position?: 'left' | 'right';
+  /** Words beside the launcher's icon; missing or empty: the icon alone. */
+  launcherText?: string;
   /** Only the settings that differ from the defaults. */
   routing?: Partial<RoutingSettings>;
   createdAt: Date;

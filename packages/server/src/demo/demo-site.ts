@@ -30,12 +30,15 @@ const STRICT_JS = `Array.prototype.includes = function () { return false; };
 Array.prototype.indexOf = function () { return -1; };
 Array.prototype.map = function () { return []; };
 JSON.parse = function () { throw new Error('JSON.parse is disabled on this page'); };
-JSON.stringify = function () { throw new Error('JSON.stringify is disabled on this page'); };`;
+JSON.stringify = function () { throw new Error('JSON.stringify is disabled on this page'); };
+Array.prototype.forEach = function () { throw new Error('forEach is disabled on this page'); };
+Array.from = function () { return []; };
+window.fetch = function () { return Promise.reject(new Error('fetch is disabled on this page')); };`;
 
 /** The directives a page must allow for Hovor (README, "Content Security Policy"). */
 export function hovorCspDirectives(hovorUrl: string): string {
   const origin = new URL(hovorUrl).origin;
-  return `script-src 'self' ${origin}; connect-src ${origin}; frame-src ${origin}`;
+  return `script-src 'self' ${origin}; frame-src ${origin}`;
 }
 
 /**

@@ -70,6 +70,32 @@ export function staticRoutes(deps: {
     }
   });
 
+  /**
+   * The launcher frame: on every page of every site, so any page may embed it (no
+   * frame-ancestors); it shows only a button, and learns from the server whether the page's
+   * origin may chat (the chat frame itself is refused to other origins).
+   */
+  router.get('/widget/launcher.html', (req, res, next) => {
+    if (!SiteKey.safeParse(req.query.site).success) {
+      return next(new AppError('BAD_REQUEST', 'The launcher needs ?site=SITE_KEY'));
+    }
+    const file = path.join(frameDir, 'launcher.html');
+    if (!existsSync(file)) return next(notBuilt('widget'));
+    res.setHeader(
+      'Content-Security-Policy',
+      [
+        "default-src 'self'",
+        "connect-src 'self'",
+        "style-src 'self'",
+        "img-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+      ].join('; '),
+    );
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(file);
+  });
+
   router.use('/widget', express.static(frameDir, { index: false, immutable: true, maxAge: '1y' }));
 
   router.use('/console', express.static(consoleDist, { index: false }));

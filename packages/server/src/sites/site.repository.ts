@@ -12,6 +12,8 @@ export type Site = {
   /** The chat's language on this site; null: the visitor's browser decides. */
   locale: string | null;
   theme: 'light' | 'dark' | 'auto';
+  position: 'left' | 'right';
+  launcherText: string;
   /** The site's greeting and offline text in other languages, by language code. */
   texts: Record<string, SiteTexts>;
   routing: RoutingSettings;
@@ -27,6 +29,8 @@ function toSite(doc: SiteDoc): Site {
     greeting: doc.greeting,
     locale: doc.locale ?? null,
     theme: doc.theme ?? 'light',
+    position: doc.position ?? 'right',
+    launcherText: doc.launcherText ?? '',
     texts: doc.texts ?? {},
     routing: withRoutingDefaults(doc.routing),
   };
@@ -35,8 +39,10 @@ function toSite(doc: SiteDoc): Site {
 export function createSiteRepository(c: Collections) {
   return {
     async create(
-      input: Omit<Site, 'id' | 'routing' | 'locale' | 'theme' | 'texts'> & {
+      input: Omit<Site, 'id' | 'routing' | 'locale' | 'theme' | 'texts' | 'position' | 'launcherText'> & {
         texts?: Site['texts'];
+        position?: Site['position'];
+        launcherText?: string;
         routing?: Partial<RoutingSettings>;
         locale?: string | null;
         theme?: Site['theme'];

@@ -5,6 +5,7 @@ import {
   SiteKeyParams,
   VisitorToken,
   type WidgetConfig,
+  WidgetConfigQuery,
 } from '@hovor/protocol';
 import { Router } from 'express';
 import { readCookie } from '../auth/auth.service.js';
@@ -24,32 +25,40 @@ export function visitorRoutes(deps: { visitors: VisitorService; publicOrigin: st
   const router = Router();
 
   /**
-   * The loader's first call, from the host page: CORS for the site's allowed origins only,
-   * so a page elsewhere learns at once (and says in its console) that it gets no chat.
+   * The launcher frame's first call (same origin, with the host page's origin, which it learned
+   * from the loader's message, as `?origin=`), or a page's own (cross-origin, CORS for any origin).
+   * Refuses a page whose origin the site does not allow, with a message that names the origin, so
+   * the page's console says at once why it gets no chat.
    */
   router.get(
     `${API_PREFIX}/sites/:siteKey/widget-config`,
     route(async (req, res): Promise<WidgetConfig> => {
       const { siteKey } = parse(SiteKeyParams, req.params);
-      const origin = req.headers.origin;
+      const query = parse(WidgetConfigQuery, req.query);
+      const origin = req.headers.origin ?? query.origin;
       res.vary('Origin');
-      // Readable by any origin, so a refused page can print the exact reason; the answer
-      // holds only public look and texts, or that refusal.
-      if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
-      // Without an Origin header this is not a cross-origin browser request: nothing to enforce.
+      // Readable by any origin: the answer holds only public look and texts, or that refusal.
+      if (req.headers.origin) res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
+      // Without an origin this is not a page's request: nothing to enforce.
       const site = origin
         ? await deps.visitors.siteForOrigin(siteKey, origin)
         : await deps.visitors.siteByKey(siteKey);
+      const inOtherLanguages = (text: 'greeting' | 'launcherText') =>
+        Object.entries(site.texts).flatMap(([locale, texts]) => {
+          const value = texts[text];
+          return value ? [{ locale, text: value }] : [];
+        });
       return {
         siteKey: site.key,
         siteName: site.name,
         color: site.color,
         greeting: site.greeting,
         locale: site.locale,
-        greetings: Object.entries(site.texts).flatMap(([locale, texts]) =>
-          texts.greeting ? [{ locale, text: texts.greeting }] : [],
-        ),
+        greetings: inOtherLanguages('greeting'),
         theme: site.theme,
+        position: site.position,
+        launcherText: site.launcherText,
+        launcherTexts: inOtherLanguages('launcherText'),
       };
     }),
   );

@@ -53,8 +53,8 @@ export interface ChatClientDeps {
   host: HostChannel;
   store: KeyValueStore;
   state: ChatState;
-  /** The chat's language, for the site's texts the server sends (its offline text). */
-  locale: string;
+  /** The chat's language now, for the site's texts the server sends (its offline text). */
+  locale: () => string;
 }
 
 /** Talks to the `/visitor` namespace and keeps `state` in step with the server. */
@@ -70,7 +70,7 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
   let startRequestId: string | null = null;
   let restoredTimer: ReturnType<typeof setTimeout> | undefined;
   let handshakeAttempts = 0;
-  const reports = createHostReports(state, host);
+  const reports = createHostReports(state, host, () => document.visibilityState === 'visible');
   /** The page's department (`Hovor('setDepartment', id)`), read at each use so a change applies. */
   const department = () => host.departmentId ?? undefined;
 
@@ -105,9 +105,9 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
       );
       state.update((s) =>
         withRating(
-          withReceipt(
+          page.receipts.reduce(
+            withReceipt,
             withMessages(page.conversation ? withConversation(s, page.conversation) : s, page.messages, true),
-            page.receipts.find((r) => r.side === 'agent'),
           ),
           page.rating,
         ),
@@ -129,7 +129,7 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
    */
   async function offlineAfterRefusal(error: unknown): Promise<Availability | null> {
     if (!(error instanceof WidgetError && error.code === 'CONFLICT')) return null;
-    const availability = await command('availability:get', { departmentId: department(), locale });
+    const availability = await command('availability:get', { departmentId: department(), locale: locale() });
     return availability.mode === 'offline' || availability.mode === 'hidden' ? availability : null;
   }
 
@@ -214,7 +214,7 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
   /** Asks what the site (or the page's department) offers while no conversation is open [RT17]. */
   async function refreshAvailability(): Promise<void> {
     if (isConversationActive(state.get())) return;
-    const availability = await command('availability:get', { departmentId: department(), locale });
+    const availability = await command('availability:get', { departmentId: department(), locale: locale() });
     state.update((st) => ({ ...st, availability }));
   }
 
@@ -326,8 +326,12 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
         addEventListener(type, catchUp);
         disposers.push(() => removeEventListener(type, catchUp));
       }
-      document.addEventListener('visibilitychange', receipts.report);
-      disposers.push(() => document.removeEventListener('visibilitychange', receipts.report));
+      const onVisibility = () => {
+        receipts.report();
+        reports.visibilityChanged();
+      };
+      document.addEventListener('visibilitychange', onVisibility);
+      disposers.push(() => document.removeEventListener('visibilitychange', onVisibility));
       connect().catch((cause: unknown) =>
         fail({ code: 'UNAVAILABLE', message: `could not reach the chat server (${String(cause)})` }),
       );

@@ -7,6 +7,7 @@ import {
   INITIAL_SNAPSHOT,
   isConversationActive,
   isRateable,
+  unreadCount,
   withConversation,
   withMessages,
   withQueuePosition,
@@ -22,6 +23,11 @@ const conversation = (id: string, state: VisitorConversation['state'] = 'queued'
   lastSeq: 0,
   createdAt: '2025-01-01T00:00:00.000Z',
   closedAt: null,
+});
+
+const message = (seq: number, type: 'visitor' | 'agent' | 'system'): Message => ({
+  ...visitorMessage(seq, `client-${seq}`),
+  author: { type, id: type === 'system' ? null : `${type}1`, name: null },
 });
 
 const visitorMessage = (seq: number, clientMsgId: string, conversationId = 'c1'): Message => ({
@@ -161,9 +167,27 @@ describe('receipts in the chat state', () => {
     s = withReceipt(s, receipt('agent', 3, 2));
     expect(s.receipt).toEqual(receipt('agent', 3, 2));
     expect(withReceipt(s, receipt('agent', 2, 1))).toBe(s);
-    expect(withReceipt(s, receipt('visitor', 9, 9))).toBe(s);
+    expect(withReceipt(s, receipt('visitor', 9, 9)).receipt).toBe(s.receipt);
     expect(withReceipt(s, receipt('agent', 9, 9, 'c2'))).toBe(s);
     expect(withReceipt(s, receipt('agent', 4, 2)).receipt).toEqual(receipt('agent', 4, 2));
+  });
+
+  it('counts the agent messages after the visitor’s own stored read position as unread', () => {
+    let s = withConversation(INITIAL_SNAPSHOT, conversation('c1'));
+    s = withMessages(s, [
+      message(1, 'visitor'),
+      message(2, 'agent'),
+      message(3, 'system'),
+      message(4, 'agent'),
+    ]);
+    expect(unreadCount(s)).toBe(2);
+    s = withReceipt(s, receipt('visitor', 4, 2));
+    expect(unreadCount(s)).toBe(1);
+    // Never back: an older report arriving late changes nothing.
+    expect(withReceipt(s, receipt('visitor', 4, 1))).toBe(s);
+    s = withReceipt(s, receipt('visitor', 4, 4));
+    expect(unreadCount(s)).toBe(0);
+    expect(withConversation(s, conversation('c2')).readSeq).toBe(0);
   });
 
   it('[P13] forgets the receipt when another conversation is shown', () => {

@@ -27,6 +27,8 @@ export interface ChatSnapshot {
   pending: readonly PendingMessage[];
   /** How far the agent side has received and read `conversation` [P13]. */
   receipt: Receipt | null;
+  /** How far this visitor has read `conversation` (any of their tabs), as the server stored it. */
+  readSeq: number;
   /** The visitor's rating of `conversation`, once given [P17]. */
   rating: Rating | null;
   /** Name of the agent who is typing, if one is. */
@@ -48,6 +50,7 @@ export const INITIAL_SNAPSHOT: ChatSnapshot = {
   syncedSeq: 0,
   pending: [],
   receipt: null,
+  readSeq: 0,
   rating: null,
   agentTyping: null,
   queue: null,
@@ -66,6 +69,7 @@ export function withConversation(s: ChatSnapshot, conversation: VisitorConversat
     messages: isSame ? s.messages : [],
     syncedSeq: isSame ? s.syncedSeq : 0,
     receipt: isSame ? s.receipt : null,
+    readSeq: isSame ? s.readSeq : 0,
     rating: isSame ? s.rating : null,
     agentTyping: isSame && conversation.state !== 'closed' ? s.agentTyping : null,
     // Only a waiting conversation has a place; assignment or closing ends it.
@@ -73,9 +77,15 @@ export function withConversation(s: ChatSnapshot, conversation: VisitorConversat
   };
 }
 
-/** Keeps the agent side's receipt of the shown conversation, if it is newer. */
+/**
+ * Keeps a receipt of the shown conversation if it is newer: the agent side's (shown as "Read"), or
+ * the visitor's own read position (for the unread count).
+ */
 export function withReceipt(s: ChatSnapshot, receipt: Receipt | undefined): ChatSnapshot {
-  if (receipt?.side !== 'agent' || receipt.conversationId !== s.conversation?.id) return s;
+  if (!receipt || receipt.conversationId !== s.conversation?.id) return s;
+  if (receipt.side === 'visitor') {
+    return receipt.readSeq > s.readSeq ? { ...s, readSeq: receipt.readSeq } : s;
+  }
   const held = s.receipt;
   return held && held.deliveredSeq >= receipt.deliveredSeq && held.readSeq >= receipt.readSeq
     ? s
@@ -121,6 +131,10 @@ export function withPending(
 ): ChatSnapshot {
   return { ...s, pending: s.pending.map((p) => (p.clientMsgId === clientMsgId ? { ...p, ...patch } : p)) };
 }
+
+/** The agent's messages this visitor has not read yet. */
+export const unreadCount = (s: ChatSnapshot): number =>
+  s.messages.filter((m) => m.author.type === 'agent' && m.seq > s.readSeq).length;
 
 /** Whether the host page should reopen the chat on its next load. */
 export const isConversationActive = (s: ChatSnapshot) =>

@@ -18,6 +18,8 @@ export interface HostChannel {
   onClosed(listener: () => void): () => void;
   /** Calls `listener` when the page sets another department; returns its disposer. */
   onDepartment(listener: () => void): () => void;
+  /** Calls `listener` with the language the page set (`Hovor('setLocale')`); returns its disposer. */
+  onLocale(listener: (locale: string) => void): () => void;
 }
 
 /**
@@ -33,8 +35,8 @@ export function connectToHost(win: Window = window): Promise<HostChannel> {
       win.removeEventListener('message', onInit);
       const hostOrigin = event.origin;
       const listeners = new Set<(message: LoaderToFrame) => void>();
-      const on = (type: LoaderToFrame['type'], listener: () => void) => {
-        const onMessage = (m: LoaderToFrame) => m.type === type && listener();
+      const on = (type: LoaderToFrame['type'], listener: (m: LoaderToFrame) => void) => {
+        const onMessage = (m: LoaderToFrame) => m.type === type && listener(m);
         listeners.add(onMessage);
         return () => {
           listeners.delete(onMessage);
@@ -48,6 +50,7 @@ export function connectToHost(win: Window = window): Promise<HostChannel> {
         onOpened: (listener) => on('opened', listener),
         onClosed: (listener) => on('closed', listener),
         onDepartment: (listener) => on('department', listener),
+        onLocale: (listener) => on('locale', (m) => m.type === 'locale' && listener(m.locale)),
       };
       // Listening from `init` on, so a department set before anyone subscribed is kept.
       win.addEventListener('message', (e) => {

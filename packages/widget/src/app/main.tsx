@@ -22,6 +22,9 @@ async function loadConfig(siteKey: string): Promise<WidgetConfig> {
     locale: null,
     greetings: [],
     theme: 'light',
+    position: 'right',
+    launcherText: '',
+    launcherTexts: [],
   };
   try {
     const res = await fetch(`${API_PREFIX}/sites/${encodeURIComponent(siteKey)}/widget-config`);
@@ -53,21 +56,34 @@ async function main(root: HTMLElement): Promise<void> {
   const configLoad = loadConfig(siteKey);
   const host = await connectToHost();
   const config = await configLoad;
-  // The site's default language, else the browser's; English when neither is one of ours.
-  const i18n = await loadI18n(chooseLocale([config.locale, ...navigator.languages]));
-  document.documentElement.lang = i18n.locale;
+  // The page's choice (`Hovor('setLocale')`, in the URL from the launcher), else the site's
+  // default language, else the browser's; English when none is one of ours.
+  const localeFor = (pageLocale: string | null) =>
+    chooseLocale([pageLocale, config.locale, ...navigator.languages]);
+  let i18n = await loadI18n(localeFor(new URLSearchParams(location.search).get('locale')));
   document.documentElement.style.setProperty('--hv-accent', config.color);
   applyTheme(config.theme);
 
   const state = createChatState();
   const store = createSafeStorage(() => window.localStorage);
-  const client = createChatClient({ siteKey, host, store, state, locale: i18n.locale });
-  render(
-    <ChatContext.Provider value={{ state, client, host, config, i18n }}>
-      <App />
-    </ChatContext.Provider>,
-    root,
-  );
+  const client = createChatClient({ siteKey, host, store, state, locale: () => i18n.locale });
+  const draw = () => {
+    document.documentElement.lang = i18n.locale;
+    render(
+      <ChatContext.Provider value={{ state, client, host, config, i18n }}>
+        <App />
+      </ChatContext.Provider>,
+      root,
+    );
+  };
+  draw();
+  // The page changed its language: the chat follows, keeping what it shows.
+  host.onLocale(async (pageLocale) => {
+    const next = await loadI18n(localeFor(pageLocale));
+    if (next.locale === i18n.locale) return;
+    i18n = next;
+    draw();
+  });
   // Escape minimizes the chat, as it closes a dialog; the loader then focuses the launcher.
   addEventListener('keydown', (e) => e.key === 'Escape' && host.post({ type: 'close' }));
   host.post({ type: 'ready' });

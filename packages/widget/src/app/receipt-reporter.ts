@@ -1,5 +1,5 @@
 import type { Ack, Receipt, SetReceiptInput } from '@hovor/protocol';
-import type { ChatState } from './chat-state.js';
+import { type ChatState, withReceipt } from './chat-state.js';
 import type { HostChannel } from './host-channel.js';
 import { lastSeqOf } from './messages.js';
 
@@ -41,6 +41,8 @@ export function createReceiptReporter({ state, host, send, isPageVisible }: Rece
       emit({ conversationId: conversation.id, deliveredSeq, readSeq: next.readSeq }).then(
         (ack) => {
           if (!ack.ok) reported = before;
+          // The stored read position: the unread count follows it.
+          else state.update((s) => withReceipt(s, ack.data));
         },
         // Unanswered: the next message, focus or reconnect reports again.
         () => {

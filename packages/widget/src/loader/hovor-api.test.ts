@@ -1,111 +1,117 @@
-import { describe, expect, it } from 'vitest';
-import { createEmitter, createHovor, type HovorControls, replayQueue } from './hovor-api.js';
+import { FRAME_SOURCE } from '@hovor/protocol';
+import { describe, expect, it, vi } from 'vitest';
+import { createHovor, emit, type Listeners, replayQueue } from './hovor-api.js';
+import { SOURCE } from './widget-source.js';
 
 function setup() {
-  const calls: string[] = [];
-  const warnings: string[] = [];
-  const controls: HovorControls = {
-    open: () => calls.push('open'),
-    close: () => calls.push('close'),
-    toggle: () => calls.push('toggle'),
-    setDepartment: (id) => calls.push(`department:${id}`),
-  };
-  const emitter = createEmitter();
-  const hovor = createHovor(controls, emitter, (text) => warnings.push(text));
-  return { calls, warnings, emitter, hovor };
+  const sent: unknown[][] = [];
+  const listeners: Listeners = {};
+  const hovor = createHovor((args) => sent.push(args), listeners);
+  const call = hovor as (...args: unknown[]) => unknown;
+  return { sent, listeners, hovor, call };
 }
 
 /** What the snippet's stub does: `(window.Hovor.q = window.Hovor.q || []).push(arguments)`. */
 function stubWith(...queued: unknown[][]) {
-  const stub = function stub(..._args: unknown[]) {} as ((...args: unknown[]) => void) & { q?: unknown[][] };
-  stub.q = queued;
+  const stub = function stub(..._args: unknown[]) {} as ((...args: unknown[]) => void) & { q?: unknown[] };
+  // `arguments` objects, as the stub stores them.
+  const argumentsOf = function (this: unknown, ..._args: unknown[]) {
+    // biome-ignore lint/complexity/noArguments: the stub's own shape
+    return arguments;
+  };
+  stub.q = queued.map((args) => argumentsOf(...args));
   return stub;
 }
 
-describe('window.Hovor', () => {
-  it('forwards open, close and toggle to the loader', () => {
-    const { calls, hovor } = setup();
-    hovor('open');
-    hovor('toggle');
-    hovor('close');
-    expect(calls).toEqual(['open', 'toggle', 'close']);
+describe('window.Hovor in the loader', () => {
+  it('passes every call on as it was made, for the launcher frame to check', () => {
+    const { sent, call } = setup();
+    call('open');
+    call('setDepartment', '65f1c0ffee0000000000beef');
+    call('explode', 42);
+    expect(sent).toEqual([['open'], ['setDepartment', '65f1c0ffee0000000000beef'], ['explode', 42]]);
   });
 
-  it("calls 'on' listeners until their unsubscribe function is called", () => {
-    const { emitter, hovor } = setup();
-    let opened = 0;
-    const off = hovor('on', 'open', () => opened++);
-    emitter.emit('open');
-    emitter.emit('close');
-    off();
-    emitter.emit('open');
-    expect(opened).toBe(1);
-  });
-
-  it('warns once and does nothing else on an unknown command', () => {
-    const { calls, warnings, hovor } = setup();
-    (hovor as (...args: unknown[]) => unknown)('explode', 42);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('explode');
-    expect(calls).toEqual([]);
-  });
-
-  it("rejects 'on' with an unknown event or without a callback", () => {
-    const { warnings, hovor } = setup();
-    (hovor as (...args: unknown[]) => unknown)('on', 'message', () => {});
-    (hovor as (...args: unknown[]) => unknown)('on', 'open');
-    expect(warnings).toHaveLength(2);
-  });
-});
-
-describe('replayQueue', () => {
-  it('replays the calls queued by the stub snippet, in order', () => {
-    const { calls, emitter, hovor } = setup();
-    let closed = 0;
-    replayQueue(stubWith(['open'], ['on', 'close', () => closed++], ['toggle']), hovor);
-    emitter.emit('close');
-    expect(calls).toEqual(['open', 'toggle']);
-    expect(closed).toBe(1);
-  });
-
-  it('does nothing when no stub was installed or it queued nothing', () => {
-    const { calls, hovor } = setup();
-    replayQueue(undefined, hovor);
-    replayQueue(stubWith(), hovor);
-    replayQueue(() => {}, hovor);
-    expect(calls).toEqual([]);
-  });
-});
-
-describe('setDepartment and frame events', () => {
-  it('passes a department id or null on, and warns once for anything else', () => {
-    const { calls, warnings, hovor } = setup();
-    hovor('setDepartment', '65f1c0ffee0000000000beef');
-    hovor('setDepartment', null);
-    (hovor as (...args: unknown[]) => void)('setDepartment', 'sales');
-    (hovor as (...args: unknown[]) => void)('setDepartment', { $ne: 1 });
-    expect(calls).toEqual(['department:65f1c0ffee0000000000beef', 'department:null']);
-    expect(warnings).toHaveLength(2);
-  });
-
-  it('delivers frame events with their data to listeners, until unsubscribed', () => {
-    const { emitter, hovor } = setup();
+  it("keeps an 'on' callback on the page and sends true in its place, until unsubscribed", () => {
+    const { sent, listeners, hovor } = setup();
     const seen: unknown[] = [];
     const off = hovor('on', 'queue:position', (data) => seen.push(data));
     hovor('on', 'agent:assigned', (data) => seen.push(data));
-    emitter.emit('queue:position', { conversationId: 'c1', position: 2, etaSeconds: null });
-    emitter.emit('agent:assigned', { id: 'a1', name: 'Alice' });
+    expect(sent).toEqual([
+      ['on', 'queue:position', true],
+      ['on', 'agent:assigned', true],
+    ]);
+    emit(listeners, 'queue:position', { conversationId: 'c1', position: 2, etaSeconds: null });
+    emit(listeners, 'agent:assigned', { id: 'a1', name: 'Alice' });
     off();
-    emitter.emit('queue:position', { conversationId: 'c1', position: 1, etaSeconds: 30 });
+    emit(listeners, 'queue:position', { conversationId: 'c1', position: 1, etaSeconds: 30 });
     expect(seen).toEqual([
       { conversationId: 'c1', position: 2, etaSeconds: null },
       { id: 'a1', name: 'Alice' },
     ]);
   });
 
-  it('warns for an unknown event name and subscribes nothing', () => {
-    const { warnings, hovor } = setup();
-    (hovor as (...args: unknown[]) => void)('on', 'everything', () => {});
-    expect(warnings).toHaveLength(1);
+  it("sends an 'on' without a callback as it is, so the launcher warns about it", () => {
+    const { sent, listeners, call } = setup();
+    call('on', 'open');
+    expect(sent).toEqual([['on', 'open']]);
+    expect(listeners.open).toBeUndefined();
+  });
+
+  it('calls every listener even when one throws', () => {
+    const { listeners, hovor } = setup();
+    let opened = 0;
+    hovor('on', 'open', () => {
+      throw new Error('the page’s bug');
+    });
+    hovor('on', 'open', () => opened++);
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    emit(listeners, 'open', undefined);
+    expect(quiet).toHaveBeenCalledTimes(1);
+    quiet.mockRestore();
+    expect(opened).toBe(1);
+  });
+
+  it('does not use the array methods a hostile page may have replaced', () => {
+    const { map, forEach, push } = Array.prototype;
+    const { sent, call } = setup();
+    const stub = stubWith(['open'], ['toggle']);
+    try {
+      Array.prototype.map = () => {
+        throw new Error('map is broken');
+      };
+      Array.prototype.forEach = () => {
+        throw new Error('forEach is broken');
+      };
+      replayQueue(stub, call as never);
+    } finally {
+      Object.assign(Array.prototype, { map, forEach, push });
+    }
+    expect(sent).toEqual([['open'], ['toggle']]);
+  });
+});
+
+describe('replayQueue', () => {
+  it('replays the calls queued by the stub snippet, in order, callbacks included', () => {
+    const { sent, listeners, hovor } = setup();
+    let closed = 0;
+    replayQueue(stubWith(['open'], ['on', 'close', () => closed++], ['toggle']), hovor);
+    emit(listeners, 'close', undefined);
+    expect(sent).toEqual([['open'], ['on', 'close', true], ['toggle']]);
+    expect(closed).toBe(1);
+  });
+
+  it('does nothing when no stub was installed or it queued nothing', () => {
+    const { sent, hovor } = setup();
+    replayQueue(undefined, hovor);
+    replayQueue(stubWith(), hovor);
+    replayQueue(() => {}, hovor);
+    expect(sent).toEqual([]);
+  });
+});
+
+describe("the loader's copy of FRAME_SOURCE", () => {
+  it('equals the protocol', () => {
+    expect(SOURCE).toBe(FRAME_SOURCE);
   });
 });

@@ -57,4 +57,19 @@ export const texts: Texts = {
   download: 'Stáhnout přepis',
   chatWith: 'Chat s {name}',
   you: 'Vy',
+  // Spouštěč na stránce webu.
+  openChat: 'Otevřít chat',
+  closeChat: 'Zavřít chat',
+  unread: {
+    one: '{n} nepřečtená zpráva',
+    few: '{n} nepřečtené zprávy',
+    many: '{n} nepřečtené zprávy',
+    other: '{n} nepřečtených zpráv',
+  },
+  titleUnread: {
+    one: '({n}) Nová zpráva',
+    few: '({n}) Nové zprávy',
+    many: '({n}) Nové zprávy',
+    other: '({n}) Nových zpráv',
+  },
 };

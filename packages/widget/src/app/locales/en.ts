@@ -61,6 +61,11 @@ export const en = {
   download: 'Download transcript',
   chatWith: 'Chat with {name}',
   you: 'You',
+  // The launcher on the host page.
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  unread: { one: '{n} unread message', other: '{n} unread messages' },
+  titleUnread: { one: '({n}) New message', other: '({n}) New messages' },
 };
 
 /** A text with plural forms: `other` always, the rest as the language's plural rules need. */

@@ -62,4 +62,19 @@ export const texts: Texts = {
   download: 'Pobierz zapis rozmowy',
   chatWith: 'Czat z {name}',
   you: 'Ty',
+  // Przycisk czatu na stronie.
+  openChat: 'Otwórz czat',
+  closeChat: 'Zamknij czat',
+  unread: {
+    one: '{n} nieprzeczytana wiadomość',
+    few: '{n} nieprzeczytane wiadomości',
+    many: '{n} nieprzeczytanych wiadomości',
+    other: '{n} nieprzeczytanej wiadomości',
+  },
+  titleUnread: {
+    one: '({n}) Nowa wiadomość',
+    few: '({n}) Nowe wiadomości',
+    many: '({n}) Nowych wiadomości',
+    other: '({n}) Nowej wiadomości',
+  },
 };

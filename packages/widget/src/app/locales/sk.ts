@@ -57,4 +57,19 @@ export const texts: Texts = {
   download: 'Stiahnuť prepis',
   chatWith: 'Chat s {name}',
   you: 'Vy',
+  // Spúšťač na stránke webu.
+  openChat: 'Otvoriť chat',
+  closeChat: 'Zavrieť chat',
+  unread: {
+    one: '{n} neprečítaná správa',
+    few: '{n} neprečítané správy',
+    many: '{n} neprečítané správy',
+    other: '{n} neprečítaných správ',
+  },
+  titleUnread: {
+    one: '({n}) Nová správa',
+    few: '({n}) Nové správy',
+    many: '({n}) Nové správy',
+    other: '({n}) Nových správ',
+  },
 };

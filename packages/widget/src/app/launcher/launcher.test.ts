@@ -1,0 +1,147 @@
+import { type LauncherToLoader, parsePageCall } from '@hovor/protocol';
+import { describe, expect, it } from 'vitest';
+import { createLauncher, type LauncherView, type Outgoing } from './launcher.js';
+import type { LauncherConfig } from './launcher-config.js';
+
+const CONFIG: LauncherConfig = {
+  color: '#2563eb',
+  locale: null,
+  position: 'right',
+  launcherText: '',
+  launcherTexts: [],
+};
+
+function setup(saved: string | null = null) {
+  const posted: Array<Outgoing<LauncherToLoader>> = [];
+  const views: LauncherView[] = [];
+  const launcher = createLauncher({
+    siteKey: 'shop-1',
+    config: CONFIG,
+    saved,
+    post: (m) => posted.push(m),
+    render: (view) => views.push({ ...view }),
+    titleText: (n) => `(${n}) New`,
+  });
+  const call = (...args: unknown[]) => launcher.call(parsePageCall(args));
+  const of = <T extends Outgoing<LauncherToLoader>['type']>(type: T) =>
+    posted.filter((m): m is Extract<Outgoing<LauncherToLoader>, { type: T }> => m.type === type);
+  const lastLayout = () => of('layout').at(-1)!;
+  return { launcher, posted, views, call, of, lastLayout };
+}
+
+describe('the launcher', () => {
+  it('starts closed without a chat, tells the page it is ready, and loads the chat on intent', () => {
+    const { launcher, of, lastLayout } = setup();
+    launcher.start();
+    expect(lastLayout()).toMatchObject({ isOpen: false, isShown: true, chat: null, side: 'right' });
+    expect(of('emit').map((m) => m.name)).toEqual(['ready']);
+    launcher.intent();
+    expect(lastLayout()).toMatchObject({ isOpen: false, chat: 'site=shop-1' });
+  });
+
+  it('opens, closes and toggles by the API and the button, with events and the state saved for the next page', () => {
+    const { launcher, call, of, lastLayout } = setup();
+    launcher.start();
+    call('open');
+    expect(lastLayout()).toMatchObject({ isOpen: true, chat: 'site=shop-1' });
+    call('toggle');
+    launcher.toggle();
+    call('close');
+    expect(of('emit').map((m) => m.name)).toEqual(['ready', 'open', 'close', 'open', 'close']);
+    // Not active yet: nothing to restore.
+    expect(of('save').at(-1)?.value).toBe('');
+    launcher.chat({ source: 'hovor', type: 'conversation', isActive: true });
+    expect(of('save').at(-1)?.value).toBe('active');
+    launcher.toggle();
+    expect(of('save').at(-1)?.value).toBe('active open');
+  });
+
+  it('loads the chat at once and reopens it when the last page had a conversation open', () => {
+    expect(setup('active open').launcher.view.isOpen).toBe(true);
+    const closed = setup('active');
+    closed.launcher.start();
+    expect(closed.lastLayout()).toMatchObject({ isOpen: false, chat: 'site=shop-1' });
+  });
+
+  it('hides and shows the launcher; the API still opens the chat', () => {
+    const { launcher, call, lastLayout } = setup();
+    launcher.start();
+    call('hide');
+    expect(lastLayout().isShown).toBe(false);
+    call('open');
+    expect(lastLayout()).toMatchObject({ isShown: false, isOpen: true });
+    call('show');
+    expect(lastLayout().isShown).toBe(true);
+  });
+
+  it('warns once about a bad call and changes nothing', () => {
+    const { launcher, call, of, lastLayout } = setup();
+    launcher.start();
+    const before = lastLayout();
+    call('explode');
+    call('setDepartment', 'sales');
+    call('on', 'everything', true);
+    call('setLocale', 42);
+    expect(of('console').map((m) => m.level)).toEqual(['warn', 'warn', 'warn', 'warn']);
+    expect(of('console')[0]!.text).toContain('unknown command; the commands are open, close');
+    expect(of('console')[1]!.text).toContain("Hovor('setDepartment', departmentId)");
+    expect(lastLayout()).toEqual(before);
+    expect(of('chat')).toEqual([]);
+  });
+
+  it('tells a ready chat the state, department and language the page set before it loaded', () => {
+    const { launcher, call, of, lastLayout } = setup();
+    launcher.start();
+    call('setDepartment', '65f1c0ffee0000000000beef');
+    call('setLocale', 'cs');
+    call('open');
+    expect(lastLayout().chat).toBe('site=shop-1&locale=cs');
+    expect(of('chat')).toEqual([]);
+    launcher.chat({ source: 'hovor', type: 'ready' });
+    expect(of('chat').map((m) => m.message)).toEqual([
+      { source: 'hovor', type: 'opened' },
+      { source: 'hovor', type: 'department', departmentId: '65f1c0ffee0000000000beef' },
+      { source: 'hovor', type: 'locale', locale: 'cs' },
+    ]);
+    call('setLocale', 'pl');
+    expect(of('chat').at(-1)!.message).toEqual({ source: 'hovor', type: 'locale', locale: 'pl' });
+  });
+
+  it('shows unread messages, flashes the title while there are some and tells the page', () => {
+    const { launcher, of, views } = setup();
+    launcher.start();
+    launcher.chat({ source: 'hovor', type: 'unread', count: 2 });
+    launcher.chat({ source: 'hovor', type: 'unread', count: 2 });
+    launcher.chat({ source: 'hovor', type: 'unread', count: 0 });
+    expect(of('title').map((m) => m.text)).toEqual(['(2) New', null]);
+    expect(
+      of('emit')
+        .filter((m) => m.name === 'unread')
+        .map((m) => m.data),
+    ).toEqual([{ count: 2 }, { count: 0 }]);
+    expect(views.map((v) => v.unread)).toContain(2);
+  });
+
+  it('passes the chat’s events on to the page and its first error to the console', () => {
+    const { launcher, of } = setup();
+    launcher.chat({
+      source: 'hovor',
+      type: 'event',
+      name: 'agent:assigned',
+      data: { id: 'a1', name: 'Alice' },
+    });
+    launcher.chat({ source: 'hovor', type: 'error', code: 'FORBIDDEN', message: 'origin not allowed' });
+    launcher.chat({ source: 'hovor', type: 'error', code: 'FORBIDDEN', message: 'origin not allowed' });
+    expect(of('emit')).toEqual([{ type: 'emit', name: 'agent:assigned', data: { id: 'a1', name: 'Alice' } }]);
+    expect(of('console')).toEqual([
+      { type: 'console', level: 'error', text: '[Hovor] chat failed (FORBIDDEN): origin not allowed' },
+    ]);
+  });
+
+  it('closes when the chat asks to (Escape, Minimize)', () => {
+    const { launcher, call, lastLayout } = setup();
+    call('open');
+    launcher.chat({ source: 'hovor', type: 'close' });
+    expect(lastLayout().isOpen).toBe(false);
+  });
+});

@@ -1,0 +1,180 @@
+import type { FrameToLoader, LauncherToLoader, LoaderToFrame, PageCall, PageEvent } from '@hovor/protocol';
+import type { LauncherConfig } from './launcher-config.js';
+import { FRAME_SOURCE } from './protocol-copies.js';
+
+/** A message without its `source`, which `post` adds. */
+export type Outgoing<M> = M extends unknown ? Omit<M, 'source'> : never;
+
+/** What the launcher shows and where; `main.ts` draws it. */
+export interface LauncherView {
+  side: 'left' | 'right';
+  isShown: boolean;
+  isOpen: boolean;
+  unread: number;
+  /** The page's language choice (`Hovor('setLocale')`), else the site's; the browser's after. */
+  locale: string | null;
+}
+
+export interface LauncherDeps {
+  siteKey: string;
+  config: LauncherConfig;
+  /** What the launcher saved on the last page (`save`), as the loader read it; null: nothing. */
+  saved: string | null;
+  post(message: Outgoing<LauncherToLoader>): void;
+  render(view: LauncherView): void;
+  /** The page title's flashing text for `count` unread messages, in the launcher's language. */
+  titleText(count: number): string;
+}
+
+/**
+ * What the launcher keeps from page to page: whether a conversation is going on and whether the
+ * chat was open. The loader keeps it in the host page's storage, since a third-party frame's
+ * storage may be blocked; it says nothing of the conversation itself.
+ */
+export const savedState = (isActive: boolean, isOpen: boolean) =>
+  isActive ? (isOpen ? 'active open' : 'active') : '';
+
+/**
+ * The launcher's state and the page API: it holds what the page set (department, language),
+ * whether the chat is shown and open, and the unread count; it decides when the chat frame is
+ * loaded and tells it the page's settings once it is ready. Every change is drawn (`render`) and
+ * sent to the loader as one `layout` message.
+ */
+export function createLauncher(deps: LauncherDeps) {
+  const { siteKey } = deps;
+  const saved = deps.saved?.split(' ') ?? [];
+  let isActive = saved.includes('active');
+  const view: LauncherView = {
+    side: deps.config.position,
+    isShown: true,
+    // A conversation going on: back as the visitor left it on the last page.
+    isOpen: isActive && saved.includes('open'),
+    unread: 0,
+    locale: null,
+  };
+  /** Loaded on intent, or at once when a conversation is going on (for its unread messages). */
+  let hasChat = isActive;
+  let isChatReady = false;
+  let departmentId: string | null | undefined;
+  let hasReportedChatError = false;
+  let size = { width: 0, height: 0 };
+
+  const toChat = (message: Outgoing<LoaderToFrame>) =>
+    isChatReady &&
+    deps.post({ type: 'chat', message: { ...message, source: FRAME_SOURCE } as LoaderToFrame });
+  const emit = (name: PageEvent, data?: unknown) => deps.post({ type: 'emit', name, data });
+  const save = () => deps.post({ type: 'save', value: savedState(isActive, view.isOpen) });
+
+  function layout(): void {
+    deps.render(view);
+    const locale = view.locale ?? '';
+    deps.post({
+      type: 'layout',
+      side: view.side,
+      width: size.width,
+      height: size.height,
+      isShown: view.isShown,
+      isOpen: view.isOpen,
+      chat: hasChat
+        ? `site=${encodeURIComponent(siteKey)}${locale ? `&locale=${encodeURIComponent(locale)}` : ''}`
+        : null,
+    });
+  }
+
+  function setOpen(isOpen: boolean): void {
+    if (isOpen === view.isOpen) return;
+    view.isOpen = isOpen;
+    hasChat ||= isOpen;
+    save();
+    layout();
+    toChat({ type: isOpen ? 'opened' : 'closed' });
+    emit(isOpen ? 'open' : 'close');
+  }
+
+  function setUnread(count: number): void {
+    if (count === view.unread) return;
+    view.unread = count;
+    layout();
+    deps.post({ type: 'title', text: count > 0 ? deps.titleText(count) : null });
+    emit('unread', { count });
+  }
+
+  return {
+    view,
+    /** A call of `Hovor(...)` the page made, checked by the protocol's `parsePageCall`. */
+    call(parsed: { call: PageCall } | { warning: string }): void {
+      if ('warning' in parsed) {
+        deps.post({ type: 'console', level: 'warn', text: parsed.warning });
+        return;
+      }
+      const { call } = parsed;
+      switch (call[0]) {
+        case 'open':
+        case 'close':
+          setOpen(call[0] === 'open');
+          break;
+        case 'toggle':
+          setOpen(!view.isOpen);
+          break;
+        case 'show':
+        case 'hide':
+          view.isShown = call[0] === 'show';
+          layout();
+          break;
+        case 'setDepartment':
+          departmentId = call[1];
+          toChat({ type: 'department', departmentId: call[1] });
+          break;
+        case 'setLocale':
+          view.locale = call[1];
+          layout();
+          toChat({ type: 'locale', locale: call[1] });
+          break;
+        case 'on':
+          // The loader keeps the callback; the call only had to be checked.
+          break;
+      }
+    },
+    /** A message of the chat frame, passed on by the loader. */
+    chat(m: FrameToLoader): void {
+      if (m.type === 'ready') {
+        isChatReady = true;
+        toChat({ type: view.isOpen ? 'opened' : 'closed' });
+        if (departmentId !== undefined) toChat({ type: 'department', departmentId });
+        if (view.locale) toChat({ type: 'locale', locale: view.locale });
+      } else if (m.type === 'close') {
+        setOpen(false);
+      } else if (m.type === 'conversation') {
+        isActive = m.isActive;
+        save();
+      } else if (m.type === 'unread') {
+        setUnread(m.count);
+      } else if (m.type === 'event') {
+        emit(m.name, m.data);
+      } else if (m.type === 'error' && !hasReportedChatError) {
+        hasReportedChatError = true;
+        deps.post({ type: 'console', level: 'error', text: `[Hovor] chat failed (${m.code}): ${m.message}` });
+      }
+    },
+    /** The visitor clicked the launcher. */
+    toggle: () => setOpen(!view.isOpen),
+    /** The visitor is about to click (hover, focus): load the chat so it opens at once. */
+    intent(): void {
+      if (hasChat) return;
+      hasChat = true;
+      layout();
+    },
+    /** The launcher's button was drawn at this size (its shadow included). */
+    resize(width: number, height: number): void {
+      if (width === size.width && height === size.height) return;
+      size = { width, height };
+      layout();
+    },
+    /** Draws the launcher for the first time and tells the page it is ready. */
+    start(): void {
+      layout();
+      emit('ready');
+    },
+  };
+}
+export type Launcher = ReturnType<typeof createLauncher>;

@@ -1,0 +1,10 @@
+import * as protocol from '@hovor/protocol';
+import { describe, expect, it } from 'vitest';
+import * as copies from './protocol-copies.js';
+
+describe("the launcher's copies of protocol constants", () => {
+  it('equal the protocol', () => {
+    expect(copies.FRAME_SOURCE).toBe(protocol.FRAME_SOURCE);
+    expect(copies.API_PREFIX).toBe(protocol.API_PREFIX);
+  });
+});

@@ -1,0 +1,8 @@
+// The launcher loads on every page of a site, so it imports only types from the protocol (a value
+// import would bring the protocol's schemas and zod along); `protocol-copies.test.ts` keeps these
+// copies equal to the protocol's constants.
+
+/** `FRAME_SOURCE` of the protocol. */
+export const FRAME_SOURCE = 'hovor';
+/** `API_PREFIX` of the protocol. */
+export const API_PREFIX = '/api/v1';
