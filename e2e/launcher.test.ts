@@ -179,4 +179,36 @@ describe('the launcher', () => {
       await context.close();
     }
   });
+
+  it('[P18] tells the agent the page the visitor is on, also after a single-page app’s navigation, as text', async () => {
+    const { agent, visitor, close } = await agentAndVisitor(suite);
+    try {
+      await visitor.page.goto(`${suite.stack.demoUrl}/product`);
+      await launcher(visitor.page).click();
+      const input = chatFrame(visitor.page).getByRole('textbox', { name: 'Message' });
+      await input.fill('Is this mug dishwasher safe?');
+      await input.press('Enter');
+      await openMineFirst(agent.page);
+      const pages = agent.page.locator('details.visited-pages');
+      await pages.getByText('Stoneware mug — Demo Shop').first().waitFor();
+
+      // The shop is a single-page app now: the address and the title change without a load.
+      await visitor.page.evaluate(() => {
+        history.pushState({}, '', '/cart?step=2');
+        document.title = 'Cart <img src=x onerror="window.pwned=1">';
+      });
+      await pages.locator('summary').getByText('Cart <img src=x onerror="window.pwned=1">').waitFor();
+      await pages.locator('summary').click();
+      const visited = agent.page.getByRole('list', { name: 'Pages visited' }).getByRole('link');
+      await expect.poll(() => visited.count()).toBe(2);
+      expect(await visited.nth(1).getAttribute('href')).toBe(`${suite.stack.demoUrl}/cart?step=2`);
+      expect(await visited.nth(1).getAttribute('rel')).toBe('noopener noreferrer nofollow');
+      expect(await agent.page.locator('details.visited-pages img').count()).toBe(0);
+      expect(
+        await agent.page.evaluate(() => (window as unknown as { pwned?: number }).pwned),
+      ).toBeUndefined();
+    } finally {
+      await close();
+    }
+  });
 });

@@ -1,6 +1,8 @@
+import type { PageView } from '@hovor/protocol';
 import { useState } from 'preact/hooks';
 import { Composer } from './Composer';
 import { useConsoleState } from './console-context';
+import { formatTime } from './format-time';
 import { Transcript } from './Transcript';
 import { TransferDialog } from './TransferDialog';
 
@@ -11,12 +13,41 @@ const STATE_TEXT = {
   offline: 'left message',
 } as const;
 
+/**
+ * [P18] Where the visitor is (the last page) and where they went, oldest first. The server only
+ * keeps http(s) addresses, so each is a link; titles and addresses are text.
+ */
+function VisitedPages({ pages }: { pages: readonly PageView[] }) {
+  const last = pages[pages.length - 1]!;
+  const link = (page: PageView) => (
+    <a href={page.url} target="_blank" rel="noopener noreferrer nofollow" title={page.url}>
+      {page.title || page.url}
+    </a>
+  );
+  return (
+    <details class="visited-pages">
+      <summary>
+        On {link(last)}{' '}
+        <span class="muted">· {pages.length === 1 ? '1 page' : `${pages.length} pages`} visited</span>
+      </summary>
+      <ol aria-label="Pages visited">
+        {pages.map((page) => (
+          <li key={page.viewedAt + page.url}>
+            <time dateTime={page.viewedAt}>{formatTime(page.viewedAt)}</time> {link(page)}
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
 /** The open conversation: header, transcript and, unless closed, the reply box. */
 export function ConversationView() {
   const state = useConsoleState();
   const summary = state.current.value;
   const me = state.me.value;
   const rating = state.rating.value;
+  const pages = state.pages.value;
   const [isTransferOpen, setIsTransferOpen] = useState(false);
   if (!state.currentId.value) {
     return (
@@ -64,6 +95,7 @@ export function ConversationView() {
           </div>
         )}
       </header>
+      {pages.length > 0 && <VisitedPages pages={pages} />}
       {isMine && isTransferOpen && <TransferDialog onClose={() => setIsTransferOpen(false)} />}
       <Transcript visitorName={summary.visitorName} />
       <p class="typing" aria-live="polite">

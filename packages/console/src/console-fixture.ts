@@ -24,6 +24,7 @@ export function setupConsole(handlers: Record<string, Handler> = {}, backend = m
       hasMore: false,
       receipts: [],
       rating: null,
+      pages: [],
     }),
     'receipt:set': (input): Receipt => ({
       conversationId: String(input.conversationId),

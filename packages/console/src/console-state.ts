@@ -52,6 +52,7 @@ export function createConsoleState({ api, connect, storage, page, random = Math.
       on(s, 'typing:changed', conversation.onTypingChanged, showError),
       on(s, 'receipt:updated', (receipt) => receipts.apply([receipt]), showError),
       on(s, 'conversation:rated', (rating) => conversation.onRated(rating), showError),
+      on(s, 'conversation:page', (viewed) => conversation.onPage(viewed), showError),
       page.on('focus', () => void resync()),
       page.on('online', () => void resync()),
       page.on('pageshow', () => void resync()),
@@ -185,6 +186,7 @@ export function createConsoleState({ api, connect, storage, page, random = Math.
     takingId: actions.takingId,
     typingName: conversation.typingName,
     rating: conversation.rating,
+    pages: conversation.pages,
     pending: conversation.pending,
     /** The visitor's receipt of the open conversation, for the state of the agent's messages. */
     visitorReceipt: computed(() => receipts.visitorOf(conversation.currentId.value)),

@@ -66,6 +66,7 @@ describe('resync [P16]', () => {
           hasMore: page.hasMore,
           receipts: [],
           rating: null,
+          pages: [],
         };
       },
     });
@@ -164,6 +165,7 @@ describe('receipts [P13]', () => {
         hasMore: false,
         receipts: [visitorReceipt(2, 1), { ...visitorReceipt(2, 2), side: 'agent' }],
         rating: null,
+        pages: [],
       }),
     });
     await state.start();
@@ -246,6 +248,7 @@ describe('ratings [P17]', () => {
         hasMore: false,
         receipts: [],
         rating: rating(CONVERSATION_ID, 2),
+        pages: [],
       }),
     });
     await state.start();

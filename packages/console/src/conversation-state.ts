@@ -1,4 +1,4 @@
-import type { ConversationSummary, Message, Rating, Receipt, TypingChanged } from '@hovor/protocol';
+import type { ConversationSummary, Message, PageView, Rating, Receipt, TypingChanged } from '@hovor/protocol';
 import { batch, computed, signal } from '@preact/signals';
 import { createAgentTyping } from './agent-typing';
 import type { InboxState } from './inbox-state';
@@ -40,6 +40,8 @@ export function createConversationState({
   const typingName = signal<string | null>(null);
   /** The visitor's rating of the open conversation, once given [P17]. */
   const rating = signal<Rating | null>(null);
+  /** The pages the visitor viewed around the open conversation, oldest first [P18]. */
+  const pages = signal<readonly PageView[]>([]);
   const pending = computed(() => outbox.pending.value.filter((p) => p.conversationId === currentId.value));
   const agentTyping = createAgentTyping({ conversationId: currentId, currentSocket, showError });
 
@@ -56,6 +58,7 @@ export function createConversationState({
       messages.value = [];
       typingName.value = null;
       rating.value = null;
+      pages.value = [];
     });
     void fetch(id, 0);
   }
@@ -75,6 +78,7 @@ export function createConversationState({
             current.value = page.conversation;
           onReceipts(page.receipts);
           if (page.rating) rating.value = page.rating;
+          pages.value = page.pages;
           onReceived(id, page.messages);
           messages.value = mergeMessages(messages.value, page.messages);
         });
@@ -150,11 +154,17 @@ export function createConversationState({
     messages.value = [];
     typingName.value = null;
     rating.value = null;
+    pages.value = [];
   }
 
   /** `conversation:rated`: shown when it is about the open conversation. */
   function onRated(given: Rating): void {
     if (given.conversationId === currentId.value) rating.value = given;
+  }
+
+  /** `conversation:page`: the visitor of the open conversation went to another page. */
+  function onPage({ conversationId, page }: { conversationId: string; page: PageView }): void {
+    if (conversationId === currentId.value) pages.value = [...pages.value, page];
   }
 
   return {
@@ -164,6 +174,7 @@ export function createConversationState({
     isLoadingConversation,
     typingName,
     rating,
+    pages,
     pending,
     open,
     refetch,
@@ -171,6 +182,7 @@ export function createConversationState({
     onMessageCreated,
     onTypingChanged,
     onRated,
+    onPage,
     sendMessage,
     addNote,
     noteTyping: agentTyping.noteTyping,

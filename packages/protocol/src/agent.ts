@@ -8,6 +8,7 @@ import {
   IsoDate,
   Message,
   MessagePage,
+  PageView,
   Rating,
   Receipt,
   SendMessageInput,
@@ -53,6 +54,8 @@ export const OpenConversationResult = z.strictObject({
   receipts: z.array(Receipt),
   /** The visitor's rating, once given. */
   rating: z.nullable(Rating),
+  /** The pages the visitor viewed around the conversation, oldest first [P18]. */
+  pages: z.array(PageView),
 });
 export type OpenConversationResult = z.infer<typeof OpenConversationResult>;
 
@@ -145,6 +148,8 @@ export const AgentNotifications = {
   'receipt:updated': Receipt,
   /** The visitor rated a conversation the agent sees. */
   'conversation:rated': Rating,
+  /** The visitor of an open conversation viewed a page [P18]. */
+  'conversation:page': z.strictObject({ conversationId: Id, page: PageView }),
 } as const satisfies NotificationMap;
 export type AgentNotifications = typeof AgentNotifications;
 

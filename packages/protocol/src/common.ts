@@ -192,3 +192,11 @@ export const MessagePage = z.strictObject({
   hasMore: z.boolean(),
 });
 export type MessagePage = z.infer<typeof MessagePage>;
+
+/** Size limits of a page the visitor views, in characters. */
+export const MAX_PAGE_URL_CHARS = 2048;
+export const MAX_PAGE_TITLE_CHARS = 300;
+
+/** A page the visitor viewed on the site, as the agents see it [P18]. */
+export const PageView = z.strictObject({ url: z.string(), title: z.string(), viewedAt: IsoDate });
+export type PageView = z.infer<typeof PageView>;

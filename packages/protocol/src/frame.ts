@@ -1,7 +1,7 @@
 import { z } from 'zod/mini';
 import { AgentRef, Id, QueuePosition } from './common.js';
 import { ErrorCode } from './errors.js';
-import { Availability } from './visitor.js';
+import { Availability, PageViewInput } from './visitor.js';
 
 /**
  * Messages between the loader on the host page and Hovor's two frames (Hovor origin): the
@@ -29,6 +29,8 @@ export const LoaderToFrame = z.discriminatedUnion('type', [
   z.strictObject({ source, type: z.literal('department'), departmentId: z.nullable(Id) }),
   /** From `Hovor('setLocale', code)`: the chat switches to that language if it speaks it. */
   z.strictObject({ source, type: z.literal('locale'), locale: LocaleCode }),
+  /** The page the visitor is on, once per page and single-page-app navigation [P18]. */
+  z.strictObject({ source, type: z.literal('page'), ...PageViewInput.shape }),
 ]);
 export type LoaderToFrame = z.infer<typeof LoaderToFrame>;
 
@@ -112,6 +114,8 @@ export const LoaderToLauncher = z.discriminatedUnion('type', [
   z.strictObject({ source, type: z.literal('call'), args: z.array(z.unknown()).check(z.maxLength(8)) }),
   /** A message of the chat frame, passed on unread; the launcher parses it as `FrameToLoader`. */
   z.strictObject({ source, type: z.literal('chat'), message: z.unknown() }),
+  /** The page's address and title, at first and whenever either changes (polled each second). */
+  z.strictObject({ source, type: z.literal('page'), url: z.string(), title: z.string() }),
 ]);
 export type LoaderToLauncher = z.infer<typeof LoaderToLauncher>;
 

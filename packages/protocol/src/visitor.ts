@@ -4,6 +4,8 @@ import {
   Id,
   MAX_EMAIL_CHARS,
   MAX_NAME_CHARS,
+  MAX_PAGE_TITLE_CHARS,
+  MAX_PAGE_URL_CHARS,
   MAX_RATING_COMMENT_CHARS,
   Message,
   MessagePage,
@@ -123,6 +125,15 @@ export const VisitorSyncResult = z.strictObject({
 export type VisitorSyncResult = z.infer<typeof VisitorSyncResult>;
 
 /** Commands a visitor may send, each acked. */
+/** The page the visitor is on (also after a single-page app's navigation); http(s) only. */
+export const PageViewInput = z.strictObject({
+  url: z
+    .string()
+    .check(z.maxLength(MAX_PAGE_URL_CHARS), z.regex(/^https?:\/\/\S+$/, 'expected an http(s) URL')),
+  title: z.string().check(z.maxLength(MAX_PAGE_TITLE_CHARS)),
+});
+export type PageViewInput = z.infer<typeof PageViewInput>;
+
 export const VisitorCommands = {
   /** Starts a conversation, or returns the open one: idempotent. */
   'conversation:start': { input: StartConversationInput, output: VisitorConversation },
@@ -139,6 +150,8 @@ export const VisitorCommands = {
   'offline:leave': { input: LeaveMessageInput, output: VisitorConversation },
   /** Rates the conversation (1–5, optional comment); the first rating stands [P17]. */
   'conversation:rate': { input: RateConversationInput, output: Rating },
+  /** Records the page the visitor is on; the same page twice in a row is recorded once [P18]. */
+  'page:view': { input: PageViewInput, output: z.null() },
 } as const satisfies CommandMap;
 export type VisitorCommands = typeof VisitorCommands;
 

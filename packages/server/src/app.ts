@@ -22,6 +22,8 @@ import { errorMiddleware } from './http/respond.js';
 import { type StaticPaths, staticRoutes } from './http/static.routes.js';
 import type { Logger } from './logger.js';
 import { createMessageRepository } from './messages/message.repository.js';
+import { createPageViewRepository } from './pages/page-view.repository.js';
+import { createPageViewService } from './pages/page-view.service.js';
 import { createRatingRepository } from './ratings/rating.repository.js';
 import { createRatingService } from './ratings/rating.service.js';
 import { createReceiptRepository } from './receipts/receipt.repository.js';
@@ -147,6 +149,15 @@ export function createApp(deps: AppDeps): HovorApp {
     notifier,
     clock,
   });
+  const pages = createPageViewService({
+    pageViews: createPageViewRepository(c),
+    openConversation: async (visitor) => {
+      const id = await conversationRepository.findOpenId(visitor.siteId, visitor.id);
+      return id ? conversationRepository.findById(id) : null;
+    },
+    notifier,
+    clock,
+  });
   const conversations = createConversationService({
     conversations: conversationRepository,
     messages,
@@ -159,6 +170,7 @@ export function createApp(deps: AppDeps): HovorApp {
     visitors: visitorRepository,
     receipts: createReceiptService({ receipts: createReceiptRepository(c), notifier, clock }),
     ratings: createRatingService({ ratings: createRatingRepository(c), notifier, clock }),
+    pages,
     notifier,
     clock,
   });
@@ -173,6 +185,7 @@ export function createApp(deps: AppDeps): HovorApp {
   attachVisitorNamespace(visitorNsp, {
     visitors,
     conversations,
+    pages,
     publishQueue: (siteId) => {
       routing
         .publishQueue(siteId)

@@ -17,6 +17,7 @@ import type { Clock } from '../clock.js';
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors.js';
 import type { MessageRepository } from '../messages/message.repository.js';
+import type { PageViewService } from '../pages/page-view.service.js';
 import type { RatingService } from '../ratings/rating.service.js';
 import type { ReceiptService } from '../receipts/receipt.service.js';
 import type { LeaseRepository } from '../routing/lease.repository.js';
@@ -46,6 +47,7 @@ export interface ConversationServiceDeps {
   visitors: VisitorRepository;
   receipts: ReceiptService;
   ratings: RatingService;
+  pages: PageViewService;
   notifier: () => Notifier;
   clock: Clock;
 }
@@ -292,12 +294,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async openForAgent(agent: Agent, conversationId: string, afterSeq: number) {
       const conversation = await visibleToAgent(agent, conversationId);
-      const [messagePage, receipts, rating] = await Promise.all([
+      const [messagePage, receipts, rating, pages] = await Promise.all([
         page(conversationId, afterSeq, 'agent'),
         deps.receipts.list(conversationId),
         deps.ratings.ratingOf(conversationId),
+        deps.pages.ofConversation(conversation),
       ]);
-      return { conversation: toSummary(conversation), ...messagePage, receipts, rating };
+      return { conversation: toSummary(conversation), ...messagePage, receipts, rating, pages };
     },
 
     sendAsAgent(

@@ -178,6 +178,16 @@ export interface RatingDoc {
   ratedAt: Date;
 }
 
+/** A page a visitor viewed; insert-only [P18]. */
+export interface PageViewDoc {
+  _id: string;
+  siteId: string;
+  visitorId: string;
+  url: string;
+  title: string;
+  viewedAt: Date;
+}
+
 /** Claim: one open conversation per visitor and site. `_id = siteId:visitorId`. */
 export interface OpenConversationDoc {
   _id: string;
@@ -240,6 +250,7 @@ export function collections(db: Db) {
     messages: db.collection<MessageDoc>('messages'),
     receipts: db.collection<ReceiptDoc>('receipts'),
     ratings: db.collection<RatingDoc>('ratings'),
+    pageViews: db.collection<PageViewDoc>('page_views'),
     openConversations: db.collection<OpenConversationDoc>('open_conversations'),
     assignmentClaims: db.collection<AssignmentClaimDoc>('assignment_claims'),
     agentSlots: db.collection<AgentSlotDoc>('agent_slots'),
@@ -273,6 +284,7 @@ export async function ensureIndexes(c: Collections): Promise<void> {
     c.receipts.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
     c.ratings.createIndex({ siteId: 1, ratedAt: -1 }, { name: 'siteId_ratedAt' }),
     c.ratings.createIndex({ agentId: 1, ratedAt: -1 }, { name: 'agentId_ratedAt' }),
+    c.pageViews.createIndex({ visitorId: 1, viewedAt: -1 }, { name: 'visitorId_viewedAt' }),
     c.assignmentClaims.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
     c.agentSlots.createIndex({ agentId: 1 }, { name: 'agentId' }),
     c.agentSlots.createIndex({ conversationId: 1 }, { name: 'conversationId' }),

@@ -2,6 +2,7 @@ import type {
   AgentClientToServerEvents,
   AgentProfile,
   AgentServerToClientEvents,
+  PageView,
   QueuePosition,
   Rating,
   Receipt,
@@ -39,6 +40,8 @@ export interface Notifier {
   receiptChanged(conversation: Conversation, receipt: Receipt): void;
   /** The visitor rated the conversation: the agents who see it and the visitor's other tabs hear it. */
   conversationRated(conversation: Conversation, rating: Rating): void;
+  /** The visitor of an open conversation viewed a page [P18]. */
+  pageViewed(conversation: Conversation, page: PageView): void;
   queuePositions(positions: ReadonlyArray<{ conversation: Conversation; position: QueuePosition }>): void;
 }
 
@@ -50,6 +53,7 @@ export const silentNotifier: Notifier = {
   agentChanged: () => {},
   receiptChanged: () => {},
   conversationRated: () => {},
+  pageViewed: () => {},
   queuePositions: () => {},
 };
 
@@ -90,6 +94,11 @@ export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNa
     conversationRated(conversation, rating) {
       visitors.to(rooms.visitor(conversation.visitorId)).emit('conversation:rated', rating);
       agents.to(agentAudience(conversation)).emit('conversation:rated', rating);
+    },
+    pageViewed(conversation, page) {
+      agents
+        .to(agentAudience(conversation))
+        .emit('conversation:page', { conversationId: conversation.id, page });
     },
     queuePositions(positions) {
       for (const { conversation, position } of positions) {

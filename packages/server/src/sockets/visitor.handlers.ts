@@ -3,6 +3,7 @@ import type { ConversationService } from '../conversations/conversation.service.
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { PageViewService } from '../pages/page-view.service.js';
 import type { RoutingService } from '../routing/routing.service.js';
 import type { Visitor } from '../visitors/visitor.repository.js';
 import type { VisitorService } from '../visitors/visitor.service.js';
@@ -20,6 +21,7 @@ export function attachVisitorNamespace(
   deps: {
     visitors: VisitorService;
     conversations: ConversationService;
+    pages: PageViewService;
     /** Tells the site's waiting visitors their places, in the background. */
     publishQueue: (siteId: string) => void;
     availability: RoutingService['availability'];
@@ -73,6 +75,7 @@ export function attachVisitorNamespace(
           deps.availability(visitor.siteId, input.departmentId ?? null, input.locale),
         'offline:leave': (input) => service.leaveMessage(visitor, input),
         'conversation:rate': (input) => service.rateAsVisitor(visitor, input),
+        'page:view': (input) => deps.pages.record(visitor, input),
       },
       { logger: log, db: deps.db },
     );

@@ -189,6 +189,14 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
         : null,
   });
 
+  /** [P18] Tells the server the page the visitor is on; it records each page once. */
+  function reportPage(): void {
+    if (!socket?.connected || !host.page) return;
+    command('page:view', host.page, 1).catch(() => {
+      // Only a record for the agents: the next page or reconnect reports again.
+    });
+  }
+
   /** [P16] Catches up with the server and sends what waits: on every (re)connect, focus, `online`, page show. */
   function catchUp(): void {
     if (!socket?.connected) {
@@ -196,6 +204,7 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
       if (socket && !socket.active && state.get().connection === 'offline') socket.connect();
       return;
     }
+    reportPage();
     resync();
     outbox.retryAll();
     receipts.report();
@@ -241,6 +250,7 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
         RESTORED_NOTICE_MS,
       );
       receipts.reset();
+      reportPage();
       sync()
         .then(refreshAvailability)
         .catch(() => {
@@ -320,6 +330,7 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
         host.onDepartment(() => {
           if (socket?.connected) refreshAvailability().catch(() => undefined);
         }),
+        host.onPage(reportPage),
       );
       // [P16] Coming back to the tab, to the network or to the page (back/forward cache) catches up.
       for (const type of ['focus', 'online', 'pageshow'] as const) {

@@ -18,6 +18,10 @@ export interface HostChannel {
   onClosed(listener: () => void): () => void;
   /** Calls `listener` when the page sets another department; returns its disposer. */
   onDepartment(listener: () => void): () => void;
+  /** The page the visitor is on, as the launcher last said; null before it did [P18]. */
+  page: { url: string; title: string } | null;
+  /** Calls `listener` when the visitor is on another page; returns its disposer. */
+  onPage(listener: () => void): () => void;
   /** Calls `listener` with the language the page set (`Hovor('setLocale')`); returns its disposer. */
   onLocale(listener: (locale: string) => void): () => void;
 }
@@ -46,10 +50,12 @@ export function connectToHost(win: Window = window): Promise<HostChannel> {
         hostOrigin,
         departmentId: null,
         isOpen: false,
+        page: null,
         post: (message) => win.parent.postMessage({ ...message, source: FRAME_SOURCE }, hostOrigin),
         onOpened: (listener) => on('opened', listener),
         onClosed: (listener) => on('closed', listener),
         onDepartment: (listener) => on('department', listener),
+        onPage: (listener) => on('page', listener),
         onLocale: (listener) => on('locale', (m) => m.type === 'locale' && listener(m.locale)),
       };
       // Listening from `init` on, so a department set before anyone subscribed is kept.
@@ -58,6 +64,7 @@ export function connectToHost(win: Window = window): Promise<HostChannel> {
         const m = LoaderToFrame.safeParse(e.data);
         if (!m.success) return;
         if (m.data.type === 'department') channel.departmentId = m.data.departmentId;
+        if (m.data.type === 'page') channel.page = { url: m.data.url, title: m.data.title };
         if (m.data.type === 'opened' || m.data.type === 'closed') channel.isOpen = m.data.type === 'opened';
         for (const listener of listeners) listener(m.data);
       });

@@ -141,6 +141,19 @@ function boot(): void {
     root.appendChild(box);
     (document.body || document.documentElement).appendChild(host);
 
+    // The page the visitor is on, for the agents: polled, so a single-page app's navigations
+    // (pushState, hash changes) count without touching the page's history API.
+    let lastPage = '';
+    const track = () => {
+      const title = flashText && document.title === flashText ? pageTitle : document.title;
+      const page = `${location.href} ${title}`;
+      if (page === lastPage) return;
+      lastPage = page;
+      toLauncher({ source: SOURCE, type: 'page', url: location.href, title });
+    };
+    track();
+    setInterval(track, 1000);
+
     addEventListener('message', (event) => {
       const m = event.data as LauncherToLoader | null;
       if (event.origin !== origin || m?.source !== SOURCE) return;

@@ -1,6 +1,6 @@
 import type { FrameToLoader, LauncherToLoader, LoaderToFrame, PageCall, PageEvent } from '@hovor/protocol';
 import type { LauncherConfig } from './launcher-config.js';
-import { FRAME_SOURCE } from './protocol-copies.js';
+import { FRAME_SOURCE, MAX_PAGE_TITLE_CHARS, MAX_PAGE_URL_CHARS } from './protocol-copies.js';
 
 /** A message without its `source`, which `post` adds. */
 export type Outgoing<M> = M extends unknown ? Omit<M, 'source'> : never;
@@ -58,6 +58,9 @@ export function createLauncher(deps: LauncherDeps) {
   let departmentId: string | null | undefined;
   let hasReportedChatError = false;
   let size = { width: 0, height: 0 };
+  /** The page the visitor is on, for the chat to record [P18]; only http(s) pages are. */
+  let page: { url: string; title: string } | null = null;
+  const toChatPage = () => page && toChat({ type: 'page', ...page });
 
   const toChat = (message: Outgoing<LoaderToFrame>) =>
     isChatReady &&
@@ -142,6 +145,7 @@ export function createLauncher(deps: LauncherDeps) {
         toChat({ type: view.isOpen ? 'opened' : 'closed' });
         if (departmentId !== undefined) toChat({ type: 'department', departmentId });
         if (view.locale) toChat({ type: 'locale', locale: view.locale });
+        toChatPage();
       } else if (m.type === 'close') {
         setOpen(false);
       } else if (m.type === 'conversation') {
@@ -155,6 +159,13 @@ export function createLauncher(deps: LauncherDeps) {
         hasReportedChatError = true;
         deps.post({ type: 'console', level: 'error', text: `[Hovor] chat failed (${m.code}): ${m.message}` });
       }
+    },
+    /** The page's address or title changed (or the page loaded). */
+    page(url: string, title: string): void {
+      page = /^https?:\/\//.test(url)
+        ? { url: url.slice(0, MAX_PAGE_URL_CHARS), title: title.slice(0, MAX_PAGE_TITLE_CHARS) }
+        : null;
+      toChatPage();
     },
     /** The visitor clicked the launcher. */
     toggle: () => setOpen(!view.isOpen),

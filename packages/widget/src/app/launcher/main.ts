@@ -13,7 +13,10 @@ const CLOSE_ICON =
 function readLoaderMessage(data: unknown): LoaderToLauncher | null {
   const m = data as Partial<LoaderToLauncher> | null;
   if (typeof m !== 'object' || m?.source !== FRAME_SOURCE) return null;
-  return m.type === 'init' || m.type === 'chat' || (m.type === 'call' && Array.isArray(m.args))
+  return m.type === 'init' ||
+    m.type === 'chat' ||
+    (m.type === 'call' && Array.isArray(m.args)) ||
+    (m.type === 'page' && typeof m.url === 'string' && typeof m.title === 'string')
     ? (m as LoaderToLauncher)
     : null;
 }
@@ -131,6 +134,7 @@ async function main(): Promise<void> {
   };
   onMessage = (m) => {
     if (m.type === 'call') withParsers((p) => launcher.call(p.parsePageCall(m.args)));
+    else if (m.type === 'page') launcher.page(m.url, m.title);
     else if (m.type === 'chat') {
       withParsers((p) => {
         const parsed = p.FrameToLoader.safeParse(m.message);

@@ -1,0 +1,35 @@
+import type { PageView } from '@hovor/protocol';
+import type { Collections, PageViewDoc } from '../db/collections.js';
+import { newId } from '../db/ids.js';
+
+export const toPageView = (doc: PageViewDoc): PageView => ({
+  url: doc.url,
+  title: doc.title,
+  viewedAt: doc.viewedAt.toISOString(),
+});
+
+export function createPageViewRepository(c: Collections) {
+  return {
+    async latest(visitorId: string): Promise<PageViewDoc | null> {
+      return c.pageViews.findOne({ visitorId }, { sort: { viewedAt: -1 } });
+    },
+
+    async insert(view: Omit<PageViewDoc, '_id'>): Promise<PageViewDoc> {
+      const doc: PageViewDoc = { _id: newId(), ...view };
+      await c.pageViews.insertOne(doc);
+      return doc;
+    },
+
+    /** The visitor's views in [from, to], the newest `limit`, oldest first. */
+    async between(visitorId: string, from: Date, to: Date | null, limit: number): Promise<PageViewDoc[]> {
+      const viewedAt = to ? { $gte: from, $lte: to } : { $gte: from };
+      const docs = await c.pageViews
+        .find({ visitorId, viewedAt })
+        .sort({ viewedAt: -1 })
+        .limit(limit)
+        .toArray();
+      return docs.reverse();
+    },
+  };
+}
+export type PageViewRepository = ReturnType<typeof createPageViewRepository>;
