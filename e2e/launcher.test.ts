@@ -189,7 +189,7 @@ describe('the launcher', () => {
       await input.fill('Is this mug dishwasher safe?');
       await input.press('Enter');
       await openMineFirst(agent.page);
-      const pages = agent.page.locator('details.visited-pages');
+      const pages = agent.page.locator('.visited-pages');
       await pages.getByText('Stoneware mug — Demo Shop').first().waitFor();
 
       // The shop is a single-page app now: the address and the title change without a load.
@@ -197,13 +197,13 @@ describe('the launcher', () => {
         history.pushState({}, '', '/cart?step=2');
         document.title = 'Cart <img src=x onerror="window.pwned=1">';
       });
-      await pages.locator('summary').getByText('Cart <img src=x onerror="window.pwned=1">').waitFor();
+      await pages.locator('p').getByText('Cart <img src=x onerror="window.pwned=1">').waitFor();
       await pages.locator('summary').click();
       const visited = agent.page.getByRole('list', { name: 'Pages visited' }).getByRole('link');
       await expect.poll(() => visited.count()).toBe(2);
       expect(await visited.nth(1).getAttribute('href')).toBe(`${suite.stack.demoUrl}/cart?step=2`);
       expect(await visited.nth(1).getAttribute('rel')).toBe('noopener noreferrer nofollow');
-      expect(await agent.page.locator('details.visited-pages img').count()).toBe(0);
+      expect(await agent.page.locator('.visited-pages img').count()).toBe(0);
       expect(
         await agent.page.evaluate(() => (window as unknown as { pwned?: number }).pwned),
       ).toBeUndefined();

@@ -51,33 +51,45 @@ function lazyChunksWithoutPreload(): Plugin {
   };
 }
 
-const OWN_COPY = '?hovor-own-copy';
-/** Modules of lazy chunks whose schemas get their own copy of the protocol and zod. */
-const OWN_COPY_ROOTS = /\/src\/app\/leave-message\.ts$/;
+const OWN_COPY = '?hovor-own-copy=';
+/**
+ * Modules of lazy chunks whose schemas get their own copy of the protocol and zod, one copy per
+ * root (the offline form; the launcher's parsers), so no two of them share a chunk either.
+ */
+const OWN_COPY_ROOTS = /\/src\/app\/(leave-message|launcher\/parsers)\.ts$/;
 
 /**
  * Rollup places a module shared by the entry and a lazy chunk in the entry, together with every
  * part of it that the lazy chunk uses. The offline form validates with the protocol's
  * `LeaveMessageInput`, whose zod checks (refinements, lengths) the chat never needs: they would
- * add ~600 B gzip to the first open. So the form's schema module imports the protocol and zod
- * as separate copies of their modules, which land in the lazy chunk alone.
+ * add ~600 B gzip to the first open. The launcher's parsers, shared with the chat frame, would
+ * split the frame's zod into a chunk of its own (~2 KB more at first open, gzip working on two
+ * files). So these modules import the protocol and zod as separate copies of their modules,
+ * which land in their lazy chunk alone.
  */
 function ownCopyForLazySchemas(): Plugin {
+  const copyOf = (id: string) => {
+    const at = id.indexOf(OWN_COPY);
+    return at < 0 ? null : { file: id.slice(0, at), root: id.slice(at + OWN_COPY.length) };
+  };
   return {
     name: 'hovor:own-copy-for-lazy-schemas',
     enforce: 'pre',
     async resolveId(source, importer, options) {
       if (!importer) return null;
-      const isCopy = importer.endsWith(OWN_COPY);
-      if (!isCopy && !(OWN_COPY_ROOTS.test(importer) && /^(@hovor\/protocol|zod)(\/|$)/.test(source)))
-        return null;
-      const from = isCopy ? importer.slice(0, -OWN_COPY.length) : importer;
-      const resolved = await this.resolve(source, from, { ...options, skipSelf: true });
+      const copy = copyOf(importer);
+      const root = copy?.root ?? OWN_COPY_ROOTS.exec(importer)?.[1];
+      if (!root || (!copy && !/^(@hovor\/protocol|zod)(\/|$)/.test(source))) return null;
+      const resolved = await this.resolve(source, copy?.file ?? importer, { ...options, skipSelf: true });
       if (!resolved || resolved.external) return resolved;
-      return { id: resolved.id + OWN_COPY, moduleSideEffects: resolved.moduleSideEffects };
+      return {
+        id: `${resolved.id}${OWN_COPY}${root.replace('/', '-')}`,
+        moduleSideEffects: resolved.moduleSideEffects,
+      };
     },
     load(id) {
-      return id.endsWith(OWN_COPY) ? readFileSync(id.slice(0, -OWN_COPY.length), 'utf8') : null;
+      const copy = copyOf(id);
+      return copy ? readFileSync(copy.file, 'utf8') : null;
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { PageView } from '@hovor/protocol';
+import type { PageView, VisitorProfile } from '@hovor/protocol';
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { Composer } from './Composer';
 import { useConsoleState } from './console-context';
@@ -25,19 +26,49 @@ function VisitedPages({ pages }: { pages: readonly PageView[] }) {
     </a>
   );
   return (
-    <details class="visited-pages">
-      <summary>
-        On {link(last)}{' '}
-        <span class="muted">· {pages.length === 1 ? '1 page' : `${pages.length} pages`} visited</span>
-      </summary>
-      <ol aria-label="Pages visited">
-        {pages.map((page) => (
-          <li key={page.viewedAt + page.url}>
-            <time dateTime={page.viewedAt}>{formatTime(page.viewedAt)}</time> {link(page)}
-          </li>
-        ))}
-      </ol>
-    </details>
+    <div class="visited-pages">
+      <p>On {link(last)}</p>
+      <details>
+        <summary>{pages.length === 1 ? '1 page' : `${pages.length} pages`} visited</summary>
+        <ol aria-label="Pages visited">
+          {pages.map((page) => (
+            <li key={page.viewedAt + page.url}>
+              <time dateTime={page.viewedAt}>{formatTime(page.viewedAt)}</time> {link(page)}
+            </li>
+          ))}
+        </ol>
+      </details>
+    </div>
+  );
+}
+
+/** [P19] Who the visitor is: the site's verified user id, the e-mail, the page's attributes, as text. */
+function VisitorFacts({ visitor }: { visitor: VisitorProfile }) {
+  const attributes = Object.entries(visitor.attributes);
+  if (!visitor.userId && !visitor.email && attributes.length === 0) return null;
+  return (
+    <dl class="visitor-facts" aria-label="About the visitor">
+      {visitor.userId && (
+        <>
+          <dt>User</dt>
+          <dd>
+            {visitor.userId} <span class="verified">verified by the site</span>
+          </dd>
+        </>
+      )}
+      {visitor.email && (
+        <>
+          <dt>E-mail</dt>
+          <dd>{visitor.email}</dd>
+        </>
+      )}
+      {attributes.map(([key, value]) => (
+        <Fragment key={key}>
+          <dt>{key}</dt>
+          <dd>{String(value)}</dd>
+        </Fragment>
+      ))}
+    </dl>
   );
 }
 
@@ -48,6 +79,7 @@ export function ConversationView() {
   const me = state.me.value;
   const rating = state.rating.value;
   const pages = state.pages.value;
+  const visitor = state.visitor.value;
   const [isTransferOpen, setIsTransferOpen] = useState(false);
   if (!state.currentId.value) {
     return (
@@ -95,6 +127,7 @@ export function ConversationView() {
           </div>
         )}
       </header>
+      {visitor && <VisitorFacts visitor={visitor} />}
       {pages.length > 0 && <VisitedPages pages={pages} />}
       {isMine && isTransferOpen && <TransferDialog onClose={() => setIsTransferOpen(false)} />}
       <Transcript visitorName={summary.visitorName} />

@@ -25,6 +25,7 @@ export function setupConsole(handlers: Record<string, Handler> = {}, backend = m
       receipts: [],
       rating: null,
       pages: [],
+      visitor: { name: 'Visitor', email: null, userId: null, attributes: {} },
     }),
     'receipt:set': (input): Receipt => ({
       conversationId: String(input.conversationId),

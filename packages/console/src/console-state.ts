@@ -187,6 +187,7 @@ export function createConsoleState({ api, connect, storage, page, random = Math.
     typingName: conversation.typingName,
     rating: conversation.rating,
     pages: conversation.pages,
+    visitor: conversation.visitor,
     pending: conversation.pending,
     /** The visitor's receipt of the open conversation, for the state of the agent's messages. */
     visitorReceipt: computed(() => receipts.visitorOf(conversation.currentId.value)),

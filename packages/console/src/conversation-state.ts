@@ -1,4 +1,12 @@
-import type { ConversationSummary, Message, PageView, Rating, Receipt, TypingChanged } from '@hovor/protocol';
+import type {
+  ConversationSummary,
+  Message,
+  PageView,
+  Rating,
+  Receipt,
+  TypingChanged,
+  VisitorProfile,
+} from '@hovor/protocol';
 import { batch, computed, signal } from '@preact/signals';
 import { createAgentTyping } from './agent-typing';
 import type { InboxState } from './inbox-state';
@@ -42,6 +50,8 @@ export function createConversationState({
   const rating = signal<Rating | null>(null);
   /** The pages the visitor viewed around the open conversation, oldest first [P18]. */
   const pages = signal<readonly PageView[]>([]);
+  /** Who the visitor of the open conversation is (verified user, e-mail, attributes) [P19]. */
+  const visitor = signal<VisitorProfile | null>(null);
   const pending = computed(() => outbox.pending.value.filter((p) => p.conversationId === currentId.value));
   const agentTyping = createAgentTyping({ conversationId: currentId, currentSocket, showError });
 
@@ -59,6 +69,7 @@ export function createConversationState({
       typingName.value = null;
       rating.value = null;
       pages.value = [];
+      visitor.value = null;
     });
     void fetch(id, 0);
   }
@@ -79,6 +90,7 @@ export function createConversationState({
           onReceipts(page.receipts);
           if (page.rating) rating.value = page.rating;
           pages.value = page.pages;
+          visitor.value = page.visitor;
           onReceived(id, page.messages);
           messages.value = mergeMessages(messages.value, page.messages);
         });
@@ -155,6 +167,7 @@ export function createConversationState({
     typingName.value = null;
     rating.value = null;
     pages.value = [];
+    visitor.value = null;
   }
 
   /** `conversation:rated`: shown when it is about the open conversation. */
@@ -175,6 +188,7 @@ export function createConversationState({
     typingName,
     rating,
     pages,
+    visitor,
     pending,
     open,
     refetch,

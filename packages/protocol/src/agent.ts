@@ -47,6 +47,17 @@ export type ConversationList = z.infer<typeof ConversationList>;
 export const OpenConversationInput = z.strictObject({ conversationId: Id, afterSeq: Seq });
 export type OpenConversationInput = z.infer<typeof OpenConversationInput>;
 
+/** Who the visitor of a conversation is, for the agent [P19]. */
+export const VisitorProfile = z.strictObject({
+  name: z.string(),
+  email: z.nullable(z.string()),
+  /** The site's user id, when the site verified who the visitor is (`Hovor('identify')`). */
+  userId: z.nullable(z.string()),
+  /** The page's facts about the visitor (`Hovor('setAttributes')`). */
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+export type VisitorProfile = z.infer<typeof VisitorProfile>;
+
 export const OpenConversationResult = z.strictObject({
   conversation: ConversationSummary,
   ...MessagePage.shape,
@@ -56,6 +67,7 @@ export const OpenConversationResult = z.strictObject({
   rating: z.nullable(Rating),
   /** The pages the visitor viewed around the conversation, oldest first [P18]. */
   pages: z.array(PageView),
+  visitor: VisitorProfile,
 });
 export type OpenConversationResult = z.infer<typeof OpenConversationResult>;
 

@@ -200,3 +200,29 @@ export const MAX_PAGE_TITLE_CHARS = 300;
 /** A page the visitor viewed on the site, as the agents see it [P18]. */
 export const PageView = z.strictObject({ url: z.string(), title: z.string(), viewedAt: IsoDate });
 export type PageView = z.infer<typeof PageView>;
+
+/**
+ * A visitor's identity from the site's backend: a JWT (HS256) signed with the site's identity
+ * secret, with `sub` (the site's user id), `exp`, and optionally `name` and `email` [P19].
+ */
+export const IdentityToken = z
+  .string()
+  .check(z.maxLength(4096), z.regex(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'expected a JWT (header.payload.signature)'));
+
+/** Most attributes a visitor carries, and the limits of each (`Hovor('setAttributes')`) [P19]. */
+export const MAX_ATTRIBUTES = 20;
+export const MAX_ATTRIBUTE_VALUE_CHARS = 200;
+export const AttributeKey = z
+  .string()
+  .check(z.regex(/^[A-Za-z][\w.-]{0,39}$/, 'expected a key of 1-40 letters, digits, _ . -'));
+export const AttributeValue = z.union([
+  z.string().check(z.maxLength(MAX_ATTRIBUTE_VALUE_CHARS)),
+  z.number().check(z.refine(Number.isFinite, 'expected a finite number')),
+  z.boolean(),
+  z.null(),
+]);
+/** Flat facts about the visitor for the agents (`plan: 'pro'`); null removes a key. */
+export const VisitorAttributes = z
+  .record(AttributeKey, AttributeValue)
+  .check(z.refine((a) => Object.keys(a).length <= MAX_ATTRIBUTES, `at most ${MAX_ATTRIBUTES} attributes`));
+export type VisitorAttributes = z.infer<typeof VisitorAttributes>;

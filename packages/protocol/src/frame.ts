@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { AgentRef, Id, QueuePosition } from './common.js';
+import { AgentRef, Id, IdentityToken, QueuePosition, VisitorAttributes } from './common.js';
 import { ErrorCode } from './errors.js';
 import { Availability, PageViewInput } from './visitor.js';
 
@@ -29,6 +29,12 @@ export const LoaderToFrame = z.discriminatedUnion('type', [
   z.strictObject({ source, type: z.literal('department'), departmentId: z.nullable(Id) }),
   /** From `Hovor('setLocale', code)`: the chat switches to that language if it speaks it. */
   z.strictObject({ source, type: z.literal('locale'), locale: LocaleCode }),
+  /** From `Hovor('identify', { token })`: the chat connects as the site's user [P19]. */
+  z.strictObject({ source, type: z.literal('identify'), token: IdentityToken }),
+  /** The page's attributes so far (`Hovor('setAttributes')`, merged; null removes a key) [P19]. */
+  z.strictObject({ source, type: z.literal('attributes'), attributes: VisitorAttributes }),
+  /** `Hovor('reset')`: forget the visitor (and identity); start as a new anonymous one [P19]. */
+  z.strictObject({ source, type: z.literal('reset') }),
   /** The page the visitor is on, once per page and single-page-app navigation [P18]. */
   z.strictObject({ source, type: z.literal('page'), ...PageViewInput.shape }),
 ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { Id } from './common.js';
+import { Id, IdentityToken, VisitorAttributes } from './common.js';
 import { LocaleCode, PageEvent } from './frame.js';
 
 /**
@@ -20,6 +20,19 @@ export const PAGE_COMMANDS = {
   setLocale: {
     args: z.tuple([z.literal('setLocale'), LocaleCode]),
     usage: "Hovor('setLocale', code) with a language code such as 'cs' or 'pt-BR'",
+  },
+  identify: {
+    args: z.tuple([z.literal('identify'), z.strictObject({ token: IdentityToken })]),
+    usage: "Hovor('identify', { token }) with the JWT your backend signed with the site's identity secret",
+  },
+  setAttributes: {
+    args: z.tuple([z.literal('setAttributes'), VisitorAttributes]),
+    usage:
+      "Hovor('setAttributes', { plan: 'pro', seats: 12 }): a flat object of at most 20 keys (letters, digits, _ . -) with strings of at most 200 characters, numbers, booleans, or null to remove one",
+  },
+  reset: {
+    args: z.tuple([z.literal('reset')]),
+    usage: "Hovor('reset'), e.g. when the user signs out",
   },
   on: {
     args: z.tuple([z.literal('on'), PageEvent, z.literal(true)]),

@@ -17,7 +17,12 @@ export const LoginBody = z.strictObject({
 export type LoginBody = z.infer<typeof LoginBody>;
 
 /** Creates an anonymous visitor for a site; the frame stores the returned token. */
-export const CreateVisitorBody = z.strictObject({ siteKey: SiteKey, hostOrigin: Origin });
+export const CreateVisitorBody = z.strictObject({
+  siteKey: SiteKey,
+  hostOrigin: Origin,
+  /** `Hovor('reset')`: a new anonymous visitor, whatever the browser's cookie says [P19]. */
+  fresh: z.optional(z.boolean()),
+});
 export type CreateVisitorBody = z.infer<typeof CreateVisitorBody>;
 
 export const CreatedVisitor = z.strictObject({ visitorId: z.string(), token: VisitorToken });

@@ -2,6 +2,7 @@ import { z } from 'zod/mini';
 import {
   ClientId,
   Id,
+  IdentityToken,
   MAX_EMAIL_CHARS,
   MAX_NAME_CHARS,
   MAX_PAGE_TITLE_CHARS,
@@ -20,6 +21,7 @@ import {
   SetTypingInput,
   SiteKey,
   TypingChanged,
+  VisitorAttributes,
   VisitorConversation,
 } from './common.js';
 import type { ClientToServerEvents, CommandMap, NotificationMap, ServerToClientEvents } from './events.js';
@@ -51,6 +53,8 @@ export const VisitorHandshake = z.strictObject({
   siteKey: SiteKey,
   token: VisitorToken,
   hostOrigin: Origin,
+  /** From `Hovor('identify', { token })`: who the site says the visitor is [P19]. */
+  identity: z.optional(IdentityToken),
 });
 export type VisitorHandshake = z.infer<typeof VisitorHandshake>;
 
@@ -150,6 +154,8 @@ export const VisitorCommands = {
   'offline:leave': { input: LeaveMessageInput, output: VisitorConversation },
   /** Rates the conversation (1–5, optional comment); the first rating stands [P17]. */
   'conversation:rate': { input: RateConversationInput, output: Rating },
+  /** Merges the page's facts about the visitor (`Hovor('setAttributes')`); null removes one [P19]. */
+  'visitor:attributes': { input: z.strictObject({ attributes: VisitorAttributes }), output: z.null() },
   /** Records the page the visitor is on; the same page twice in a row is recorded once [P18]. */
   'page:view': { input: PageViewInput, output: z.null() },
 } as const satisfies CommandMap;

@@ -58,8 +58,19 @@ export type HovorEvent = keyof HovorEventData;
 
 /** `window.Hovor`. A call it cannot understand logs one warning and does nothing else. */
 export interface Hovor {
-  /** Opens, closes or toggles the chat window; `show` and `hide` the launcher (the API still opens the chat). */
-  (command: 'open' | 'close' | 'toggle' | 'show' | 'hide'): void;
+  /**
+   * Opens, closes or toggles the chat window; `show` and `hide` the launcher (the API still opens
+   * the chat); `reset` forgets the visitor (and the identity): a new anonymous one, e.g. at sign-out.
+   */
+  (command: 'open' | 'close' | 'toggle' | 'show' | 'hide' | 'reset'): void;
+  /**
+   * Who the visitor is, as your backend vouches: a JWT (HS256) signed with the site's identity
+   * secret, with `sub` (your user id) and `exp`, optionally `name` and `email`. The same user
+   * then has the same chat on every device.
+   */
+  (command: 'identify', identity: { token: string }): void;
+  /** Flat facts for the agents (at most 20; strings up to 200 characters); null removes one. */
+  (command: 'setAttributes', attributes: Record<string, string | number | boolean | null>): void;
   /** The department (its 24-character id) new conversations go to; null for the site's general queue. */
   (command: 'setDepartment', departmentId: string | null): void;
   /** The chat's language (`cs`, `sk`, `pl`, `en`), before the site's default and the browser's. */

@@ -294,13 +294,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async openForAgent(agent: Agent, conversationId: string, afterSeq: number) {
       const conversation = await visibleToAgent(agent, conversationId);
-      const [messagePage, receipts, rating, pages] = await Promise.all([
+      const [messagePage, receipts, rating, pages, visitor] = await Promise.all([
         page(conversationId, afterSeq, 'agent'),
         deps.receipts.list(conversationId),
         deps.ratings.ratingOf(conversationId),
         deps.pages.ofConversation(conversation),
+        deps.visitors.profile(conversation.visitorId),
       ]);
-      return { conversation: toSummary(conversation), ...messagePage, receipts, rating, pages };
+      return { conversation: toSummary(conversation), ...messagePage, receipts, rating, pages, visitor };
     },
 
     sendAsAgent(

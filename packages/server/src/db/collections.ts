@@ -28,6 +28,8 @@ export interface SiteDoc {
   position?: 'left' | 'right';
   /** Words beside the launcher's icon; missing or empty: the icon alone. */
   launcherText?: string;
+  /** The key the site's backend signs identity tokens with (HS256); missing: no identities [P19]. */
+  identitySecret?: string | null;
   /** Only the settings that differ from the defaults. */
   routing?: Partial<RoutingSettings>;
   createdAt: Date;
@@ -90,9 +92,25 @@ export interface VisitorDoc {
   siteId: string;
   tokenHash: string;
   name: string;
-  /** Given in the offline form; where a reply can reach them. */
+  /** Given in the offline form or by the site's identity token; where a reply can reach them. */
   email?: string | null;
+  /** The site's user id, once the site verified who the visitor is [P19]. */
+  userId?: string | null;
   createdAt: Date;
+}
+
+/** Claim: a site's user is one visitor on every device. `_id = siteId:userId` [P19]. */
+export interface VisitorIdentityDoc {
+  _id: string;
+  visitorId: string;
+  createdAt: Date;
+}
+
+/** The page's facts about a visitor, apart from the visitor's document (one writer each) [P19]. */
+export interface VisitorAttributesDoc {
+  _id: string;
+  attributes: Record<string, string | number | boolean>;
+  updatedAt: Date;
 }
 
 /** Claim: a visitor's request (e.g. a left message) is carried out once. `_id = visitorId:requestId`. */
@@ -251,6 +269,8 @@ export function collections(db: Db) {
     receipts: db.collection<ReceiptDoc>('receipts'),
     ratings: db.collection<RatingDoc>('ratings'),
     pageViews: db.collection<PageViewDoc>('page_views'),
+    visitorIdentities: db.collection<VisitorIdentityDoc>('visitor_identities'),
+    visitorAttributes: db.collection<VisitorAttributesDoc>('visitor_attributes'),
     openConversations: db.collection<OpenConversationDoc>('open_conversations'),
     assignmentClaims: db.collection<AssignmentClaimDoc>('assignment_claims'),
     agentSlots: db.collection<AgentSlotDoc>('agent_slots'),

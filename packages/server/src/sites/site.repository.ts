@@ -14,6 +14,8 @@ export type Site = {
   theme: 'light' | 'dark' | 'auto';
   position: 'left' | 'right';
   launcherText: string;
+  /** The secret identity tokens are signed with; null: the site does not identify visitors [P19]. */
+  identitySecret: string | null;
   /** The site's greeting and offline text in other languages, by language code. */
   texts: Record<string, SiteTexts>;
   routing: RoutingSettings;
@@ -31,6 +33,7 @@ function toSite(doc: SiteDoc): Site {
     theme: doc.theme ?? 'light',
     position: doc.position ?? 'right',
     launcherText: doc.launcherText ?? '',
+    identitySecret: doc.identitySecret ?? null,
     texts: doc.texts ?? {},
     routing: withRoutingDefaults(doc.routing),
   };
@@ -39,7 +42,11 @@ function toSite(doc: SiteDoc): Site {
 export function createSiteRepository(c: Collections) {
   return {
     async create(
-      input: Omit<Site, 'id' | 'routing' | 'locale' | 'theme' | 'texts' | 'position' | 'launcherText'> & {
+      input: Omit<
+        Site,
+        'id' | 'routing' | 'locale' | 'theme' | 'texts' | 'position' | 'launcherText' | 'identitySecret'
+      > & {
+        identitySecret?: string | null;
         texts?: Site['texts'];
         position?: Site['position'];
         launcherText?: string;

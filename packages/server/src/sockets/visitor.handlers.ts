@@ -45,7 +45,7 @@ export function attachVisitorNamespace(
       if (origin !== undefined && origin !== deps.publicOrigin && origin !== auth.hostOrigin) {
         throw new AppError('ORIGIN_NOT_ALLOWED', `Connections from ${origin} are not allowed`);
       }
-      socket.data.visitor = await deps.visitors.authenticate(site, auth.token);
+      socket.data.visitor = await deps.visitors.authenticate(site, auth.token, auth.identity);
       next();
     } catch (error) {
       if (isDatabaseUnreachable(error)) deps.db.reportUnreachable();
@@ -76,6 +76,7 @@ export function attachVisitorNamespace(
         'offline:leave': (input) => service.leaveMessage(visitor, input),
         'conversation:rate': (input) => service.rateAsVisitor(visitor, input),
         'page:view': (input) => deps.pages.record(visitor, input),
+        'visitor:attributes': (input) => deps.visitors.setAttributes(visitor, input.attributes),
       },
       { logger: log, db: deps.db },
     );

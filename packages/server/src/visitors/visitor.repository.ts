@@ -1,5 +1,7 @@
+import type { VisitorAttributes, VisitorProfile } from '@hovor/protocol';
 import type { Collections, VisitorDoc } from '../db/collections.js';
 import { newId } from '../db/ids.js';
+import { isDuplicateKey } from '../errors.js';
 
 export type Visitor = { id: string; siteId: string; name: string };
 
@@ -21,6 +23,81 @@ export function createVisitorRepository(c: Collections) {
     async findByTokenHash(tokenHash: string): Promise<Visitor | null> {
       const doc = await c.visitors.findOne({ tokenHash });
       return doc ? toVisitor(doc) : null;
+    },
+    async findById(id: string): Promise<Visitor | null> {
+      const doc = await c.visitors.findOne({ _id: id });
+      return doc ? toVisitor(doc) : null;
+    },
+
+    /** [P19] The visitor a site's user is, if one is linked yet. */
+    async findIdentity(siteId: string, userId: string): Promise<string | null> {
+      const doc = await c.visitorIdentities.findOne({ _id: `${siteId}:${userId}` });
+      return doc?.visitorId ?? null;
+    },
+    /**
+     * [P19] Links the site's user to `visitorId` unless they are linked already: the insert is
+     * the claim, so two devices identifying at once end up as one visitor. Returns the linked one.
+     */
+    async claimIdentity(siteId: string, userId: string, visitorId: string, now: Date): Promise<string> {
+      const _id = `${siteId}:${userId}`;
+      try {
+        await c.visitorIdentities.insertOne({ _id, visitorId, createdAt: now });
+        return visitorId;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      const linked = await c.visitorIdentities.findOne({ _id });
+      if (!linked) throw new Error(`identity ${_id} vanished after a duplicate key`);
+      return linked.visitorId;
+    },
+    /** [P19] The user id, and the name and e-mail the site's token gave (when it gave them). */
+    async setIdentity(id: string, userId: string, name: string | null, email: string | null): Promise<void> {
+      await c.visitors.updateOne(
+        { _id: id },
+        { $set: { userId, ...(name ? { name } : {}), ...(email ? { email } : {}) } },
+      );
+    },
+    async userIdOf(id: string): Promise<string | null> {
+      return (await c.visitors.findOne({ _id: id }))?.userId ?? null;
+    },
+
+    /**
+     * [P19] Merges the page's attributes (null removes a key) and returns the stored set; stores
+     * nothing and returns null when the set would have more than `maxKeys`.
+     */
+    async mergeAttributes(
+      id: string,
+      changes: VisitorAttributes,
+      maxKeys: number,
+      now: Date,
+    ): Promise<Record<string, string | number | boolean> | null> {
+      const held = (await c.visitorAttributes.findOne({ _id: id }))?.attributes ?? {};
+      const merged: Record<string, string | number | boolean> = { ...held };
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === null) delete merged[key];
+        else merged[key] = value;
+      }
+      if (Object.keys(merged).length > maxKeys) return null;
+      await c.visitorAttributes.replaceOne(
+        { _id: id },
+        { attributes: merged, updatedAt: now },
+        { upsert: true },
+      );
+      return merged;
+    },
+
+    /** Who the visitor is, for the agents. */
+    async profile(id: string): Promise<VisitorProfile> {
+      const [doc, attributes] = await Promise.all([
+        c.visitors.findOne({ _id: id }),
+        c.visitorAttributes.findOne({ _id: id }),
+      ]);
+      return {
+        name: doc?.name ?? 'Visitor',
+        email: doc?.email ?? null,
+        userId: doc?.userId ?? null,
+        attributes: attributes?.attributes ?? {},
+      };
     },
   };
 }

@@ -77,9 +77,11 @@ export function visitorRoutes(deps: { visitors: VisitorService; publicOrigin: st
       const body = parse(CreateVisitorBody, req.body);
       const cookieName = visitorCookieName(body.siteKey);
       const known = VisitorToken.safeParse(readCookie(req.headers.cookie, cookieName));
-      const resumed = known.success
-        ? await deps.visitors.resume(body.siteKey, body.hostOrigin, known.data)
-        : null;
+      // A reset (`fresh`) is a new anonymous visitor, whatever the cookie holds [P19].
+      const resumed =
+        known.success && !body.fresh
+          ? await deps.visitors.resume(body.siteKey, body.hostOrigin, known.data)
+          : null;
       const { visitor, token } = resumed ?? (await deps.visitors.create(body.siteKey, body.hostOrigin));
       res.cookie(cookieName, token, {
         httpOnly: true,

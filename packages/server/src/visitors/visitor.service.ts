@@ -1,7 +1,9 @@
+import { MAX_ATTRIBUTES, type VisitorAttributes } from '@hovor/protocol';
 import { hashToken, newToken } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Site, SiteRepository } from '../sites/site.repository.js';
+import { verifyIdentityToken } from './identity.js';
 import type { Visitor, VisitorRepository } from './visitor.repository.js';
 
 /** Words for friendly anonymous names ("Visitor 4821" reads worse in a busy queue). */
@@ -71,11 +73,52 @@ export function createVisitorService(deps: {
       return visitor && visitor.siteId === site.id ? { visitor, token } : null;
     },
 
-    /** The visitor a token belongs to on this site, or UNAUTHORIZED. */
-    async authenticate(site: Site, token: string): Promise<Visitor> {
+    /**
+     * The visitor a token belongs to on this site, or UNAUTHORIZED. With an identity token the
+     * site signed [P19], the visitor is the site's user, the same one on every device: the first
+     * time, this browser's anonymous visitor becomes the user (their chats with it), unless it is
+     * another user's already, then a new visitor is made for the user.
+     */
+    async authenticate(site: Site, token: string, identity?: string): Promise<Visitor> {
       const visitor = await deps.visitors.findByTokenHash(hashToken(token));
       if (!visitor || visitor.siteId !== site.id) throw new AppError('UNAUTHORIZED', 'Unknown visitor token');
-      return visitor;
+      if (identity === undefined) return visitor;
+      if (!site.identitySecret) {
+        throw new AppError(
+          'FORBIDDEN',
+          `Identity token refused: site "${site.key}" has no identity secret (set one to identify visitors)`,
+        );
+      }
+      const now = deps.clock.now();
+      const user = verifyIdentityToken(identity, site.identitySecret, now.getTime());
+      let linkedId = await deps.visitors.findIdentity(site.id, user.userId);
+      if (!linkedId) {
+        const isOthers = (await deps.visitors.userIdOf(visitor.id)) !== null;
+        const candidate = isOthers
+          ? await deps.visitors.create(
+              { siteId: site.id, tokenHash: hashToken(newToken()), name: visitor.name },
+              now,
+            )
+          : visitor;
+        linkedId = await deps.visitors.claimIdentity(site.id, user.userId, candidate.id, now);
+      }
+      await deps.visitors.setIdentity(linkedId, user.userId, user.name, user.email);
+      const linked = await deps.visitors.findById(linkedId);
+      if (!linked) throw new Error(`visitor ${linkedId} of user ${user.userId} is missing`);
+      return linked;
+    },
+
+    /** [P19] Merges the page's facts about the visitor, at most MAX_ATTRIBUTES in all. */
+    async setAttributes(visitor: Visitor, attributes: VisitorAttributes): Promise<null> {
+      const merged = await deps.visitors.mergeAttributes(
+        visitor.id,
+        attributes,
+        MAX_ATTRIBUTES,
+        deps.clock.now(),
+      );
+      // A page cannot grow a visitor past the limit one call at a time either.
+      if (!merged) throw new AppError('BAD_REQUEST', `A visitor has at most ${MAX_ATTRIBUTES} attributes`);
+      return null;
     },
   };
 }

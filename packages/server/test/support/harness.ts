@@ -51,7 +51,8 @@ export interface Harness {
   visitor(options?: {
     hostOrigin?: string;
   }): Promise<{ socket: VisitorSocket; token: string; visitorId: string }>;
-  visitorWithToken(token: string): Promise<VisitorSocket>;
+  /** A visitor's socket with `token`, and an identity token of the site's user when given [P19]. */
+  visitorWithToken(token: string, identity?: string): Promise<VisitorSocket>;
   /** A new agent, signed in on a socket, with status online. */
   onlineAgent(
     name: string,
@@ -155,10 +156,10 @@ export async function startHarness(
       });
       return { ...visitor, conversation };
     },
-    visitorWithToken(token) {
+    visitorWithToken(token, identity) {
       return connect<VisitorSocket>(
         io(`${baseUrl}${VISITOR_NAMESPACE}`, {
-          auth: { v: PROTOCOL_VERSION, siteKey: site.key, token, hostOrigin: SHOP_ORIGIN },
+          auth: { v: PROTOCOL_VERSION, siteKey: site.key, token, hostOrigin: SHOP_ORIGIN, identity },
           transports: ['websocket'],
           forceNew: true,
           reconnection: false,

@@ -9,6 +9,7 @@ import {
   type RateConversationInput,
   resendDelayMs,
   VISITOR_NAMESPACE,
+  type VisitorAttributes,
   type VisitorClientToServerEvents,
   type VisitorCommands,
   type VisitorConversation,
@@ -17,6 +18,7 @@ import {
 } from '@hovor/protocol';
 import {
   type ChatState,
+  INITIAL_SNAPSHOT,
   isConversationActive,
   withConversation,
   withMessages,
@@ -189,6 +191,36 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
         : null,
   });
 
+  /** [P19] The page's attributes of the visitor, merged (null removes a key on the server too). */
+  let attributes: VisitorAttributes = {};
+
+  /** [P19] Sends the page's attributes (all of them: the server's merge makes a repeat harmless). */
+  function reportAttributes(): void {
+    if (!socket?.connected || Object.keys(attributes).length === 0) return;
+    command('visitor:attributes', { attributes }, 1).catch(() => {
+      // Sent again on the next reconnect.
+    });
+  }
+
+  /**
+   * [P19] Connects again as another visitor: identified by the page, or a new anonymous one
+   * after `Hovor('reset')`. What was shown belonged to the other visitor: the state starts over;
+   * unsent messages go along when the same person signs in, not after a reset.
+   */
+  function reconnectAs(auth: Partial<VisitorHandshake>, keepsPending: boolean): void {
+    const s = socket;
+    if (!s) return;
+    s.auth = { ...(s.auth as VisitorHandshake), ...auth };
+    s.disconnect();
+    state.update((st) => ({
+      ...INITIAL_SNAPSHOT,
+      connection: 'connecting',
+      pending: keepsPending ? st.pending : [],
+    }));
+    reports.restart();
+    s.connect();
+  }
+
   /** [P18] Tells the server the page the visitor is on; it records each page once. */
   function reportPage(): void {
     if (!socket?.connected || !host.page) return;
@@ -235,7 +267,13 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
   async function connect(): Promise<void> {
     const hostOrigin = host.hostOrigin;
     const token = readToken(store, siteKey) ?? (await createVisitorToken(store, { siteKey, hostOrigin }));
-    const auth: VisitorHandshake = { v: PROTOCOL_VERSION, siteKey, token, hostOrigin };
+    const auth: VisitorHandshake = {
+      v: PROTOCOL_VERSION,
+      siteKey,
+      token,
+      hostOrigin,
+      ...(host.identity ? { identity: host.identity } : {}),
+    };
     const s: VisitorSocket = liteSocket(location.origin + VISITOR_NAMESPACE, { auth });
     socket = s;
 
@@ -251,6 +289,7 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
       );
       receipts.reset();
       reportPage();
+      reportAttributes();
       sync()
         .then(refreshAvailability)
         .catch(() => {
@@ -274,6 +313,15 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
         // [P14] The server is up but cannot serve now (its database is down): try again later.
         state.update((st) => ({ ...st, connection: 'offline' }));
         setTimeout(() => s.connect(), resendDelayMs(++handshakeAttempts, Math.random));
+        return;
+      }
+      const current = s.auth as VisitorHandshake;
+      if (error.code === 'FORBIDDEN' && current.identity) {
+        // [P19] The site's identity token was refused: say why on the page, go on anonymously.
+        host.post({ type: 'error', code: error.code, message: error.message.slice(0, 500) });
+        const { identity: _refused, ...anonymous } = current;
+        s.auth = anonymous;
+        s.connect();
         return;
       }
       if (error.code === 'UNAUTHORIZED' && !hasRetriedAuth) {
@@ -331,6 +379,21 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
           if (socket?.connected) refreshAvailability().catch(() => undefined);
         }),
         host.onPage(reportPage),
+        host.onAttributes((changes) => {
+          attributes = { ...attributes, ...changes };
+          reportAttributes();
+        }),
+        host.onIdentity(() => {
+          if ((socket?.auth as VisitorHandshake | undefined)?.identity === host.identity) return;
+          reconnectAs({ identity: host.identity ?? undefined }, true);
+        }),
+        host.onReset(() => {
+          attributes = {};
+          forgetToken(store, siteKey);
+          createVisitorToken(store, { siteKey, hostOrigin: host.hostOrigin, fresh: true })
+            .then((token) => reconnectAs({ token, identity: undefined }, false))
+            .catch((cause: unknown) => fail({ code: 'UNAVAILABLE', message: String(cause) }));
+        }),
       );
       // [P16] Coming back to the tab, to the network or to the page (back/forward cache) catches up.
       for (const type of ['focus', 'online', 'pageshow'] as const) {

@@ -1,4 +1,10 @@
-import { FRAME_SOURCE, type FrameToLoader, LoaderToFrame, Origin } from '@hovor/protocol';
+import {
+  FRAME_SOURCE,
+  type FrameToLoader,
+  LoaderToFrame,
+  Origin,
+  type VisitorAttributes,
+} from '@hovor/protocol';
 
 /** A `FrameToLoader` message without its `source`, which `post` adds. */
 type Outgoing<M = FrameToLoader> = M extends unknown ? Omit<M, 'source'> : never;
@@ -22,6 +28,14 @@ export interface HostChannel {
   page: { url: string; title: string } | null;
   /** Calls `listener` when the visitor is on another page; returns its disposer. */
   onPage(listener: () => void): () => void;
+  /** The site's identity token of the visitor (`Hovor('identify')`); null: anonymous [P19]. */
+  identity: string | null;
+  /** Calls `listener` when the page identifies the visitor; returns its disposer. */
+  onIdentity(listener: () => void): () => void;
+  /** Calls `listener` with each `Hovor('setAttributes')` change; returns its disposer. */
+  onAttributes(listener: (attributes: VisitorAttributes) => void): () => void;
+  /** Calls `listener` on `Hovor('reset')` (the identity is forgotten first); returns its disposer. */
+  onReset(listener: () => void): () => void;
   /** Calls `listener` with the language the page set (`Hovor('setLocale')`); returns its disposer. */
   onLocale(listener: (locale: string) => void): () => void;
 }
@@ -51,11 +65,16 @@ export function connectToHost(win: Window = window): Promise<HostChannel> {
         departmentId: null,
         isOpen: false,
         page: null,
+        identity: null,
         post: (message) => win.parent.postMessage({ ...message, source: FRAME_SOURCE }, hostOrigin),
         onOpened: (listener) => on('opened', listener),
         onClosed: (listener) => on('closed', listener),
         onDepartment: (listener) => on('department', listener),
         onPage: (listener) => on('page', listener),
+        onIdentity: (listener) => on('identify', listener),
+        onAttributes: (listener) =>
+          on('attributes', (m) => m.type === 'attributes' && listener(m.attributes)),
+        onReset: (listener) => on('reset', listener),
         onLocale: (listener) => on('locale', (m) => m.type === 'locale' && listener(m.locale)),
       };
       // Listening from `init` on, so a department set before anyone subscribed is kept.
@@ -65,6 +84,8 @@ export function connectToHost(win: Window = window): Promise<HostChannel> {
         if (!m.success) return;
         if (m.data.type === 'department') channel.departmentId = m.data.departmentId;
         if (m.data.type === 'page') channel.page = { url: m.data.url, title: m.data.title };
+        if (m.data.type === 'identify') channel.identity = m.data.token;
+        if (m.data.type === 'reset') channel.identity = null;
         if (m.data.type === 'opened' || m.data.type === 'closed') channel.isOpen = m.data.type === 'opened';
         for (const listener of listeners) listener(m.data);
       });

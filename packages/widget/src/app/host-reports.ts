@@ -93,6 +93,12 @@ export function createHostReports(state: ChatState, host: HostChannel, isPageVis
       activity();
       events();
     },
+    /** Another visitor now (identified, or reset): the next sync is a first one again. */
+    restart(): void {
+      isSynced = false;
+      known = null;
+      postedAgentKey = null;
+    },
     /** Starts reporting; returns the disposers. */
     start(): Array<() => void> {
       // Events first: the page hears of a message before the count it changed.

@@ -10,6 +10,8 @@ import { createSafeStorage } from './storage.js';
 import './styles.css';
 
 const DEFAULT_COLOR = '#2563eb';
+/** How long the chat waits for the identity the launcher announced, in ms. */
+const IDENTITY_WAIT_MS = 3_000;
 const WidgetConfigAck = AckOf(WidgetConfig);
 
 /** The site's look; the chat still works with defaults if it cannot be loaded. */
@@ -60,7 +62,8 @@ async function main(root: HTMLElement): Promise<void> {
   // default language, else the browser's; English when none is one of ours.
   const localeFor = (pageLocale: string | null) =>
     chooseLocale([pageLocale, config.locale, ...navigator.languages]);
-  let i18n = await loadI18n(localeFor(new URLSearchParams(location.search).get('locale')));
+  const params = new URLSearchParams(location.search);
+  let i18n = await loadI18n(localeFor(params.get('locale')));
   document.documentElement.style.setProperty('--hv-accent', config.color);
   applyTheme(config.theme);
 
@@ -87,6 +90,17 @@ async function main(root: HTMLElement): Promise<void> {
   // Escape minimizes the chat, as it closes a dialog; the loader then focuses the launcher.
   addEventListener('keydown', (e) => e.key === 'Escape' && host.post({ type: 'close' }));
   host.post({ type: 'ready' });
+  // The page identified the visitor before the chat loaded: the launcher sends the identity as
+  // soon as it hears `ready`; wait for it (a moment at most) so the chat connects once, as them.
+  if (params.get('identified') && !host.identity) {
+    await new Promise<void>((resolve) => {
+      const stop = host.onIdentity(() => {
+        stop();
+        resolve();
+      });
+      setTimeout(resolve, IDENTITY_WAIT_MS);
+    });
+  }
   client.start();
 }
 

@@ -15,7 +15,9 @@ export type HovorEvent = keyof HovorEventData;
  * about one it cannot understand. Only `on` is served here, since callbacks stay on the page.
  */
 export interface Hovor {
-  (command: 'open' | 'close' | 'toggle' | 'show' | 'hide'): void;
+  (command: 'open' | 'close' | 'toggle' | 'show' | 'hide' | 'reset'): void;
+  (command: 'identify', identity: { token: string }): void;
+  (command: 'setAttributes', attributes: Record<string, string | number | boolean | null>): void;
   (command: 'setDepartment', departmentId: string | null): void;
   (command: 'setLocale', locale: string): void;
   <E extends HovorEvent>(command: 'on', event: E, callback: (data: HovorEventData[E]) => void): () => void;

@@ -144,4 +144,50 @@ describe('the launcher', () => {
     launcher.chat({ source: 'hovor', type: 'close' });
     expect(lastLayout().isOpen).toBe(false);
   });
+
+  it('[P19] hands the chat the identity and attributes before anything else, and announces the identity in the chat’s query', () => {
+    const { launcher, call, of, lastLayout } = setup();
+    launcher.start();
+    call('identify', { token: 'aaa.bbb.ccc' });
+    call('setAttributes', { plan: 'pro', seats: 3 });
+    call('setAttributes', { seats: null });
+    call('open');
+    expect(lastLayout().chat).toBe('site=shop-1&identified=1');
+    launcher.chat({ source: 'hovor', type: 'ready' });
+    expect(of('chat').map((m) => m.message.type)).toEqual(['identify', 'attributes', 'opened']);
+    expect(of('chat')[1]!.message).toEqual({
+      source: 'hovor',
+      type: 'attributes',
+      attributes: { plan: 'pro', seats: null },
+    });
+  });
+
+  it('[P19] refuses attributes past 20 in all, and bad identities, with a warning', () => {
+    const { launcher, call, of } = setup();
+    launcher.start();
+    call('setAttributes', Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`a${i}`, i])));
+    call('setAttributes', Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`b${i}`, i])));
+    call('setAttributes', { nested: { no: 1 } });
+    call('identify', 'not-an-object');
+    call('identify', { token: 'no dots here' });
+    expect(of('console').map((m) => m.text)).toEqual([
+      "[Hovor] ignored Hovor('setAttributes', …): a visitor has at most 20 attributes",
+      expect.stringContaining("bad Hovor('setAttributes'"),
+      expect.stringContaining("bad Hovor('identify'"),
+      expect.stringContaining("bad Hovor('identify'"),
+    ]);
+  });
+
+  it('[P19] forgets the identity, the attributes, the conversation and the unread count on reset', () => {
+    const { launcher, call, of, lastLayout } = setup('active');
+    launcher.start();
+    launcher.chat({ source: 'hovor', type: 'ready' });
+    call('identify', { token: 'aaa.bbb.ccc' });
+    launcher.chat({ source: 'hovor', type: 'unread', count: 3 });
+    call('reset');
+    expect(of('chat').at(-1)!.message).toEqual({ source: 'hovor', type: 'reset' });
+    expect(of('save').at(-1)!.value).toBe('');
+    expect(of('emit').at(-1)).toEqual({ type: 'emit', name: 'unread', data: { count: 0 } });
+    expect(lastLayout().chat).toBe('site=shop-1');
+  });
 });

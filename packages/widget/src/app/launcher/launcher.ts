@@ -1,6 +1,13 @@
-import type { FrameToLoader, LauncherToLoader, LoaderToFrame, PageCall, PageEvent } from '@hovor/protocol';
+import type {
+  FrameToLoader,
+  LauncherToLoader,
+  LoaderToFrame,
+  PageCall,
+  PageEvent,
+  VisitorAttributes,
+} from '@hovor/protocol';
 import type { LauncherConfig } from './launcher-config.js';
-import { FRAME_SOURCE, MAX_PAGE_TITLE_CHARS, MAX_PAGE_URL_CHARS } from './protocol-copies.js';
+import { FRAME_SOURCE, MAX_ATTRIBUTES, MAX_PAGE_TITLE_CHARS, MAX_PAGE_URL_CHARS } from './protocol-copies.js';
 
 /** A message without its `source`, which `post` adds. */
 export type Outgoing<M> = M extends unknown ? Omit<M, 'source'> : never;
@@ -58,6 +65,9 @@ export function createLauncher(deps: LauncherDeps) {
   let departmentId: string | null | undefined;
   let hasReportedChatError = false;
   let size = { width: 0, height: 0 };
+  /** Who the page says the visitor is, and its attributes so far (null: removed) [P19]. */
+  let identity: string | null = null;
+  let attributes: VisitorAttributes = {};
   /** The page the visitor is on, for the chat to record [P18]; only http(s) pages are. */
   let page: { url: string; title: string } | null = null;
   const toChatPage = () => page && toChat({ type: 'page', ...page });
@@ -78,8 +88,11 @@ export function createLauncher(deps: LauncherDeps) {
       height: size.height,
       isShown: view.isShown,
       isOpen: view.isOpen,
+      // `identified`: the chat waits for the identity before it connects, so it connects once.
       chat: hasChat
-        ? `site=${encodeURIComponent(siteKey)}${locale ? `&locale=${encodeURIComponent(locale)}` : ''}`
+        ? `site=${encodeURIComponent(siteKey)}${locale ? `&locale=${encodeURIComponent(locale)}` : ''}${
+            identity ? '&identified=1' : ''
+          }`
         : null,
     });
   }
@@ -133,6 +146,33 @@ export function createLauncher(deps: LauncherDeps) {
           layout();
           toChat({ type: 'locale', locale: call[1] });
           break;
+        case 'identify':
+          identity = call[1].token;
+          toChat({ type: 'identify', token: identity });
+          break;
+        case 'setAttributes': {
+          const merged = { ...attributes, ...call[1] };
+          const count = Object.values(merged).filter((value) => value !== null).length;
+          if (count > MAX_ATTRIBUTES) {
+            deps.post({
+              type: 'console',
+              level: 'warn',
+              text: `[Hovor] ignored Hovor('setAttributes', …): a visitor has at most ${MAX_ATTRIBUTES} attributes`,
+            });
+            break;
+          }
+          attributes = merged;
+          toChat({ type: 'attributes', attributes: call[1] });
+          break;
+        }
+        case 'reset':
+          identity = null;
+          attributes = {};
+          isActive = false;
+          save();
+          toChat({ type: 'reset' });
+          setUnread(0);
+          break;
         case 'on':
           // The loader keeps the callback; the call only had to be checked.
           break;
@@ -142,6 +182,9 @@ export function createLauncher(deps: LauncherDeps) {
     chat(m: FrameToLoader): void {
       if (m.type === 'ready') {
         isChatReady = true;
+        // Who the visitor is first: the chat connects once it knows.
+        if (identity) toChat({ type: 'identify', token: identity });
+        if (Object.keys(attributes).length > 0) toChat({ type: 'attributes', attributes });
         toChat({ type: view.isOpen ? 'opened' : 'closed' });
         if (departmentId !== undefined) toChat({ type: 'department', departmentId });
         if (view.locale) toChat({ type: 'locale', locale: view.locale });
