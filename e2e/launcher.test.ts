@@ -39,6 +39,18 @@ const hovor = (page: Page, ...args: unknown[]) =>
 describe('the launcher', () => {
   it('keeps unread agent messages on its badge and in the page title, also after a reload, and tells the page', async () => {
     const { agent, visitor, close } = await agentAndVisitor(suite);
+    // Counts the chimes the chat plays (each is a new AudioContext), in every frame.
+    await visitor.page.context().addInitScript(() => {
+      const w = window as unknown as { chimes: number; AudioContext: typeof AudioContext };
+      const Real = w.AudioContext;
+      w.chimes = 0;
+      w.AudioContext = class extends Real {
+        constructor(options?: AudioContextOptions) {
+          super(options);
+          w.chimes++;
+        }
+      };
+    });
     try {
       await visitor.page.goto(`${suite.stack.demoUrl}/`);
       await launcher(visitor.page).waitFor();
@@ -63,6 +75,9 @@ describe('the launcher', () => {
       }
       const badge = launcherFrame(visitor.page).locator('.badge');
       await expect.poll(() => badge.textContent()).toBe('2');
+      // Each unseen agent message chimed once (the site's `sound` is on by default).
+      const chat = visitor.page.frames().find((f) => f.url().includes('/widget/frame.html'))!;
+      expect(await chat.evaluate(() => (window as unknown as { chimes: number }).chimes)).toBe(2);
       expect(await launcher(visitor.page).getAttribute('aria-describedby')).toBe('unread');
       await expect
         .poll(() => launcherFrame(visitor.page).locator('#unread').textContent())
@@ -209,6 +224,32 @@ describe('the launcher', () => {
       ).toBeUndefined();
     } finally {
       await close();
+    }
+  });
+
+  it('fills a phone’s screen with the chat and keeps it within the visible part when the keyboard takes some', async () => {
+    const context = await suite.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${suite.stack.demoUrl}/`);
+      await launcher(page).tap();
+      const input = chatFrame(page).getByRole('textbox', { name: 'Message' });
+      await input.waitFor();
+      const frame = page.locator('iframe[title="Hovor chat"]');
+      expect(await frame.boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
+      // The visible part shrinks (as when the on-screen keyboard opens): the chat follows it.
+      await page.setViewportSize({ width: 390, height: 500 });
+      await expect.poll(async () => (await frame.boundingBox())?.height).toBe(500);
+      const box = (await input.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(500);
+      // Inputs of 16 px at least: iOS does not zoom the page when one gets the focus.
+      expect(await input.evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
+    } finally {
+      await context.close();
     }
   });
 });

@@ -47,6 +47,8 @@ export const WidgetConfig = z.strictObject({
   position: z.enum(['left', 'right']),
   /** Words beside the launcher's icon (`Chat with us`); empty: the icon alone. */
   launcherText: z.string(),
+  /** Whether an agent's message the visitor is not looking at plays a short chime. */
+  sound: z.boolean(),
   /** `launcherText` in other languages; `launcherText` for the rest. */
   launcherTexts: z.array(z.strictObject({ locale: z.string(), text: z.string() })),
 });

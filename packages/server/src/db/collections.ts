@@ -28,6 +28,8 @@ export interface SiteDoc {
   position?: 'left' | 'right';
   /** Words beside the launcher's icon; missing or empty: the icon alone. */
   launcherText?: string;
+  /** A chime for an agent message the visitor is not looking at; missing: on. */
+  sound?: boolean;
   /** The key the site's backend signs identity tokens with (HS256); missing: no identities [P19]. */
   identitySecret?: string | null;
   /** Only the settings that differ from the defaults. */

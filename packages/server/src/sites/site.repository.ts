@@ -14,6 +14,7 @@ export type Site = {
   theme: 'light' | 'dark' | 'auto';
   position: 'left' | 'right';
   launcherText: string;
+  sound: boolean;
   /** The secret identity tokens are signed with; null: the site does not identify visitors [P19]. */
   identitySecret: string | null;
   /** The site's greeting and offline text in other languages, by language code. */
@@ -33,6 +34,7 @@ function toSite(doc: SiteDoc): Site {
     theme: doc.theme ?? 'light',
     position: doc.position ?? 'right',
     launcherText: doc.launcherText ?? '',
+    sound: doc.sound ?? true,
     identitySecret: doc.identitySecret ?? null,
     texts: doc.texts ?? {},
     routing: withRoutingDefaults(doc.routing),
@@ -44,8 +46,17 @@ export function createSiteRepository(c: Collections) {
     async create(
       input: Omit<
         Site,
-        'id' | 'routing' | 'locale' | 'theme' | 'texts' | 'position' | 'launcherText' | 'identitySecret'
+        | 'id'
+        | 'routing'
+        | 'locale'
+        | 'theme'
+        | 'texts'
+        | 'position'
+        | 'launcherText'
+        | 'identitySecret'
+        | 'sound'
       > & {
+        sound?: boolean;
         identitySecret?: string | null;
         texts?: Site['texts'];
         position?: Site['position'];

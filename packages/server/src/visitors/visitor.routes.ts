@@ -58,6 +58,7 @@ export function visitorRoutes(deps: { visitors: VisitorService; publicOrigin: st
         theme: site.theme,
         position: site.position,
         launcherText: site.launcherText,
+        sound: site.sound,
         launcherTexts: inOtherLanguages('launcherText'),
       };
     }),

@@ -57,10 +57,19 @@ export interface ChatClientDeps {
   state: ChatState;
   /** The chat's language now, for the site's texts the server sends (its offline text). */
   locale: () => string;
+  /** An agent wrote while the visitor is not looking (the chat closed or the page hidden). */
+  onUnseenAgentMessage: () => void;
 }
 
 /** Talks to the `/visitor` namespace and keeps `state` in step with the server. */
-export function createChatClient({ siteKey, host, store, state, locale }: ChatClientDeps) {
+export function createChatClient({
+  siteKey,
+  host,
+  store,
+  state,
+  locale,
+  onUnseenAgentMessage,
+}: ChatClientDeps) {
   const disposers: Array<() => void> = [];
   let socket: VisitorSocket | null = null;
   let resolveSocket: (s: VisitorSocket) => void = () => {};
@@ -72,7 +81,12 @@ export function createChatClient({ siteKey, host, store, state, locale }: ChatCl
   let startRequestId: string | null = null;
   let restoredTimer: ReturnType<typeof setTimeout> | undefined;
   let handshakeAttempts = 0;
-  const reports = createHostReports(state, host, () => document.visibilityState === 'visible');
+  const reports = createHostReports(
+    state,
+    host,
+    () => document.visibilityState === 'visible',
+    onUnseenAgentMessage,
+  );
   /** The page's department (`Hovor('setDepartment', id)`), read at each use so a change applies. */
   const department = () => host.departmentId ?? undefined;
 

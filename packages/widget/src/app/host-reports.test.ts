@@ -44,13 +44,19 @@ function setup() {
     },
   } as unknown as HostChannel;
   const state = createChatState();
-  const reports = createHostReports(state, host, () => true);
+  let chimes = 0;
+  const reports = createHostReports(
+    state,
+    host,
+    () => true,
+    () => chimes++,
+  );
   reports.start();
   const open = (isOpen: boolean) => {
     host.isOpen = isOpen;
     for (const l of isOpen ? opened : closed) l();
   };
-  return { posted, state, reports, open };
+  return { posted, state, reports, open, chimes: () => chimes };
 }
 
 describe('what the chat frame tells the host page', () => {
@@ -77,16 +83,22 @@ describe('what the chat frame tells the host page', () => {
   });
 
   it('counts no unread message while the chat is open in view, and counts again when it closes', () => {
-    const { posted, state, reports, open } = setup();
+    const { posted, state, reports, open, chimes } = setup();
     state.update((s) => withConversation(s, conversation('assigned')));
     reports.synced();
     open(true);
     posted.length = 0;
     state.update((s) => withMessages(s, [message(1, 'agent')]));
     expect(posted.filter((m) => (m as { type: string }).type === 'unread')).toEqual([]);
+    // Seen as it arrives: no chime. Closed, the next one chimes.
+    expect(chimes()).toBe(0);
     open(false);
+    state.update((s) => withMessages(s, [message(2, 'agent')]));
+    expect(chimes()).toBe(1);
+    expect(posted.at(-1)).toEqual({ type: 'unread', count: 2 });
+    state.update((s) => withReceipt(s, { conversationId: ID, side: 'visitor', deliveredSeq: 2, readSeq: 1 }));
     expect(posted.at(-1)).toEqual({ type: 'unread', count: 1 });
-    state.update((s) => withReceipt(s, { conversationId: ID, side: 'visitor', deliveredSeq: 1, readSeq: 1 }));
+    state.update((s) => withReceipt(s, { conversationId: ID, side: 'visitor', deliveredSeq: 2, readSeq: 2 }));
     expect(posted.at(-1)).toEqual({ type: 'unread', count: 0 });
   });
 

@@ -10,7 +10,13 @@ import { lastSeqOf } from './messages.js';
  * `Hovor('on', …)` events. A message event says who wrote, never what: the conversation stays out
  * of the host page's reach.
  */
-export function createHostReports(state: ChatState, host: HostChannel, isPageVisible: () => boolean) {
+export function createHostReports(
+  state: ChatState,
+  host: HostChannel,
+  isPageVisible: () => boolean,
+  /** An agent's new message arrived while the visitor is not looking (for the chime). */
+  onUnseenAgentMessage: () => void = () => undefined,
+) {
   let isSynced = false;
   let postedIsActive: boolean | null = null;
   let postedUnread: number | null = null;
@@ -48,6 +54,7 @@ export function createHostReports(state: ChatState, host: HostChannel, isPageVis
     for (const m of messages) {
       if (m.seq <= known.seq) continue;
       known.seq = m.seq;
+      if (m.author.type === 'agent' && !(host.isOpen && isPageVisible())) onUnseenAgentMessage();
       host.post({
         type: 'event',
         name: 'message',

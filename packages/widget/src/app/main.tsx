@@ -4,6 +4,7 @@ import { App } from './App.js';
 import { createChatClient } from './chat-client.js';
 import { ChatContext } from './chat-context.js';
 import { createChatState } from './chat-state.js';
+import { playChime } from './chime.js';
 import { connectToHost } from './host-channel.js';
 import { chooseLocale, loadI18n } from './i18n.js';
 import { createSafeStorage } from './storage.js';
@@ -27,6 +28,7 @@ async function loadConfig(siteKey: string): Promise<WidgetConfig> {
     position: 'right',
     launcherText: '',
     launcherTexts: [],
+    sound: false,
   };
   try {
     const res = await fetch(`${API_PREFIX}/sites/${encodeURIComponent(siteKey)}/widget-config`);
@@ -69,7 +71,14 @@ async function main(root: HTMLElement): Promise<void> {
 
   const state = createChatState();
   const store = createSafeStorage(() => window.localStorage);
-  const client = createChatClient({ siteKey, host, store, state, locale: () => i18n.locale });
+  const client = createChatClient({
+    siteKey,
+    host,
+    store,
+    state,
+    locale: () => i18n.locale,
+    onUnseenAgentMessage: config.sound ? playChime : () => undefined,
+  });
   const draw = () => {
     document.documentElement.lang = i18n.locale;
     render(

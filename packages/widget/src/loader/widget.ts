@@ -39,6 +39,7 @@ function boot(): void {
   let titleTimer: ReturnType<typeof setInterval> | undefined;
   let pageTitle = '';
   let flashText: string | null = null;
+  let fitChat = () => {};
 
   const post = (frame: HTMLIFrameElement | undefined, message: object) => {
     try {
@@ -93,6 +94,7 @@ function boot(): void {
         chat.hidden = true;
         chat.addEventListener('load', () => post(chat, { source: SOURCE, type: 'init' }));
         box.appendChild(chat);
+        fitChat();
       }
       if (chat && chat.hidden === m.isOpen) {
         const hasFocus = document.activeElement === host;
@@ -153,6 +155,19 @@ function boot(): void {
     };
     track();
     setInterval(track, 1000);
+
+    // Full screen on a phone is the visual viewport: iOS does not shrink the layout viewport for
+    // its keyboard, so without this the message box would sit behind it.
+    const viewport = window.visualViewport;
+    const fit = () => {
+      if (chat && viewport) {
+        chat.style.cssText =
+          innerWidth > 480 ? '' : `top:${viewport.offsetTop}px;height:${viewport.height}px;bottom:auto`;
+      }
+    };
+    viewport?.addEventListener('resize', fit);
+    viewport?.addEventListener('scroll', fit);
+    fitChat = fit;
 
     addEventListener('message', (event) => {
       const m = event.data as LauncherToLoader | null;

@@ -12,6 +12,7 @@ const CONFIG: WidgetConfig = {
   theme: 'light',
   position: 'left',
   launcherText: 'Chat with us',
+  sound: true,
   launcherTexts: [{ locale: 'cs', text: 'Napište nám' }],
 };
 
