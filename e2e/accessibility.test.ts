@@ -40,6 +40,12 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
     await frame.getByRole('link', { name: 'https://shop.example/care' }).waitFor();
     await frame.getByText('Read').first().waitFor();
     expect(await axeViolations(frameContext), 'chat with messages').toEqual([]);
+    await frame.getByRole('button', { name: 'Insert emoji' }).click();
+    await frame.getByRole('group', { name: 'Insert emoji' }).waitFor();
+    expect(await axeViolations(frameContext), 'emoji grid open').toEqual([]);
+    await frame.getByRole('button', { name: '👍' }).click();
+    expect(await input.inputValue()).toBe('👍');
+    await input.fill('');
 
     // Ended: the rating and the transcript.
     await agent.page.getByRole('button', { name: 'Close conversation' }).click();

@@ -51,15 +51,36 @@ describe('keyboard only', () => {
     await chatFrame(visitor.page).getByRole('textbox', { name: 'Message' }).waitFor();
     await expect.poll(() => focusedInFrame(frame)).toBe('Message');
     await visitor.page.keyboard.type('Typed without a mouse');
+    // Tab reaches the emoji button: Enter opens the grid on its first emoji, the arrows move,
+    // Enter inserts where the caret was and gives the focus back to the message box.
+    await visitor.page.keyboard.press('Tab');
+    await expect.poll(() => focusedInFrame(frame)).toBe('Insert emoji');
+    await visitor.page.keyboard.press('Enter');
+    await expect.poll(() => focusedInFrame(frame)).toBe('😀');
+    await visitor.page.keyboard.press('ArrowRight');
+    await visitor.page.keyboard.press('ArrowDown');
+    await expect.poll(() => focusedInFrame(frame)).toBe('🤔');
+    await visitor.page.keyboard.press('Enter');
+    await expect.poll(() => focusedInFrame(frame)).toBe('Message');
+    const message = chatFrame(visitor.page).getByRole('textbox', { name: 'Message' });
+    expect(await message.inputValue()).toBe('Typed without a mouse🤔');
+    // Escape closes the grid, not the chat.
+    await visitor.page.keyboard.press('Tab');
+    await visitor.page.keyboard.press('Enter');
+    await expect.poll(() => focusedInFrame(frame)).toBe('😀');
+    await visitor.page.keyboard.press('Escape');
+    await expect.poll(() => focusedInFrame(frame)).toBe('Insert emoji');
+    expect(await chatFrame(visitor.page).getByRole('group', { name: 'Insert emoji' }).count()).toBe(0);
     // Tab reaches Send (enabled once there is text); Shift+Tab goes back; Enter sends.
     await visitor.page.keyboard.press('Tab');
     await expect.poll(() => focusedInFrame(frame)).toBe('Send');
+    await visitor.page.keyboard.press('Shift+Tab');
     await visitor.page.keyboard.press('Shift+Tab');
     await expect.poll(() => focusedInFrame(frame)).toBe('Message');
     await visitor.page.keyboard.press('Enter');
     await chatFrame(visitor.page)
       .getByRole('log', { name: 'Messages' })
-      .getByText('Typed without a mouse')
+      .getByText('Typed without a mouse🤔')
       .waitFor();
 
     // The other controls are on the Tab path too: the transcript (to scroll it) and Minimize.

@@ -2,11 +2,47 @@ import { MAX_MESSAGE_TEXT_CHARS } from '@hovor/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useServices } from './chat-context.js';
 
+type Picker = typeof import('./EmojiPicker.js')['EmojiPicker'];
+/** The emoji grid is fetched the first time it is opened; most chats never open it. */
+let loadPicker: Promise<Picker> | undefined;
+
 export function Composer() {
   const { client, host, i18n } = useServices();
   const { t } = i18n;
   const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const [Picker, setPicker] = useState<Picker | null>(null);
+  const [isPicking, setIsPicking] = useState(false);
+
+  const openPicker = () => {
+    setIsPicking(true);
+    loadPicker ??= import('./EmojiPicker.js').then((m) => m.EmojiPicker);
+    loadPicker.then(
+      (component) => setPicker(() => component),
+      () => {
+        loadPicker = undefined;
+        setIsPicking(false);
+      },
+    );
+  };
+  const closePicker = () => {
+    setIsPicking(false);
+    toggle.current?.focus();
+  };
+  /** Puts `emoji` where the caret was, and the caret after it. */
+  const insert = (emoji: string) => {
+    const box = input.current;
+    const start = box?.selectionStart ?? text.length;
+    const end = box?.selectionEnd ?? text.length;
+    const next = (text.slice(0, start) + emoji + text.slice(end)).slice(0, MAX_MESSAGE_TEXT_CHARS);
+    setText(next);
+    setIsPicking(false);
+    requestAnimationFrame(() => {
+      box?.focus();
+      box?.setSelectionRange(start + emoji.length, start + emoji.length);
+    });
+  };
 
   // Opening the chat puts the focus here, also when it opened before this box was drawn.
   useEffect(() => {
@@ -48,6 +84,20 @@ export function Composer() {
           }
         }}
       />
+      <button
+        ref={toggle}
+        type="button"
+        class="hv-emoji-toggle"
+        aria-label={t.emoji}
+        aria-expanded={isPicking}
+        aria-controls={isPicking ? 'hv-emoji' : undefined}
+        onClick={() => (isPicking ? closePicker() : openPicker())}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zM8.5 11a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5c2.3 0 4.3-1.4 5.1-3.5H6.9c.8 2.1 2.8 3.5 5.1 3.5z" />
+        </svg>
+      </button>
+      {isPicking && Picker && <Picker onPick={insert} onClose={closePicker} />}
       <button type="submit" class="hv-send" disabled={!text.trim()}>
         {t.send}
       </button>

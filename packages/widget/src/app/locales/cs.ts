@@ -8,6 +8,7 @@ export const texts: Texts = {
   message: 'Zpráva',
   placeholder: 'Napište zprávu…',
   send: 'Odeslat',
+  emoji: 'Vložit emoji',
   agent: 'Operátor',
   anAgent: 'operátorem',
   theAgent: 'Operátor',

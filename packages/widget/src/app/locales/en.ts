@@ -10,6 +10,7 @@ export const en = {
   message: 'Message',
   placeholder: 'Write a message…',
   send: 'Send',
+  emoji: 'Insert emoji',
   agent: 'Agent',
   anAgent: 'an agent',
   theAgent: 'The agent',

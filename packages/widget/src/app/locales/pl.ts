@@ -8,6 +8,7 @@ export const texts: Texts = {
   message: 'Wiadomość',
   placeholder: 'Napisz wiadomość…',
   send: 'Wyślij',
+  emoji: 'Wstaw emoji',
   agent: 'Konsultant',
   anAgent: 'konsultantem',
   theAgent: 'Konsultant',

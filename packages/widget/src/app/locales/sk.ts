@@ -8,6 +8,7 @@ export const texts: Texts = {
   message: 'Správa',
   placeholder: 'Napíšte správu…',
   send: 'Odoslať',
+  emoji: 'Vložiť emoji',
   agent: 'Operátor',
   anAgent: 'operátorom',
   theAgent: 'Operátor',
