@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, SiteKey } from './common.js';
+import { Id, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, SiteKey } from './common.js';
 import { Origin, VisitorToken } from './visitor.js';
 
 /** Prefix of every versioned REST route. */
@@ -32,6 +32,21 @@ export type CreatedVisitor = z.infer<typeof CreatedVisitor>;
 export const WidgetTheme = z.enum(['light', 'dark', 'auto']);
 export type WidgetTheme = z.infer<typeof WidgetTheme>;
 
+/** How the pre-chat form asks for a field [P20]. */
+export const PreChatField = z.enum(['off', 'optional', 'required']);
+export type PreChatField = z.infer<typeof PreChatField>;
+
+/** The site's pre-chat form [P20], asked before a visitor's first message of a conversation. */
+export const PreChatForm = z.strictObject({
+  name: PreChatField,
+  email: PreChatField,
+  /** The departments to choose from (one is required when listed); empty: no choice. */
+  departments: z.array(z.strictObject({ id: Id, name: z.string() })),
+  /** Text the visitor must tick to chat (privacy, terms); null: none. */
+  consent: z.nullable(z.string()),
+});
+export type PreChatForm = z.infer<typeof PreChatForm>;
+
 export const WidgetConfig = z.strictObject({
   siteKey: SiteKey,
   siteName: z.string(),
@@ -47,6 +62,8 @@ export const WidgetConfig = z.strictObject({
   position: z.enum(['left', 'right']),
   /** Words beside the launcher's icon (`Chat with us`); empty: the icon alone. */
   launcherText: z.string(),
+  /** The site's pre-chat form; null: the chat starts with the first message. */
+  preChat: z.nullable(PreChatForm),
   /** Whether an agent's message the visitor is not looking at plays a short chime. */
   sound: z.boolean(),
   /** `launcherText` in other languages; `launcherText` for the rest. */

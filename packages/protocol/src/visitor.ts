@@ -60,6 +60,8 @@ export type VisitorHandshake = z.infer<typeof VisitorHandshake>;
 
 export const StartConversationInput = z.strictObject({
   requestId: ClientId,
+  /** The pre-chat form's answers, when the site has the form [P20]. */
+  about: z.optional(z.lazy(() => PreChatAnswers)),
   /** The department to talk to (pre-chat choice or `Hovor('setDepartment', id)`); the site's general queue when absent. */
   departmentId: z.optional(Id),
 });
@@ -86,20 +88,36 @@ export type AvailabilityInput = z.infer<typeof AvailabilityInput>;
 
 export const MAX_OFFLINE_TEXT_CHARS = 4000;
 
+/** A name a visitor gives (forms): trimmed by the sender, never empty, bounded. */
+export const VisitorName = z.string().check(
+  z.minLength(1),
+  z.maxLength(MAX_NAME_CHARS),
+  z.refine((s) => s.trim().length > 0, 'empty name'),
+);
+/** An e-mail address a visitor gives. */
+export const VisitorEmail = z
+  .string()
+  .check(z.maxLength(MAX_EMAIL_CHARS), z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'expected an e-mail address'));
+
 /** The offline form: who to answer and what they asked. */
 export const LeaveMessageInput = z.strictObject({
   requestId: ClientId,
-  name: z.string().check(
-    z.minLength(1),
-    z.maxLength(MAX_NAME_CHARS),
-    z.refine((s) => s.trim().length > 0, 'empty name'),
-  ),
-  email: z
-    .string()
-    .check(z.maxLength(MAX_EMAIL_CHARS), z.regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'expected an e-mail address')),
+  name: VisitorName,
+  email: VisitorEmail,
   text: MessageText,
   departmentId: z.optional(Id),
 });
+
+/**
+ * [P20] What the pre-chat form asked (the fields the site wants): given with the start of a
+ * conversation; `consent` is true when the visitor ticked the site's consent text.
+ */
+export const PreChatAnswers = z.strictObject({
+  name: z.optional(VisitorName),
+  email: z.optional(VisitorEmail),
+  consent: z.optional(z.literal(true)),
+});
+export type PreChatAnswers = z.infer<typeof PreChatAnswers>;
 export type LeaveMessageInput = z.infer<typeof LeaveMessageInput>;
 
 /** Rates a conversation an agent answered; `requestId` makes a retry return the stored rating. */

@@ -171,6 +171,7 @@ export function createApp(deps: AppDeps): HovorApp {
     receipts: createReceiptService({ receipts: createReceiptRepository(c), notifier, clock }),
     ratings: createRatingService({ ratings: createRatingRepository(c), notifier, clock }),
     pages,
+    sites,
     notifier,
     clock,
   });
@@ -242,7 +243,9 @@ export function createApp(deps: AppDeps): HovorApp {
       defaultCapacity: deps.config.defaultCapacity,
     }),
   );
-  app.use(visitorRoutes({ visitors, publicOrigin }));
+  app.use(
+    visitorRoutes({ visitors, departmentsOf: (siteId) => departments.listBySite(siteId), publicOrigin }),
+  );
   app.use(staticRoutes({ paths: deps.paths, sites, publicOrigin }));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'No such API route')));
   app.use(errorMiddleware(logger));

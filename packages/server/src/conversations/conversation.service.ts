@@ -5,6 +5,7 @@ import {
   MAX_PAGE_SIZE,
   type Message,
   type MessagePage,
+  type PreChatAnswers,
   type RateConversationInput,
   type Rating,
   type Receipt,
@@ -14,6 +15,7 @@ import {
 } from '@hovor/protocol';
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import type { Clock } from '../clock.js';
+import type { PreChatSettings } from '../db/collections.js';
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors.js';
 import type { MessageRepository } from '../messages/message.repository.js';
@@ -23,6 +25,7 @@ import type { ReceiptService } from '../receipts/receipt.service.js';
 import type { LeaseRepository } from '../routing/lease.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
 import type { DepartmentRepository } from '../sites/department.repository.js';
+import type { SiteRepository } from '../sites/site.repository.js';
 import type { Notifier } from '../sockets/notifier.js';
 import type { Visitor, VisitorRepository } from '../visitors/visitor.repository.js';
 import type { Conversation, ConversationRepository } from './conversation.repository.js';
@@ -42,6 +45,7 @@ export interface ConversationServiceDeps {
   routing: RoutingService;
   closer: ConversationCloser;
   departments: DepartmentRepository;
+  sites: SiteRepository;
   agents: AgentRepository;
   leases: LeaseRepository;
   visitors: VisitorRepository;
@@ -119,10 +123,33 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   /** The visitor's open conversation (`openId`), or a new one in the department's queue (checked by the caller). */
+  /**
+   * [P20] The pre-chat form's answers against what the site asks: required fields given, the
+   * consent ticked when there is a text, one of the site's departments chosen when it offers them.
+   */
+  async function checkPreChat(
+    form: PreChatSettings,
+    siteId: string,
+    departmentId: string | undefined,
+    about: PreChatAnswers | undefined,
+  ): Promise<void> {
+    const refuse = (what: string) => {
+      throw new AppError('BAD_REQUEST', `The pre-chat form needs ${what}`);
+    };
+    if (form.name === 'required' && !about?.name?.trim()) refuse('the name');
+    if (form.email === 'required' && !about?.email) refuse('the e-mail');
+    if (form.consent && about?.consent !== true) refuse('the consent');
+    if (form.department) {
+      const offered = await deps.departments.listBySite(siteId);
+      if (offered.length > 0 && !offered.some((d) => d.id === departmentId)) refuse('one of the departments');
+    }
+  }
+
   async function startFor(
     visitor: Visitor,
     departmentId: string | undefined,
     openId: string | null,
+    consentAt: Date | null = null,
   ): Promise<Conversation> {
     const now = clock.now();
     const candidate: Conversation = {
@@ -145,6 +172,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       queuedAt: now,
       assignedAt: null,
       closedAt: null,
+      ...(consentAt ? { consentAt } : {}),
     };
     const winnerId = openId ?? (await conversations.claimOpen(visitor.siteId, visitor.id, candidate.id, now));
     // The claim may point at a conversation whose insert never happened (a crash): heal it.
@@ -228,12 +256,30 @@ export function createConversationService(deps: ConversationServiceDeps) {
     },
 
     /** Starts the visitor's conversation with a department (or the general queue), or returns the open one. */
-    async start(visitor: Visitor, departmentId?: string): Promise<VisitorConversation> {
+    async start(
+      visitor: Visitor,
+      departmentId?: string,
+      about?: PreChatAnswers,
+    ): Promise<VisitorConversation> {
       const openId = await conversations.findOpenId(visitor.siteId, visitor.id);
-      if (!openId && !(await deps.routing.acceptsChats(visitor.siteId, departmentId ?? null))) {
-        throw new AppError('CONFLICT', 'The team is offline now; leave a message instead');
+      let starter = visitor;
+      let consentAt: Date | null = null;
+      if (!openId) {
+        const site = await deps.sites.findById(visitor.siteId);
+        if (site?.preChat) {
+          await checkPreChat(site.preChat, visitor.siteId, departmentId, about);
+          // Only what the form asks is kept; the name is the conversation's from now on.
+          const name = site.preChat.name !== 'off' ? about?.name?.trim() : undefined;
+          const email = site.preChat.email !== 'off' ? about?.email : undefined;
+          if (name || email) await deps.visitors.setAbout(visitor.id, { name, email });
+          if (name) starter = { ...visitor, name };
+          if (site.preChat.consent) consentAt = clock.now();
+        }
+        if (!(await deps.routing.acceptsChats(visitor.siteId, departmentId ?? null))) {
+          throw new AppError('CONFLICT', 'The team is offline now; leave a message instead');
+        }
       }
-      const conversation = await startFor(visitor, departmentId, openId);
+      const conversation = await startFor(starter, departmentId, openId, consentAt);
       if (conversation.state === 'queued') await deps.routing.assignQueued(conversation.siteId);
       const current = (await conversations.findById(conversation.id))!;
       return toVisitorConversation(current);

@@ -10,6 +10,16 @@ export interface SiteTexts {
   launcherText?: string;
 }
 
+/** What a site's pre-chat form asks [P20]. */
+export interface PreChatSettings {
+  name: 'off' | 'optional' | 'required';
+  email: 'off' | 'optional' | 'required';
+  /** Whether the visitor chooses one of the site's departments (when it has any). */
+  department: boolean;
+  /** The text the visitor must tick; null: none. */
+  consent: string | null;
+}
+
 /** Stored document shapes. Ids are strings (hex ObjectIds) so they cross the wire unchanged. */
 export interface SiteDoc {
   _id: string;
@@ -30,6 +40,8 @@ export interface SiteDoc {
   launcherText?: string;
   /** A chime for an agent message the visitor is not looking at; missing: on. */
   sound?: boolean;
+  /** The pre-chat form [P20]; missing: none. */
+  preChat?: PreChatSettings | null;
   /** The key the site's backend signs identity tokens with (HS256); missing: no identities [P19]. */
   identitySecret?: string | null;
   /** Only the settings that differ from the defaults. */
@@ -144,6 +156,8 @@ export interface ConversationDoc {
   queuedAt: Date | null;
   assignedAt: Date | null;
   closedAt: Date | null;
+  /** When the visitor ticked the site's consent text in the pre-chat form [P20]. */
+  consentAt?: Date | null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Collections, SiteDoc, SiteTexts } from '../db/collections.js';
+import type { Collections, PreChatSettings, SiteDoc, SiteTexts } from '../db/collections.js';
 import { newId } from '../db/ids.js';
 import { type RoutingSettings, withRoutingDefaults } from './routing-settings.js';
 
@@ -15,6 +15,7 @@ export type Site = {
   position: 'left' | 'right';
   launcherText: string;
   sound: boolean;
+  preChat: PreChatSettings | null;
   /** The secret identity tokens are signed with; null: the site does not identify visitors [P19]. */
   identitySecret: string | null;
   /** The site's greeting and offline text in other languages, by language code. */
@@ -35,6 +36,7 @@ function toSite(doc: SiteDoc): Site {
     position: doc.position ?? 'right',
     launcherText: doc.launcherText ?? '',
     sound: doc.sound ?? true,
+    preChat: doc.preChat ?? null,
     identitySecret: doc.identitySecret ?? null,
     texts: doc.texts ?? {},
     routing: withRoutingDefaults(doc.routing),
@@ -55,7 +57,9 @@ export function createSiteRepository(c: Collections) {
         | 'launcherText'
         | 'identitySecret'
         | 'sound'
+        | 'preChat'
       > & {
+        preChat?: PreChatSettings | null;
         sound?: boolean;
         identitySecret?: string | null;
         texts?: Site['texts'];

@@ -61,7 +61,7 @@ export function attachVisitorNamespace(
       socket,
       VisitorCommands,
       {
-        'conversation:start': (input) => service.start(visitor, input.departmentId),
+        'conversation:start': (input) => service.start(visitor, input.departmentId, input.about),
         'conversation:sync': async (input) => {
           const result = await service.syncForVisitor(visitor, input.conversationId, input.afterSeq);
           // A waiting visitor who (re)connects learns their place at once [RT13].

@@ -20,6 +20,14 @@ export function createVisitorRepository(c: Collections) {
     async setContact(id: string, name: string, email: string): Promise<void> {
       await c.visitors.updateOne({ _id: id }, { $set: { name, email } });
     },
+    /** [P20] What the pre-chat form gave: the name and e-mail, each when given. */
+    async setAbout(id: string, about: { name?: string; email?: string }): Promise<void> {
+      const set = {
+        ...(about.name ? { name: about.name } : {}),
+        ...(about.email ? { email: about.email } : {}),
+      };
+      if (Object.keys(set).length > 0) await c.visitors.updateOne({ _id: id }, { $set: set });
+    },
     async findByTokenHash(tokenHash: string): Promise<Visitor | null> {
       const doc = await c.visitors.findOne({ tokenHash });
       return doc ? toVisitor(doc) : null;

@@ -21,7 +21,12 @@ function visitorCookieName(siteKey: string): string {
   return `hovor_visitor_${siteKey}`;
 }
 
-export function visitorRoutes(deps: { visitors: VisitorService; publicOrigin: string }): Router {
+export function visitorRoutes(deps: {
+  visitors: VisitorService;
+  /** The site's departments, for the pre-chat form's choice. */
+  departmentsOf: (siteId: string) => Promise<Array<{ id: string; name: string }>>;
+  publicOrigin: string;
+}): Router {
   const router = Router();
 
   /**
@@ -59,6 +64,14 @@ export function visitorRoutes(deps: { visitors: VisitorService; publicOrigin: st
         position: site.position,
         launcherText: site.launcherText,
         sound: site.sound,
+        preChat: site.preChat && {
+          name: site.preChat.name,
+          email: site.preChat.email,
+          departments: site.preChat.department
+            ? (await deps.departmentsOf(site.id)).map(({ id, name }) => ({ id, name }))
+            : [],
+          consent: site.preChat.consent,
+        },
         launcherTexts: inOtherLanguages('launcherText'),
       };
     }),

@@ -27,13 +27,18 @@ function Lazy({ load }: { load: () => Promise<FunctionComponent> }) {
 }
 
 const loadOfflineForm = () => import('./OfflineForm.js').then((m) => m.OfflineForm);
+const loadPreChatForm = () => import('./OfflineForm.js').then((m) => m.PreChatForm);
 const loadEndedPanel = () => import('./EndedPanel.js').then((m) => m.EndedPanel);
 
 export function App() {
   const snapshot = useChatSnapshot();
-  const { t } = useServices().i18n;
+  const { config, i18n } = useServices();
+  const { t } = i18n;
   const { fatal } = snapshot;
   const view = chatView(snapshot);
+  // [P20] A new conversation on a site with a pre-chat form starts with the form.
+  const asksPreChat =
+    view === 'chat' && !!config.preChat && !snapshot.hasAnsweredPreChat && !snapshot.conversation;
   return (
     <div class="hv-app">
       <Header />
@@ -42,14 +47,20 @@ export function App() {
       ) : (
         <>
           <StatusLine />
-          {view === 'offline' ? <Lazy load={loadOfflineForm} /> : <MessageList />}
+          {view === 'offline' ? (
+            <Lazy load={loadOfflineForm} />
+          ) : asksPreChat ? (
+            <Lazy load={loadPreChatForm} />
+          ) : (
+            <MessageList />
+          )}
           {view === 'chat' && isRateable(snapshot) && <Lazy load={loadEndedPanel} />}
           {fatal ? (
             <p class="hv-fatal" role="alert">
               {fill(t.unavailable, { name: fatal.message })}
             </p>
           ) : (
-            view === 'chat' && <Composer />
+            view === 'chat' && !asksPreChat && <Composer />
           )}
         </>
       )}

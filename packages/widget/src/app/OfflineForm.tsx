@@ -3,26 +3,40 @@ import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { useChatSnapshot, useServices } from './chat-context.js';
 import { newClientId } from './client-id.js';
+import { fill } from './i18n.js';
 import {
   type LeaveMessageErrors,
   type LeaveMessageField,
   type LeaveMessageFields,
+  type PreChatErrors,
+  type PreChatField,
+  type PreChatFields,
   validateLeaveMessage,
+  validatePreChat,
 } from './leave-message.js';
 import styles from './offline-form.css?inline';
 
-interface FieldProps {
-  name: LeaveMessageField;
+interface FieldProps<F extends string = LeaveMessageField> {
+  name: F;
   label: string;
   value: string;
   error: string | undefined;
-  onInput: (name: LeaveMessageField, value: string) => void;
+  onInput: (name: F, value: string) => void;
   type?: string;
   maxLength: number;
   autoComplete?: string;
 }
 
-function Field({ name, label, value, error, onInput, type, maxLength, autoComplete }: FieldProps) {
+function Field<F extends string>({
+  name,
+  label,
+  value,
+  error,
+  onInput,
+  type,
+  maxLength,
+  autoComplete,
+}: FieldProps<F>) {
   const id = `hv-${name}`;
   const shared = {
     id,
@@ -130,6 +144,138 @@ export function OfflineForm() {
       )}
       <button type="submit" class="hv-send" disabled={isSending}>
         {t.sendMessage}
+      </button>
+    </form>
+  );
+}
+
+/**
+ * [P20] The site's pre-chat form, before the first message of a new conversation: the fields the
+ * site asks, a department when it offers some (the page's choice preselected), the consent text,
+ * and the first message. Loaded with the offline form, on demand.
+ */
+export function PreChatForm() {
+  const { client, config, host, i18n } = useServices();
+  const { t } = i18n;
+  const form = config.preChat!;
+  const preselected = form.departments.some((d) => d.id === host.departmentId) ? host.departmentId! : '';
+  const [fields, setFields] = useState<PreChatFields>({
+    name: '',
+    email: '',
+    department: preselected,
+    text: '',
+    consent: '',
+  });
+  const [errors, setErrors] = useState<PreChatErrors>({});
+  const element = useRef<HTMLFormElement>(null);
+
+  const onInput = (name: PreChatField, value: string) => {
+    setFields((f) => ({ ...f, [name]: value }));
+    if (errors[name]) setErrors((e) => ({ ...e, [name]: undefined }));
+  };
+  const submit = () => {
+    const checked = validatePreChat(i18n, form, fields);
+    if (checked.errors) {
+      setErrors(checked.errors);
+      // The focus goes to the first field to fix, once it is drawn as invalid.
+      requestAnimationFrame(() =>
+        element.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
+      );
+      return;
+    }
+    client.startWithPreChat(checked.answers, checked.departmentId, checked.text);
+  };
+  const label = (text: string, mode: 'optional' | 'required') =>
+    mode === 'optional' ? fill(t.optional, { name: text }) : text;
+  const invalid = (name: PreChatField) => ({
+    'aria-invalid': errors[name] ? true : undefined,
+    'aria-describedby': errors[name] ? `hv-${name}-error` : undefined,
+  });
+  const problem = (name: PreChatField) =>
+    errors[name] && (
+      <p id={`hv-${name}-error`} class="hv-failed">
+        {errors[name]}
+      </p>
+    );
+  return (
+    <form
+      ref={element}
+      class="hv-scroller hv-form"
+      aria-labelledby="hv-form-title"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <style>{styles}</style>
+      <h2 id="hv-form-title">{t.preChatTitle}</h2>
+      {form.name !== 'off' && (
+        <Field
+          name="name"
+          label={label(t.name, form.name)}
+          value={fields.name}
+          error={errors.name}
+          onInput={onInput}
+          maxLength={MAX_NAME_CHARS}
+          autoComplete="name"
+        />
+      )}
+      {form.email !== 'off' && (
+        <Field
+          name="email"
+          label={label(t.email, form.email)}
+          value={fields.email}
+          error={errors.email}
+          onInput={onInput}
+          type="email"
+          maxLength={MAX_EMAIL_CHARS}
+          autoComplete="email"
+        />
+      )}
+      {form.departments.length > 0 && (
+        <div class="hv-field">
+          <label for="hv-department">{t.department}</label>
+          <select
+            id="hv-department"
+            class="hv-input"
+            value={fields.department}
+            onChange={(e) => onInput('department', e.currentTarget.value)}
+            {...invalid('department')}
+          >
+            <option value="">{t.chooseDepartment}</option>
+            {form.departments.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+          {problem('department')}
+        </div>
+      )}
+      <Field
+        name="text"
+        label={t.message}
+        value={fields.text}
+        error={errors.text}
+        onInput={onInput}
+        maxLength={MAX_MESSAGE_TEXT_CHARS}
+      />
+      {form.consent && (
+        <div class="hv-field hv-consent">
+          <input
+            id="hv-consent"
+            type="checkbox"
+            checked={fields.consent === 'yes'}
+            onChange={(e) => onInput('consent', e.currentTarget.checked ? 'yes' : '')}
+            {...invalid('consent')}
+          />
+          <label for="hv-consent">{form.consent}</label>
+          {problem('consent')}
+        </div>
+      )}
+      <button type="submit" class="hv-send">
+        {t.startChat}
       </button>
     </form>
   );

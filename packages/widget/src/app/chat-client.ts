@@ -6,6 +6,7 @@ import {
   ErrorBody,
   type LeaveMessageInput,
   PROTOCOL_VERSION,
+  type PreChatAnswers,
   type RateConversationInput,
   resendDelayMs,
   VISITOR_NAMESPACE,
@@ -59,6 +60,8 @@ export interface ChatClientDeps {
   locale: () => string;
   /** An agent wrote while the visitor is not looking (the chat closed or the page hidden). */
   onUnseenAgentMessage: () => void;
+  /** Whether the site asks the pre-chat form before a new conversation [P20]. */
+  hasPreChatForm: boolean;
 }
 
 /** Talks to the `/visitor` namespace and keeps `state` in step with the server. */
@@ -69,6 +72,7 @@ export function createChatClient({
   state,
   locale,
   onUnseenAgentMessage,
+  hasPreChatForm,
 }: ChatClientDeps) {
   const disposers: Array<() => void> = [];
   let socket: VisitorSocket | null = null;
@@ -149,6 +153,9 @@ export function createChatClient({
     return availability.mode === 'offline' || availability.mode === 'hidden' ? availability : null;
   }
 
+  /** [P20] The pre-chat form's answers and department choice, sent with every new start. */
+  let preChat: { about: PreChatAnswers; departmentId: string | undefined } | null = null;
+
   /** The open conversation, started first if there is none (one start at a time). */
   function ensureConversation(): Promise<VisitorConversation> {
     const current = state.get().conversation;
@@ -156,7 +163,11 @@ export function createChatClient({
     if (!starting) {
       // Kept until the start succeeds, so a retried start cannot open a second conversation.
       startRequestId ??= newClientId();
-      starting = command('conversation:start', { requestId: startRequestId, departmentId: department() })
+      starting = command('conversation:start', {
+        requestId: startRequestId,
+        departmentId: preChat?.departmentId ?? department(),
+        ...(preChat ? { about: preChat.about } : {}),
+      })
         .then((conversation) => {
           startRequestId = null;
           applyConversation(conversation);
@@ -403,6 +414,7 @@ export function createChatClient({
         }),
         host.onReset(() => {
           attributes = {};
+          preChat = null;
           forgetToken(store, siteKey);
           createVisitorToken(store, { siteKey, hostOrigin: host.hostOrigin, fresh: true })
             .then((token) => reconnectAs({ token, identity: undefined }, false))
@@ -433,12 +445,28 @@ export function createChatClient({
       outbox.add(newClientId(), trimmed);
     },
 
+    /** [P20] The pre-chat form was answered: the answers go with the start, `text` is the first message. */
+    startWithPreChat(about: PreChatAnswers, departmentId: string | undefined, text: string): void {
+      preChat = { about, departmentId };
+      state.update((s) => ({ ...s, hasAnsweredPreChat: true }));
+      this.send(text);
+    },
+
     /** Sends the failed messages again, each with its own clientMsgId so none is stored twice. */
     retry(): void {
       outbox.retryAll();
     },
 
     startNewConversation(): void {
+      // [P20] Not answered on this page yet: the form shows in place of the ended chat.
+      if (hasPreChatForm && !preChat) {
+        state.update((s) => ({
+          ...INITIAL_SNAPSHOT,
+          connection: s.connection,
+          availability: s.availability,
+        }));
+        return;
+      }
       ensureConversation()
         .catch(async (error: unknown) => {
           const availability = await offlineAfterRefusal(error);

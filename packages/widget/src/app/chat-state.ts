@@ -42,6 +42,8 @@ export interface ChatSnapshot {
   availability: Availability | null;
   /** What the visitor wrote when a start was refused as offline: it prefills the form's Message. */
   draft: string;
+  /** Whether the visitor answered the site's pre-chat form on this page [P20]. */
+  hasAnsweredPreChat: boolean;
 }
 
 export const INITIAL_SNAPSHOT: ChatSnapshot = {
@@ -58,6 +60,7 @@ export const INITIAL_SNAPSHOT: ChatSnapshot = {
   fatal: null,
   availability: null,
   draft: '',
+  hasAnsweredPreChat: false,
 };
 
 /** Switches to `conversation`; another conversation than the shown one starts a fresh transcript. */

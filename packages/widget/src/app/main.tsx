@@ -29,6 +29,7 @@ async function loadConfig(siteKey: string): Promise<WidgetConfig> {
     launcherText: '',
     launcherTexts: [],
     sound: false,
+    preChat: null,
   };
   try {
     const res = await fetch(`${API_PREFIX}/sites/${encodeURIComponent(siteKey)}/widget-config`);
@@ -78,6 +79,7 @@ async function main(root: HTMLElement): Promise<void> {
     state,
     locale: () => i18n.locale,
     onUnseenAgentMessage: config.sound ? playChime : () => undefined,
+    hasPreChatForm: config.preChat !== null,
   });
   const draw = () => {
     document.documentElement.lang = i18n.locale;

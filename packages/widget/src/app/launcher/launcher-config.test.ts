@@ -13,6 +13,7 @@ const CONFIG: WidgetConfig = {
   position: 'left',
   launcherText: 'Chat with us',
   sound: true,
+  preChat: null,
   launcherTexts: [{ locale: 'cs', text: 'Napište nám' }],
 };
 

@@ -49,6 +49,14 @@ export const en = {
   nameMissing: 'Enter your name.',
   emailInvalid: 'Enter an e-mail address like name@example.com.',
   textMissing: 'Write your message.',
+  // The pre-chat form.
+  preChatTitle: 'Before we start',
+  optional: '{name} (optional)',
+  department: 'Department',
+  chooseDepartment: 'Choose…',
+  departmentMissing: 'Choose a department.',
+  consentMissing: 'Please agree to continue.',
+  startChat: 'Start chat',
   // An ended chat: rating and transcript.
   rateTitle: 'How was your chat?',
   scores: ['Poor', 'Fair', 'Good', 'Very good', 'Excellent'],

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { axeViolations, chatFrameOf } from './support/axe.js';
+import { agentAndVisitor, chatFrame, launcher, useStackAndBrowser } from './support/suite.js';
+
+const suite = useStackAndBrowser();
+
+describe('the pre-chat form [P20]', () => {
+  it('asks what the site wants before the chat, says what to fix, and starts the chat with the answers', async () => {
+    const sales = await suite.stack.hovor.repositories.departments.create(
+      {
+        siteId: (await suite.stack.c.sites.findOne({ key: 'e2e-shop' }))!._id,
+        name: 'Sales',
+        strategy: null,
+        fallbackDepartmentId: null,
+      },
+      new Date(),
+    );
+    await suite.stack.c.agents.updateOne(
+      { email: suite.stack.agent.email },
+      { $set: { departmentIds: [sales.id] } },
+    );
+    await suite.stack.c.sites.updateOne(
+      { key: 'e2e-shop' },
+      {
+        $set: {
+          preChat: {
+            name: 'required',
+            email: 'optional',
+            department: true,
+            consent: 'I agree to the <b>privacy</b> policy.',
+          },
+        },
+      },
+    );
+    const { agent, visitor, close } = await agentAndVisitor(suite, { bypassCSP: true });
+    try {
+      await visitor.page.goto(`${suite.stack.demoUrl}/`);
+      await launcher(visitor.page).click();
+      const frame = chatFrame(visitor.page);
+      const form = frame.getByRole('form', { name: 'Before we start' });
+      await form.waitFor();
+      expect(await frame.getByRole('textbox', { name: 'Message' }).count()).toBe(1); // the form's own
+      const frameContext = await chatFrameOf(visitor.page);
+      expect(await axeViolations(frameContext), 'pre-chat form').toEqual([]);
+
+      // Sent empty: each field says what to fix, the focus goes to the first.
+      await frame.getByRole('button', { name: 'Start chat' }).click();
+      await frame.getByText('Enter your name.').waitFor();
+      await frame.getByText('Choose a department.').waitFor();
+      await frame.getByText('Write your message.').waitFor();
+      await frame.getByText('Please agree to continue.').waitFor();
+      await expect
+        .poll(() => frame.getByLabel('Name').evaluate((el) => el === document.activeElement))
+        .toBe(true);
+      expect(await axeViolations(frameContext), 'pre-chat form with errors').toEqual([]);
+      // The site's consent text is text.
+      await frame.getByText('I agree to the <b>privacy</b> policy.').waitFor();
+
+      await frame.getByLabel('Name').fill('Petr Novák');
+      await frame.getByLabel('Email (optional)').fill('petr@example.com');
+      await frame.getByLabel('Department').selectOption({ label: 'Sales' });
+      await frame.getByRole('textbox', { name: 'Message' }).fill('Do you sell gift cards?');
+      await frame.getByLabel('I agree to the <b>privacy</b> policy.').check();
+      await frame.getByRole('button', { name: 'Start chat' }).click();
+
+      // The chat takes over; the agent sees who it is.
+      await frame.getByRole('log').getByText('Do you sell gift cards?').waitFor();
+      await frame.getByRole('status').getByText('Connected with Alice').waitFor();
+      await agent.page.getByRole('tab', { name: 'Mine' }).click();
+      await agent.page
+        .getByRole('button', { name: /Petr Novák/ })
+        .first()
+        .click();
+      await agent.page
+        .getByRole('log', { name: 'Transcript' })
+        .getByText('Do you sell gift cards?')
+        .waitFor();
+      const stored = await suite.stack.c.conversations.findOne({ visitorName: 'Petr Novák' });
+      expect(stored).toMatchObject({ departmentId: sales.id });
+      expect(stored?.consentAt).toBeInstanceOf(Date);
+    } finally {
+      await close();
+      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { preChat: '' } });
+      await suite.stack.c.agents.updateOne(
+        { email: suite.stack.agent.email },
+        { $set: { departmentIds: [] } },
+      );
+    }
+  });
+});
