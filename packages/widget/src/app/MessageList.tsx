@@ -1,5 +1,6 @@
 import { type Message, type Receipt, splitLinks } from '@hovor/protocol';
 import { useEffect, useRef } from 'preact/hooks';
+import { avatarColor, initialsOf } from './avatar.js';
 import { useChatSnapshot, useServices } from './chat-context.js';
 import { fill } from './i18n.js';
 import { eventText, ownMessageState, type PendingMessage } from './messages.js';
@@ -34,7 +35,16 @@ function MessageItem({ message, receipt }: { message: Message; receipt: Receipt 
   if (message.author.type === 'system') return <li class="hv-event">{message.text}</li>;
   return (
     <li class="hv-msg hv-agent">
-      <span class="hv-author">{message.author.name ?? t.agent}</span>
+      <span class="hv-author">
+        <span
+          class="hv-avatar"
+          aria-hidden="true"
+          style={{ background: avatarColor(message.author.id ?? '') }}
+        >
+          {initialsOf(message.author.name ?? t.agent)}
+        </span>
+        <span>{message.author.name ?? t.agent}</span>
+      </span>
       <Text text={message.text} />
     </li>
   );
