@@ -42,6 +42,7 @@ export const message = (seq: number, overrides: Partial<Message> = {}): Message 
   author: { type: 'visitor', id: 'v1', name: 'Ada' },
   text: `text ${seq}`,
   event: null,
+  attachment: null,
   clientMsgId: null,
   createdAt: '2025-01-01T10:00:00.000Z',
   ...overrides,

@@ -11,6 +11,7 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     author: { type: 'visitor', id: 'v1', name: null },
     text: `text ${seq}`,
     event: null,
+    attachment: null,
     clientMsgId: null,
     createdAt: '2025-01-01T10:00:00.000Z',
     ...overrides,
@@ -59,6 +60,7 @@ describe('eventText', () => {
       author: { type: 'system', id: null, name: null },
       text: '',
       event: { type, agentId: null, agentName, reason: type === 'requeued' ? 'no-first-reply' : null },
+      attachment: null,
     });
 
   it('renders assignment and closing as system lines', () => {

@@ -68,6 +68,29 @@ export const ConversationEvent = z.strictObject({
 export type ConversationEvent = z.infer<typeof ConversationEvent>;
 
 /** One entry of a transcript: a text message or a conversation event, ordered by `seq`. */
+/** [P21] What a chat accepts as a file: images the browser shows, and PDF. */
+export const ATTACHMENT_TYPES = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+] as const;
+export const AttachmentType = z.enum(ATTACHMENT_TYPES);
+export type AttachmentType = z.infer<typeof AttachmentType>;
+/** The largest file, in bytes, and the longest file name kept, in characters. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const MAX_ATTACHMENT_NAME_CHARS = 200;
+
+/** A file sent in a conversation: fetched from `/api/v1/attachments/:id` by its participants. */
+export const Attachment = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  type: AttachmentType,
+  size: z.int(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
 export const Message = z.strictObject({
   id: z.string(),
   conversationId: z.string(),
@@ -78,6 +101,8 @@ export const Message = z.strictObject({
   author: Author,
   text: z.string(),
   event: z.nullable(ConversationEvent),
+  /** The file this message carries [P21]; its text is the file's name. */
+  attachment: z.nullable(Attachment),
   clientMsgId: z.nullable(z.string()),
   createdAt: IsoDate,
 });
@@ -136,6 +161,8 @@ export const SendMessageInput = z.strictObject({
   conversationId: Id,
   clientMsgId: ClientId,
   text: MessageText,
+  /** A file this side uploaded to the conversation, sent with this message [P21]. */
+  attachmentId: z.optional(Id),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 

@@ -75,4 +75,12 @@ export type WidgetConfig = z.infer<typeof WidgetConfig>;
 export const WidgetConfigQuery = z.strictObject({ origin: z.optional(Origin) });
 export type WidgetConfigQuery = z.infer<typeof WidgetConfigQuery>;
 
+/** [P21] `POST /conversations/:conversationId/attachments?name=…`, the file's bytes as the body. */
+export const AttachmentUploadParams = z.strictObject({ conversationId: Id });
+export const AttachmentUploadQuery = z.strictObject({
+  name: z.string().check(z.minLength(1), z.maxLength(1000)),
+});
+/** [P21] `GET /attachments/:attachmentId`. */
+export const AttachmentParams = z.strictObject({ attachmentId: Id });
+
 export const SiteKeyParams = z.strictObject({ siteKey: SiteKey });

@@ -5,6 +5,9 @@ import express from 'express';
 import type { Db } from 'mongodb';
 import { Server } from 'socket.io';
 import { createAgentRepository } from './agents/agent.repository.js';
+import { createAttachmentRepository } from './attachments/attachment.repository.js';
+import { attachmentRoutes } from './attachments/attachment.routes.js';
+import { createAttachmentService } from './attachments/attachment.service.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createSessionRepository } from './auth/session.repository.js';
@@ -149,6 +152,7 @@ export function createApp(deps: AppDeps): HovorApp {
     notifier,
     clock,
   });
+  const attachmentRepository = createAttachmentRepository(c);
   const pages = createPageViewService({
     pageViews: createPageViewRepository(c),
     openConversation: async (visitor) => {
@@ -172,6 +176,7 @@ export function createApp(deps: AppDeps): HovorApp {
     ratings: createRatingService({ ratings: createRatingRepository(c), notifier, clock }),
     pages,
     sites,
+    attachments: attachmentRepository,
     notifier,
     clock,
   });
@@ -245,6 +250,21 @@ export function createApp(deps: AppDeps): HovorApp {
   );
   app.use(
     visitorRoutes({ visitors, departmentsOf: (siteId) => departments.listBySite(siteId), publicOrigin }),
+  );
+  app.use(
+    attachmentRoutes({
+      attachments: createAttachmentService({
+        attachments: attachmentRepository,
+        conversationFor: (requester, id) =>
+          requester.type === 'visitor'
+            ? conversations.conversationForVisitor(requester.visitor, id)
+            : conversations.conversationForAgent(requester.agent, id),
+        clock,
+      }),
+      auth,
+      visitors,
+      publicOrigin,
+    }),
   );
   app.use(staticRoutes({ paths: deps.paths, sites, publicOrigin }));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'No such API route')));

@@ -1,4 +1,5 @@
 import {
+  type Attachment,
   type Author,
   type ConversationSummary,
   type Inbox,
@@ -14,6 +15,7 @@ import {
   type VisitorConversation,
 } from '@hovor/protocol';
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
+import { type AttachmentRepository, toAttachment } from '../attachments/attachment.repository.js';
 import type { Clock } from '../clock.js';
 import type { PreChatSettings } from '../db/collections.js';
 import { newId } from '../db/ids.js';
@@ -46,6 +48,7 @@ export interface ConversationServiceDeps {
   closer: ConversationCloser;
   departments: DepartmentRepository;
   sites: SiteRepository;
+  attachments: AttachmentRepository;
   agents: AgentRepository;
   leases: LeaseRepository;
   visitors: VisitorRepository;
@@ -88,11 +91,33 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return conversation;
   }
 
+  /**
+   * [P21] The file a message carries: uploaded to this conversation by this author, else
+   * BAD_REQUEST (an id of another conversation or side is no way to reach its file).
+   */
+  async function attachmentFor(
+    conversation: Conversation,
+    author: Author,
+    attachmentId: string | undefined,
+  ): Promise<Attachment | null> {
+    if (!attachmentId) return null;
+    const doc = await deps.attachments.describe(attachmentId);
+    if (
+      doc?.conversationId !== conversation.id ||
+      doc.uploader.type !== author.type ||
+      doc.uploader.id !== author.id
+    ) {
+      throw new AppError('BAD_REQUEST', 'No such file uploaded by you to this conversation');
+    }
+    return toAttachment(doc);
+  }
+
   async function appendText(
     conversation: Conversation,
     author: Author,
-    input: { clientMsgId: string; text: string },
+    input: { clientMsgId: string; text: string; attachmentId?: string },
   ): Promise<Message> {
+    const attachment = await attachmentFor(conversation, author, input.attachmentId);
     const { message } = await transcript.append(
       conversation,
       {
@@ -101,6 +126,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         author,
         text: input.text,
         event: null,
+        ...(attachment ? { attachment } : {}),
         clientMsgId: input.clientMsgId,
       },
       { isCacheLater: true },
@@ -111,7 +137,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
   /** [P5][P11] One visitor message: to their open conversation only; a known clientMsgId answers the stored one. */
   async function sendAsVisitorOnce(
     visitor: Visitor,
-    input: { conversationId: string; clientMsgId: string; text: string },
+    input: { conversationId: string; clientMsgId: string; text: string; attachmentId?: string },
   ): Promise<Message> {
     const conversation = await ownedByVisitor(visitor, input.conversationId);
     if (conversation.state === 'closed') {
@@ -317,7 +343,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     sendAsVisitor(
       visitor: Visitor,
-      input: { conversationId: string; clientMsgId: string; text: string },
+      input: { conversationId: string; clientMsgId: string; text: string; attachmentId?: string },
     ): Promise<Message> {
       const key = `${visitor.id}:${input.conversationId}:${input.clientMsgId}`;
       return sending.share(key, () => sendAsVisitorOnce(visitor, input));
@@ -338,6 +364,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return items.map(toSummary);
     },
 
+    /** [P21] The conversation, if this visitor's (the files of it are theirs to read). */
+    conversationForVisitor: (visitor: Visitor, conversationId: string) =>
+      ownedByVisitor(visitor, conversationId),
+    /** [P21] The conversation, if this agent sees it. */
+    conversationForAgent: (agent: Agent, conversationId: string) => visibleToAgent(agent, conversationId),
+
     async openForAgent(agent: Agent, conversationId: string, afterSeq: number) {
       const conversation = await visibleToAgent(agent, conversationId);
       const [messagePage, receipts, rating, pages, visitor] = await Promise.all([
@@ -352,7 +384,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     sendAsAgent(
       agent: Agent,
-      input: { conversationId: string; clientMsgId: string; text: string },
+      input: { conversationId: string; clientMsgId: string; text: string; attachmentId?: string },
     ): Promise<Message> {
       return sending.share(`${agent.id}:${input.conversationId}:${input.clientMsgId}`, async () => {
         const conversation = await visibleToAgent(agent, input.conversationId);

@@ -14,6 +14,7 @@ export function toWireMessage(message: StoredMessage): Message {
     text: message.text,
     // Events stored before `reason` existed read as having none.
     event: message.event ? { ...message.event, reason: message.event.reason ?? null } : null,
+    attachment: message.attachment ?? null,
     clientMsgId: message.kind === 'event' ? null : message.clientMsgId,
     createdAt: message.createdAt.toISOString(),
   };

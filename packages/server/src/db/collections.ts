@@ -1,5 +1,13 @@
-import type { AgentRole, AgentStatus, Author, ConversationEvent, ConversationState } from '@hovor/protocol';
-import type { Db } from 'mongodb';
+import type {
+  AgentRole,
+  AgentStatus,
+  Attachment,
+  AttachmentType,
+  Author,
+  ConversationEvent,
+  ConversationState,
+} from '@hovor/protocol';
+import type { Binary, Db } from 'mongodb';
 import type { BusinessHours } from '../sites/business-hours.js';
 import type { RoutingSettings } from '../sites/routing-settings.js';
 
@@ -179,6 +187,8 @@ export interface MessageDoc {
   author: Author;
   text: string;
   event: ConversationEvent | null;
+  /** The file the message carries [P21]. */
+  attachment?: Attachment | null;
   /** Always set (events get a deterministic one), so the unique index also works on MongoDB. */
   clientMsgId: string;
   createdAt: Date;
@@ -210,6 +220,20 @@ export interface RatingDoc {
   score: number;
   comment: string | null;
   ratedAt: Date;
+}
+
+/** A file uploaded to a conversation [P21]; insert-only, the bytes in the document. */
+export interface AttachmentDoc {
+  _id: string;
+  conversationId: string;
+  siteId: string;
+  /** Who uploaded it: only they can send it in a message. */
+  uploader: { type: 'visitor' | 'agent'; id: string };
+  name: string;
+  type: AttachmentType;
+  size: number;
+  data: Binary;
+  createdAt: Date;
 }
 
 /** A page a visitor viewed; insert-only [P18]. */
@@ -285,6 +309,7 @@ export function collections(db: Db) {
     receipts: db.collection<ReceiptDoc>('receipts'),
     ratings: db.collection<RatingDoc>('ratings'),
     pageViews: db.collection<PageViewDoc>('page_views'),
+    attachments: db.collection<AttachmentDoc>('attachments'),
     visitorIdentities: db.collection<VisitorIdentityDoc>('visitor_identities'),
     visitorAttributes: db.collection<VisitorAttributesDoc>('visitor_attributes'),
     openConversations: db.collection<OpenConversationDoc>('open_conversations'),

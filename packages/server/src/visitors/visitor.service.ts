@@ -108,6 +108,14 @@ export function createVisitorService(deps: {
       return linked;
     },
 
+    /** The visitor of a token (and identity) on whatever site it belongs to; UNAUTHORIZED if none. */
+    async authenticateToken(token: string, identity?: string): Promise<Visitor> {
+      const visitor = await deps.visitors.findByTokenHash(hashToken(token));
+      const site = visitor && (await deps.sites.findById(visitor.siteId));
+      if (!site) throw new AppError('UNAUTHORIZED', 'Unknown visitor token');
+      return this.authenticate(site, token, identity);
+    },
+
     /** [P19] Merges the page's facts about the visitor, at most MAX_ATTRIBUTES in all. */
     async setAttributes(visitor: Visitor, attributes: VisitorAttributes): Promise<null> {
       const merged = await deps.visitors.mergeAttributes(

@@ -38,6 +38,7 @@ const visitorMessage = (seq: number, clientMsgId: string, conversationId = 'c1')
   author: { type: 'visitor', id: 'v1', name: null },
   text: 'hello',
   event: null,
+  attachment: null,
   clientMsgId,
   createdAt: '2025-01-01T00:00:00.000Z',
 });

@@ -23,6 +23,7 @@ const message = (seq: number, type: 'visitor' | 'agent', conversationId = ID): M
   author: { type, id: `${type}1`, name: null },
   text: 'secret words',
   event: null,
+  attachment: null,
   clientMsgId: type === 'visitor' ? `client-${seq}` : null,
   createdAt: '2025-01-01T00:00:00.000Z',
 });

@@ -14,6 +14,7 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     author: { type: 'agent', id: 'a1', name: 'Alice' },
     text: `text ${seq}`,
     event: null,
+    attachment: null,
     clientMsgId: null,
     createdAt: '2025-01-01T00:00:00.000Z',
     ...overrides,

@@ -19,6 +19,7 @@ const agentMessage = (seq: number): Message => ({
   author: { type: 'agent', id: 'a1', name: 'Alice' },
   text: `hello ${seq}`,
   event: null,
+  attachment: null,
   clientMsgId: `agent-msg-${seq}`,
   createdAt: '2026-01-01T00:00:00.000Z',
 });
