@@ -54,6 +54,8 @@ describe('keyboard only', () => {
     // Tab reaches the emoji button: Enter opens the grid on its first emoji, the arrows move,
     // Enter inserts where the caret was and gives the focus back to the message box.
     await visitor.page.keyboard.press('Tab');
+    await expect.poll(() => focusedInFrame(frame)).toBe('Attach a file');
+    await visitor.page.keyboard.press('Tab');
     await expect.poll(() => focusedInFrame(frame)).toBe('Insert emoji');
     await visitor.page.keyboard.press('Enter');
     await expect.poll(() => focusedInFrame(frame)).toBe('😀');
@@ -66,6 +68,7 @@ describe('keyboard only', () => {
     expect(await message.inputValue()).toBe('Typed without a mouse🤔');
     // Escape closes the grid, not the chat.
     await visitor.page.keyboard.press('Tab');
+    await visitor.page.keyboard.press('Tab');
     await visitor.page.keyboard.press('Enter');
     await expect.poll(() => focusedInFrame(frame)).toBe('😀');
     await visitor.page.keyboard.press('Escape');
@@ -74,6 +77,7 @@ describe('keyboard only', () => {
     // Tab reaches Send (enabled once there is text); Shift+Tab goes back; Enter sends.
     await visitor.page.keyboard.press('Tab');
     await expect.poll(() => focusedInFrame(frame)).toBe('Send');
+    await visitor.page.keyboard.press('Shift+Tab');
     await visitor.page.keyboard.press('Shift+Tab');
     await visitor.page.keyboard.press('Shift+Tab');
     await expect.poll(() => focusedInFrame(frame)).toBe('Message');

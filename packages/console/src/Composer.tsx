@@ -1,11 +1,12 @@
-import { MAX_MESSAGE_TEXT_CHARS, MAX_NOTE_CHARS } from '@hovor/protocol';
-import { useState } from 'preact/hooks';
+import { ATTACHMENT_TYPES, MAX_MESSAGE_TEXT_CHARS, MAX_NOTE_CHARS } from '@hovor/protocol';
+import { useRef, useState } from 'preact/hooks';
 import { useConsoleState } from './console-context';
 
 /** The reply box: Enter sends, Shift+Enter starts a new line; Add note keeps the text among agents. */
 export function Composer() {
   const state = useConsoleState();
   const [text, setText] = useState('');
+  const picker = useRef<HTMLInputElement>(null);
 
   const send = () => {
     if (state.sendMessage(text)) setText('');
@@ -39,6 +40,20 @@ export function Composer() {
         }}
       />
       <div class="composer-actions">
+        <input
+          ref={picker}
+          type="file"
+          hidden
+          accept={ATTACHMENT_TYPES.join(',')}
+          onChange={(event) => {
+            const file = event.currentTarget.files?.[0];
+            event.currentTarget.value = '';
+            if (file) void state.sendFile(file);
+          }}
+        />
+        <button type="button" onClick={() => picker.current?.click()}>
+          Attach file
+        </button>
         <button type="submit" class="primary" disabled={isEmpty}>
           Send
         </button>

@@ -1,4 +1,4 @@
-import type { Message } from '@hovor/protocol';
+import { API_PREFIX, type Attachment, type Message } from '@hovor/protocol';
 import { useEffect, useRef } from 'preact/hooks';
 import { useConsoleState } from './console-context';
 import { formatTime } from './format-time';
@@ -125,7 +125,35 @@ function MessageLine({
           </>
         )}
       </div>
-      <MessageText text={message.text} />
+      {message.attachment ? (
+        <FileLink attachment={message.attachment} />
+      ) : (
+        <MessageText text={message.text} />
+      )}
     </li>
+  );
+}
+
+/**
+ * [P21] A file in the transcript: an image previewed, every file a download link with its size.
+ * Same origin with the agent's session, so plain URLs; the server sends files as sandboxed
+ * downloads, never as pages.
+ */
+function FileLink({ attachment }: { attachment: Attachment }) {
+  const url = `${API_PREFIX}/attachments/${encodeURIComponent(attachment.id)}`;
+  const size =
+    attachment.size >= 1_000_000
+      ? `${(attachment.size / 1_000_000).toFixed(1)} MB`
+      : `${Math.max(1, Math.round(attachment.size / 1000))} kB`;
+  return (
+    <div class="file">
+      {attachment.type.startsWith('image/') && (
+        <img class="file-preview" src={url} alt={attachment.name} loading="lazy" />
+      )}
+      <a href={url} download={attachment.name}>
+        {attachment.name}
+      </a>{' '}
+      <span class="muted">({size})</span>
+    </div>
   );
 }

@@ -204,6 +204,7 @@ export function createConsoleState({ api, connect, storage, page, random = Math.
     loadTeam: actions.loadTeam,
     transferConversation: actions.transferConversation,
     sendMessage: conversation.sendMessage,
+    sendFile: conversation.sendFile,
     addNote: conversation.addNote,
     retrySend: outbox.retry,
     discardPending: outbox.drop,

@@ -7,12 +7,15 @@ import type {
   TypingChanged,
   VisitorProfile,
 } from '@hovor/protocol';
+import { AckOf, API_PREFIX, Attachment } from '@hovor/protocol';
 import { batch, computed, signal } from '@preact/signals';
 import { createAgentTyping } from './agent-typing';
 import type { InboxState } from './inbox-state';
 import type { Outbox, PendingMessage } from './outbox';
 import { type AgentSocket, command } from './socket';
 import { heldThroughSeq, lastSeqOf, mergeMessages } from './transcript';
+
+const AttachmentAck = AckOf(Attachment);
 
 /** The visitor's typing indicator hides by itself after this long, in case its "stopped" is lost, in ms. */
 export const TYPING_INDICATOR_TTL_MS = 10_000;
@@ -143,6 +146,35 @@ export function createConversationState({
     return queueReply(text, 'text');
   }
 
+  /**
+   * [P21] Uploads `file` to the open conversation (the agent's session cookie, same origin) and
+   * sends it as a message; a refusal (type, size, closed) shows as the console's error.
+   */
+  async function sendFile(file: File): Promise<void> {
+    const id = currentId.value;
+    if (!id) return;
+    try {
+      // globalThis: this module's own fetch() pages a conversation.
+      const res = await globalThis.fetch(
+        `${API_PREFIX}/conversations/${encodeURIComponent(id)}/attachments?name=${encodeURIComponent(file.name)}`,
+        { method: 'POST', headers: { 'content-type': file.type || 'application/octet-stream' }, body: file },
+      );
+      const parsed = AttachmentAck.safeParse(await res.json().catch(() => null));
+      if (!parsed.success) throw new Error(`The upload answered HTTP ${res.status}`);
+      if (!parsed.data.ok) throw new Error(parsed.data.error.message);
+      const { name, id: attachmentId } = parsed.data.data;
+      const message = await command(requireSocket(), 'message:send', {
+        conversationId: id,
+        clientMsgId: crypto.randomUUID(),
+        text: name,
+        attachmentId,
+      });
+      onMessageCreated(message);
+    } catch (cause) {
+      showError(cause);
+    }
+  }
+
   /** Queues an internal note on the open conversation, never shown to the visitor [P12]. */
   function addNote(text: string): boolean {
     return queueReply(text, 'note');
@@ -198,6 +230,7 @@ export function createConversationState({
     onRated,
     onPage,
     sendMessage,
+    sendFile,
     addNote,
     noteTyping: agentTyping.noteTyping,
     stopTyping: agentTyping.stopTyping,

@@ -58,7 +58,7 @@ export function staticRoutes(deps: {
           "default-src 'self'",
           `connect-src 'self' ${wsOrigin}`,
           "style-src 'self' 'unsafe-inline'",
-          "img-src 'self' data:",
+          "img-src 'self' data: blob:",
           "base-uri 'none'",
           "form-action 'none'",
         ].join('; '),

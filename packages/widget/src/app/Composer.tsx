@@ -1,6 +1,6 @@
-import { MAX_MESSAGE_TEXT_CHARS } from '@hovor/protocol';
+import { ATTACHMENT_TYPES, MAX_MESSAGE_TEXT_CHARS } from '@hovor/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useServices } from './chat-context.js';
+import { useChatSnapshot, useServices } from './chat-context.js';
 
 type Picker = typeof import('./EmojiPicker.js')['EmojiPicker'];
 /** The emoji grid is fetched the first time it is opened; most chats never open it. */
@@ -12,6 +12,8 @@ export function Composer() {
   const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const { fileError } = useChatSnapshot();
   const [Picker, setPicker] = useState<Picker | null>(null);
   const [isPicking, setIsPicking] = useState(false);
 
@@ -84,6 +86,27 @@ export function Composer() {
           }
         }}
       />
+      <input
+        ref={picker}
+        type="file"
+        hidden
+        accept={ATTACHMENT_TYPES.join(',')}
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          e.currentTarget.value = '';
+          if (file) void client.sendFile(file);
+        }}
+      />
+      <button
+        type="button"
+        class="hv-emoji-toggle"
+        aria-label={t.attach}
+        onClick={() => picker.current?.click()}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z" />
+        </svg>
+      </button>
       <button
         ref={toggle}
         type="button"
@@ -98,6 +121,11 @@ export function Composer() {
         </svg>
       </button>
       {isPicking && Picker && <Picker onPick={insert} onClose={closePicker} />}
+      {fileError && (
+        <p class="hv-failed hv-file-error" role="alert">
+          {t[fileError]}
+        </p>
+      )}
       <button type="submit" class="hv-send" disabled={!text.trim()}>
         {t.send}
       </button>

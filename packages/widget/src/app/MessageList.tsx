@@ -1,9 +1,28 @@
-import { type Message, type Receipt, splitLinks } from '@hovor/protocol';
-import { useEffect, useRef } from 'preact/hooks';
+import { type Attachment, type Message, type Receipt, splitLinks } from '@hovor/protocol';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { avatarColor, initialsOf } from './avatar.js';
 import { useChatSnapshot, useServices } from './chat-context.js';
 import { fill } from './i18n.js';
 import { eventText, ownMessageState, type PendingMessage } from './messages.js';
+
+type FileViewComponent = typeof import('./FileView.js')['FileView'];
+/** Files are rare: their view is fetched the first time a message carries one [P21]. */
+let loadFileView: Promise<FileViewComponent> | undefined;
+
+/** A message's file, or its name until the file view has loaded. */
+function FileItem({ attachment }: { attachment: Attachment }) {
+  const [View, setView] = useState<FileViewComponent | null>(null);
+  useEffect(() => {
+    loadFileView ??= import('./FileView.js').then((m) => m.FileView);
+    loadFileView.then(
+      (component) => setView(() => component),
+      () => {
+        loadFileView = undefined;
+      },
+    );
+  }, []);
+  return View ? <View attachment={attachment} /> : <p class="hv-text">{attachment.name}</p>;
+}
 
 /** The text as text; only its http(s) addresses become links, opened in a new tab. */
 const Text = ({ text }: { text: string }) => (
@@ -27,7 +46,7 @@ function MessageItem({ message, receipt }: { message: Message; receipt: Receipt 
   if (message.author.type === 'visitor') {
     return (
       <li class="hv-msg hv-own">
-        <Text text={message.text} />
+        {message.attachment ? <FileItem attachment={message.attachment} /> : <Text text={message.text} />}
         <span class="hv-meta">{t[ownMessageState(message, receipt)]}</span>
       </li>
     );
@@ -45,7 +64,7 @@ function MessageItem({ message, receipt }: { message: Message; receipt: Receipt 
         </span>
         <span>{message.author.name ?? t.agent}</span>
       </span>
-      <Text text={message.text} />
+      {message.attachment ? <FileItem attachment={message.attachment} /> : <Text text={message.text} />}
     </li>
   );
 }
@@ -75,9 +94,9 @@ export function MessageList() {
   const { t } = i18n;
   // The site's greeting in the chat's language, when it wrote one.
   const greeting = config.greetings.find((g) => g.locale === i18n.locale)?.text ?? config.greeting;
-  const { messages, pending, agentTyping, receipt } = useChatSnapshot();
+  const { messages, pending, uploads, agentTyping, receipt } = useChatSnapshot();
   const scroller = useRef<HTMLElement>(null);
-  const count = messages.length + pending.length;
+  const count = messages.length + pending.length + uploads.length;
 
   // Keep the newest message in view as the transcript grows.
   useEffect(() => {
@@ -97,6 +116,12 @@ export function MessageList() {
           ))}
           {pending.map((p) => (
             <PendingItem key={p.clientMsgId} pending={p} />
+          ))}
+          {uploads.map((u) => (
+            <li key={u.clientMsgId} class="hv-msg hv-own hv-pending">
+              <p class="hv-text">{u.name}</p>
+              <span class="hv-meta">{t.sending}</span>
+            </li>
           ))}
         </ul>
       </div>

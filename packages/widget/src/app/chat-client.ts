@@ -1,5 +1,6 @@
 import {
   type Ack,
+  API_PREFIX,
   type Availability,
   type CommandInput,
   type CommandOutput,
@@ -38,7 +39,6 @@ import { type LiteSocket, liteSocket } from './socket-lite.js';
 import type { KeyValueStore } from './storage.js';
 import { createTyping } from './typing.js';
 import { createVisitorToken, forgetToken, readToken } from './visitor-token.js';
-
 /** How long a command waits for its ack before it counts as failed (and is retried). */
 export const COMMAND_TIMEOUT_MS = 10_000;
 /** How long "Back online" shows after a reconnect, in ms. */
@@ -246,6 +246,15 @@ export function createChatClient({
     s.connect();
   }
 
+  /** [P21] The visitor's credentials for the HTTP routes: the token and identity of the socket. */
+  function visitorHeaders(): Record<string, string> {
+    const auth = socket?.auth as VisitorHandshake | undefined;
+    return {
+      ...(auth ? { authorization: `Bearer ${auth.token}` } : {}),
+      ...(auth?.identity ? { 'x-hovor-identity': auth.identity } : {}),
+    };
+  }
+
   /** [P18] Tells the server the page the visitor is on; it records each page once. */
   function reportPage(): void {
     if (!socket?.connected || !host.page) return;
@@ -450,6 +459,22 @@ export function createChatClient({
       preChat = { about, departmentId };
       state.update((s) => ({ ...s, hasAnsweredPreChat: true }));
       this.send(text);
+    },
+
+    /**
+     * [P21] Uploads `file` to the conversation (started first if need be) and sends it as a
+     * message; the code comes with the first file (most chats have none).
+     */
+    async sendFile(file: File): Promise<void> {
+      const { sendFile } = await import('./file-upload.js');
+      await sendFile({ state, ensureConversation, command, headers: visitorHeaders }, file);
+    },
+
+    /** [P21] A file of the conversation, fetched as this visitor (for a preview or a download). */
+    async fetchFile(attachmentId: string): Promise<Blob> {
+      const res = await fetch(`${API_PREFIX}/attachments/${attachmentId}`, { headers: visitorHeaders() });
+      if (!res.ok) throw new WidgetError('NOT_FOUND', `file ${attachmentId}: HTTP ${res.status}`);
+      return res.blob();
     },
 
     /** Sends the failed messages again, each with its own clientMsgId so none is stored twice. */

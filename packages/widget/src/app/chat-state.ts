@@ -44,6 +44,10 @@ export interface ChatSnapshot {
   draft: string;
   /** Whether the visitor answered the site's pre-chat form on this page [P20]. */
   hasAnsweredPreChat: boolean;
+  /** Files on their way: uploading, then sent as messages [P21]. */
+  uploads: ReadonlyArray<{ clientMsgId: string; name: string }>;
+  /** Why the last file was not sent (a text key), until the next one. */
+  fileError: 'fileType' | 'fileSize' | 'fileFailed' | null;
 }
 
 export const INITIAL_SNAPSHOT: ChatSnapshot = {
@@ -61,6 +65,8 @@ export const INITIAL_SNAPSHOT: ChatSnapshot = {
   availability: null,
   draft: '',
   hasAnsweredPreChat: false,
+  uploads: [],
+  fileError: null,
 };
 
 /** Switches to `conversation`; another conversation than the shown one starts a fresh transcript. */
