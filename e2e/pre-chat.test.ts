@@ -3,6 +3,7 @@ import { axeViolations, chatFrameOf } from './support/axe.js';
 import { agentAndVisitor, chatFrame, launcher, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
+const NAME = 'Petr Novák <img src=x onerror="window.pwned=1">';
 
 describe('the pre-chat form [P20]', () => {
   it('asks what the site wants before the chat, says what to fix, and starts the chat with the answers', async () => {
@@ -56,7 +57,8 @@ describe('the pre-chat form [P20]', () => {
       // The site's consent text is text.
       await frame.getByText('I agree to the <b>privacy</b> policy.').waitFor();
 
-      await frame.getByLabel('Name').fill('Petr Novák');
+      // A name is text wherever it shows (the XSS corpus's name).
+      await frame.getByLabel('Name').fill(NAME);
       await frame.getByLabel('Email (optional)').fill('petr@example.com');
       await frame.getByLabel('Department').selectOption({ label: 'Sales' });
       await frame.getByRole('textbox', { name: 'Message' }).fill('Do you sell gift cards?');
@@ -75,7 +77,12 @@ describe('the pre-chat form [P20]', () => {
         .getByRole('log', { name: 'Transcript' })
         .getByText('Do you sell gift cards?')
         .waitFor();
-      const stored = await suite.stack.c.conversations.findOne({ visitorName: 'Petr Novák' });
+      await agent.page.getByRole('heading', { name: NAME }).waitFor();
+      expect(await agent.page.locator('img').count()).toBe(0);
+      expect(
+        await agent.page.evaluate(() => (window as unknown as { pwned?: number }).pwned),
+      ).toBeUndefined();
+      const stored = await suite.stack.c.conversations.findOne({ visitorName: NAME });
       expect(stored).toMatchObject({ departmentId: sales.id });
       expect(stored?.consentAt).toBeInstanceOf(Date);
     } finally {
