@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { axeViolations, chatFrameOf } from './support/axe.js';
 import { saveArtifacts } from './support/browser.js';
@@ -13,6 +14,13 @@ import {
 
 const suite = useStackAndBrowser();
 
+/** The launcher frame of a host page. */
+const launcherFrameOf = (page: Page) => {
+  const frame = page.frames().find((f) => f.url().includes('/widget/launcher.html'));
+  if (!frame) throw new Error('no launcher frame');
+  return frame;
+};
+
 describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
   it('finds no violation on the shop page with the launcher, nor on each screen of the chat', async () => {
     const { agent, visitor, close } = await agentAndVisitor(suite, { bypassCSP: true });
@@ -21,6 +29,7 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
     const launcherButton = launcher(visitor.page);
     await launcherButton.waitFor();
     expect(await axeViolations(visitor.page), 'shop page with the launcher').toEqual([]);
+    expect(await axeViolations(launcherFrameOf(visitor.page)), 'the launcher').toEqual([]);
 
     // The chat, before anything was written.
     await launcherButton.click();
@@ -80,6 +89,30 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
       expect(await axeViolations(frameContext), 'offline form with errors').toEqual([]);
     } finally {
       await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { 'routing.businessHours': '' } });
+      await context.close();
+    }
+  });
+
+  it('finds no violation while waiting in the queue', async () => {
+    // Nobody can take the chat: it waits.
+    await suite.stack.c.agents.updateMany({}, { $set: { status: 'offline' } });
+    const context = await suite.browser.newContext({ bypassCSP: true });
+    const visitor = await openPage(context);
+    onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
+    try {
+      await visitor.page.goto(`${suite.stack.demoUrl}/`);
+      await launcher(visitor.page).click();
+      const frame = chatFrame(visitor.page);
+      const input = frame.getByRole('textbox', { name: 'Message' });
+      await input.fill('Anyone there?');
+      await input.press('Enter');
+      await frame
+        .getByRole('status')
+        .getByText(/You are number \d+ in the queue/)
+        .waitFor();
+      const frameContext = await chatFrameOf(visitor.page);
+      expect(await axeViolations(frameContext), 'queued chat').toEqual([]);
+    } finally {
       await context.close();
     }
   });

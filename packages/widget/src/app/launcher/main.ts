@@ -74,10 +74,7 @@ async function main(): Promise<void> {
   const badge = document.createElement('span');
   badge.className = 'badge';
   badge.setAttribute('aria-hidden', 'true');
-  const unreadText = document.createElement('span');
-  unreadText.id = 'unread';
-  unreadText.className = 'vh';
-  document.body.append(button, unreadText);
+  document.body.append(button);
 
   const localeOf = (view: LauncherView) => chooseLocale([view.locale, config.locale, ...navigator.languages]);
   const render = (view: LauncherView) => {
@@ -87,15 +84,14 @@ async function main(): Promise<void> {
     document.body.className = `${view.side}${text ? ' text' : ''}`;
     document.documentElement.lang = i18n.locale;
     label.textContent = text;
-    // With words on it, the button is named by them (what is seen is what is said).
-    if (text) button.removeAttribute('aria-label');
-    else button.setAttribute('aria-label', view.isOpen ? i18n.t.closeChat : i18n.t.openChat);
-    button.setAttribute('aria-expanded', String(view.isOpen));
     const unread = view.isOpen ? 0 : view.unread;
+    const unreadLabel = unread > 0 ? plural(i18n, i18n.t.unread, unread) : '';
+    // Named by what it shows (its words, else open or close), and the unread count, which the
+    // badge shows: what is seen is in what is said.
+    const name = text || (view.isOpen ? i18n.t.closeChat : i18n.t.openChat);
+    button.setAttribute('aria-label', unreadLabel ? `${name}, ${unreadLabel}` : name);
+    button.setAttribute('aria-expanded', String(view.isOpen));
     badge.textContent = unread > 0 ? (unread > 99 ? '99+' : String(unread)) : '';
-    unreadText.textContent = unread > 0 ? plural(i18n, i18n.t.unread, unread) : '';
-    if (unread > 0) button.setAttribute('aria-describedby', unreadText.id);
-    else button.removeAttribute('aria-describedby');
     button.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${view.isOpen ? CLOSE_ICON : CHAT_ICON}"/></svg>`;
     button.append(label, badge);
     const box = button.getBoundingClientRect();
