@@ -167,10 +167,16 @@ describe('the launcher', () => {
       // Hidden, the launcher still opens the chat for the page's own button.
       await hovor(page, 'open');
       await chatFrame(page).getByRole('textbox', { name: 'Zpráva' }).waitFor();
+      await hovor(page, 'toggle');
+      await expect.poll(() => page.locator('iframe[title="Hovor chat"]').isHidden()).toBe(true);
+      await hovor(page, 'toggle');
+      await expect.poll(() => page.locator('iframe[title="Hovor chat"]').isVisible()).toBe(true);
       await hovor(page, 'close');
       await hovor(page, 'show');
       await button.waitFor();
-      await expect.poll(async () => (await seen()).map((e) => e.name)).toEqual(['open', 'close']);
+      await expect
+        .poll(async () => (await seen()).map((e) => e.name))
+        .toEqual(['open', 'close', 'open', 'close']);
 
       for (const call of [
         ['nonsense'],
