@@ -6,7 +6,11 @@ import { chatFrame, launcher, openPage, useStackAndBrowser } from './support/sui
 
 const suite = useStackAndBrowser();
 
-/** The accessible name of what has the keyboard focus on the host page (inside the launcher frame too). */
+/**
+ * The accessible name of what has the keyboard focus on the host page, inside the launcher frame
+ * too. The launcher frame is asked first: it is a frame of another site (another process), so the
+ * page may still report its body for a moment after the frame's button took the focus.
+ */
 async function focusedOnPage(page: Page): Promise<string | null> {
   const nameOfActive = () => {
     const active = document.activeElement?.shadowRoot?.activeElement ?? document.activeElement;
@@ -17,9 +21,11 @@ async function focusedOnPage(page: Page): Promise<string | null> {
       null
     );
   };
-  const onPage = await page.evaluate(nameOfActive);
   const launcherFrame = page.frames().find((f) => f.url().includes('/widget/launcher.html'));
-  return onPage === 'Hovor launcher' && launcherFrame ? launcherFrame.evaluate(nameOfActive) : onPage;
+  const inLauncher = await launcherFrame?.evaluate(() =>
+    document.hasFocus() ? (document.activeElement?.getAttribute('aria-label') ?? null) : null,
+  );
+  return inLauncher ?? page.evaluate(nameOfActive);
 }
 
 /** What has the focus inside the chat frame, by its label or role. */
