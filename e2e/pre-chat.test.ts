@@ -99,4 +99,34 @@ describe('the pre-chat form [P20]', () => {
       );
     }
   });
+
+  it('shows the consent in the visitor’s language when the site wrote it', async () => {
+    await suite.stack.c.sites.updateOne(
+      { key: 'e2e-shop' },
+      {
+        $set: {
+          preChat: {
+            name: 'off',
+            email: 'off',
+            department: false,
+            consent: 'I agree to the privacy policy.',
+          },
+          texts: { cs: { consent: 'Souhlasím se zásadami ochrany soukromí.' } },
+        },
+      },
+    );
+    const context = await suite.browser.newContext({ locale: 'cs-CZ' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${suite.stack.demoUrl}/`);
+      await launcher(page, 'Otevřít chat').click();
+      const frame = chatFrame(page);
+      await frame.getByRole('form', { name: 'Než začneme' }).waitFor();
+      await frame.getByLabel('Souhlasím se zásadami ochrany soukromí.').waitFor();
+      expect(await frame.getByText('I agree to the privacy policy.').count()).toBe(0);
+    } finally {
+      await context.close();
+      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { preChat: '', texts: '' } });
+    }
+  });
 });

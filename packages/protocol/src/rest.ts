@@ -44,6 +44,8 @@ export const PreChatForm = z.strictObject({
   departments: z.array(z.strictObject({ id: Id, name: z.string() })),
   /** Text the visitor must tick to chat (privacy, terms); null: none. */
   consent: z.nullable(z.string()),
+  /** `consent` in other languages; `consent` for the rest. */
+  consents: z.array(z.strictObject({ locale: z.string(), text: z.string() })),
 });
 export type PreChatForm = z.infer<typeof PreChatForm>;
 

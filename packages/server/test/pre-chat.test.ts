@@ -25,7 +25,11 @@ afterEach(async () => {
 });
 
 describe('the pre-chat form [P20]', () => {
-  it('is part of the widget config, with the site’s departments to choose from', async () => {
+  it('is part of the widget config, with the site’s departments to choose from and its consent in other languages', async () => {
+    await h.c.sites.updateOne(
+      { _id: h.site.id },
+      { $set: { texts: { cs: { consent: 'Souhlasím se zpracováním údajů.' } } } },
+    );
     const res = await fetch(
       `${h.baseUrl}/api/v1/sites/${h.site.key}/widget-config?origin=${encodeURIComponent(SHOP_ORIGIN)}`,
     );
@@ -35,6 +39,7 @@ describe('the pre-chat form [P20]', () => {
       email: 'optional',
       departments: [{ id: sales.id, name: 'Sales' }],
       consent: FORM.consent,
+      consents: [{ locale: 'cs', text: 'Souhlasím se zpracováním údajů.' }],
     });
   });
 

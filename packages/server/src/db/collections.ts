@@ -16,6 +16,8 @@ export interface SiteTexts {
   greeting?: string;
   offlineText?: string;
   launcherText?: string;
+  /** The pre-chat form's consent text [P20]. */
+  consent?: string;
 }
 
 /** What a site's pre-chat form asks [P20]. */

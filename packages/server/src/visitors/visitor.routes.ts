@@ -48,7 +48,7 @@ export function visitorRoutes(deps: {
       const site = origin
         ? await deps.visitors.siteForOrigin(siteKey, origin)
         : await deps.visitors.siteByKey(siteKey);
-      const inOtherLanguages = (text: 'greeting' | 'launcherText') =>
+      const inOtherLanguages = (text: 'greeting' | 'launcherText' | 'consent') =>
         Object.entries(site.texts).flatMap(([locale, texts]) => {
           const value = texts[text];
           return value ? [{ locale, text: value }] : [];
@@ -71,6 +71,7 @@ export function visitorRoutes(deps: {
             ? (await deps.departmentsOf(site.id)).map(({ id, name }) => ({ id, name }))
             : [],
           consent: site.preChat.consent,
+          consents: site.preChat.consent ? inOtherLanguages('consent') : [],
         },
         launcherTexts: inOtherLanguages('launcherText'),
       };

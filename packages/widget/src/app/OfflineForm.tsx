@@ -270,7 +270,9 @@ export function PreChatForm() {
             onChange={(e) => onInput('consent', e.currentTarget.checked ? 'yes' : '')}
             {...invalid('consent')}
           />
-          <label for="hv-consent">{form.consent}</label>
+          <label for="hv-consent">
+            {form.consents.find((c) => c.locale === i18n.locale)?.text ?? form.consent}
+          </label>
           {problem('consent')}
         </div>
       )}
