@@ -401,6 +401,14 @@ export function createChatClient({
     resolveSocket(s);
   }
 
+  /** Shows `text` at once as "Sending…", then starts a conversation if needed and sends it. */
+  function send(text: string): void {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    typing.stop();
+    outbox.add(newClientId(), trimmed);
+  }
+
   return {
     /** Gets a token, connects and keeps syncing; failures end up in `state.fatal`. */
     start(): void {
@@ -446,19 +454,13 @@ export function createChatClient({
       );
     },
 
-    /** Shows `text` at once as "Sending…", then starts a conversation if needed and sends it. */
-    send(text: string): void {
-      const trimmed = text.trim();
-      if (!trimmed) return;
-      typing.stop();
-      outbox.add(newClientId(), trimmed);
-    },
+    send,
 
     /** [P20] The pre-chat form was answered: the answers go with the start, `text` is the first message. */
     startWithPreChat(about: PreChatAnswers, departmentId: string | undefined, text: string): void {
       preChat = { about, departmentId };
       state.update((s) => ({ ...s, hasAnsweredPreChat: true }));
-      this.send(text);
+      send(text);
     },
 
     /**
