@@ -1,5 +1,4 @@
 import {
-  type Attachment,
   type Author,
   type ConversationSummary,
   type Inbox,
@@ -15,9 +14,8 @@ import {
   type VisitorConversation,
 } from '@hovor/protocol';
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
-import { type AttachmentRepository, toAttachment } from '../attachments/attachment.repository.js';
+import { type AttachmentRepository, attachmentForMessage } from '../attachments/attachment.repository.js';
 import type { Clock } from '../clock.js';
-import type { PreChatSettings } from '../db/collections.js';
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors.js';
 import type { MessageRepository } from '../messages/message.repository.js';
@@ -33,6 +31,7 @@ import type { Visitor, VisitorRepository } from '../visitors/visitor.repository.
 import type { Conversation, ConversationRepository } from './conversation.repository.js';
 import type { ConversationCloser } from './conversation-closer.js';
 import { createInFlight } from './in-flight.js';
+import { checkPreChat } from './pre-chat.js';
 import type { Transcript } from './transcript.js';
 import { toSummary, toVisitorConversation, toWireMessage } from './wire.js';
 
@@ -91,33 +90,17 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return conversation;
   }
 
-  /**
-   * [P21] The file a message carries: uploaded to this conversation by this author, else
-   * BAD_REQUEST (an id of another conversation or side is no way to reach its file).
-   */
-  async function attachmentFor(
-    conversation: Conversation,
-    author: Author,
-    attachmentId: string | undefined,
-  ): Promise<Attachment | null> {
-    if (!attachmentId) return null;
-    const doc = await deps.attachments.describe(attachmentId);
-    if (
-      doc?.conversationId !== conversation.id ||
-      doc.uploader.type !== author.type ||
-      doc.uploader.id !== author.id
-    ) {
-      throw new AppError('BAD_REQUEST', 'No such file uploaded by you to this conversation');
-    }
-    return toAttachment(doc);
-  }
-
   async function appendText(
     conversation: Conversation,
     author: Author,
     input: { clientMsgId: string; text: string; attachmentId?: string },
   ): Promise<Message> {
-    const attachment = await attachmentFor(conversation, author, input.attachmentId);
+    const attachment = await attachmentForMessage(
+      deps.attachments,
+      conversation.id,
+      author,
+      input.attachmentId,
+    );
     const { message } = await transcript.append(
       conversation,
       {
@@ -149,28 +132,6 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   /** The visitor's open conversation (`openId`), or a new one in the department's queue (checked by the caller). */
-  /**
-   * [P20] The pre-chat form's answers against what the site asks: required fields given, the
-   * consent ticked when there is a text, one of the site's departments chosen when it offers them.
-   */
-  async function checkPreChat(
-    form: PreChatSettings,
-    siteId: string,
-    departmentId: string | undefined,
-    about: PreChatAnswers | undefined,
-  ): Promise<void> {
-    const refuse = (what: string) => {
-      throw new AppError('BAD_REQUEST', `The pre-chat form needs ${what}`);
-    };
-    if (form.name === 'required' && !about?.name?.trim()) refuse('the name');
-    if (form.email === 'required' && !about?.email) refuse('the e-mail');
-    if (form.consent && about?.consent !== true) refuse('the consent');
-    if (form.department) {
-      const offered = await deps.departments.listBySite(siteId);
-      if (offered.length > 0 && !offered.some((d) => d.id === departmentId)) refuse('one of the departments');
-    }
-  }
-
   async function startFor(
     visitor: Visitor,
     departmentId: string | undefined,
@@ -293,7 +254,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
       if (!openId) {
         const site = await deps.sites.findById(visitor.siteId);
         if (site?.preChat) {
-          await checkPreChat(site.preChat, visitor.siteId, departmentId, about);
+          await checkPreChat(
+            site.preChat,
+            () => deps.departments.listBySite(visitor.siteId),
+            departmentId,
+            about,
+          );
           // Only what the form asks is kept; the name is the conversation's from now on.
           const name = site.preChat.name !== 'off' ? about?.name?.trim() : undefined;
           const email = site.preChat.email !== 'off' ? about?.email : undefined;

@@ -24,7 +24,7 @@ export interface SiteTexts {
 export interface PreChatSettings {
   name: 'off' | 'optional' | 'required';
   email: 'off' | 'optional' | 'required';
-  /** Whether the visitor chooses one of the site's departments (when it has any). */
+  /** Whether the visitor chooses one of the site's departments (when it has some). */
   department: boolean;
   /** The text the visitor must tick; null: none. */
   consent: string | null;

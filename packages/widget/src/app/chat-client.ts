@@ -11,12 +11,9 @@ import {
   type RateConversationInput,
   resendDelayMs,
   VISITOR_NAMESPACE,
-  type VisitorAttributes,
-  type VisitorClientToServerEvents,
   type VisitorCommands,
   type VisitorConversation,
   type VisitorHandshake,
-  type VisitorServerToClientEvents,
 } from '@hovor/protocol';
 import {
   type ChatState,
@@ -24,7 +21,6 @@ import {
   isConversationActive,
   withConversation,
   withMessages,
-  withQueuePosition,
   withRating,
   withReceipt,
   withRefusedStart,
@@ -33,9 +29,11 @@ import { newClientId } from './client-id.js';
 import type { HostChannel } from './host-channel.js';
 import { createHostReports } from './host-reports.js';
 import { createOutbox } from './outbox.js';
+import { createPageSettings } from './page-settings.js';
 import { createReceiptReporter } from './receipt-reporter.js';
 import { isRetryable, sleep, WidgetError, withRetry } from './retry.js';
-import { type LiteSocket, liteSocket } from './socket-lite.js';
+import { listenToServer, type VisitorSocket } from './server-notifications.js';
+import { liteSocket } from './socket-lite.js';
 import type { KeyValueStore } from './storage.js';
 import { createTyping } from './typing.js';
 import { createVisitorToken, forgetToken, readToken } from './visitor-token.js';
@@ -44,7 +42,6 @@ export const COMMAND_TIMEOUT_MS = 10_000;
 /** How long "Back online" shows after a reconnect, in ms. */
 export const RESTORED_NOTICE_MS = 3_000;
 
-type VisitorSocket = LiteSocket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
 type CommandName = keyof VisitorCommands;
 type EmitCommand = <K extends CommandName>(
   event: K,
@@ -216,17 +213,6 @@ export function createChatClient({
         : null,
   });
 
-  /** [P19] The page's attributes of the visitor, merged (null removes a key on the server too). */
-  let attributes: VisitorAttributes = {};
-
-  /** [P19] Sends the page's attributes (all of them: the server's merge makes a repeat harmless). */
-  function reportAttributes(): void {
-    if (!socket?.connected || Object.keys(attributes).length === 0) return;
-    command('visitor:attributes', { attributes }, 1).catch(() => {
-      // Sent again on the next reconnect.
-    });
-  }
-
   /**
    * [P19] Connects again as another visitor: identified by the page, or a new anonymous one
    * after `Hovor('reset')`. What was shown belonged to the other visitor: the state starts over;
@@ -248,20 +234,31 @@ export function createChatClient({
 
   /** [P21] The visitor's credentials for the HTTP routes: the token and identity of the socket. */
   function visitorHeaders(): Record<string, string> {
-    const auth = socket?.auth as VisitorHandshake | undefined;
+    const auth = handshake();
     return {
       ...(auth ? { authorization: `Bearer ${auth.token}` } : {}),
       ...(auth?.identity ? { 'x-hovor-identity': auth.identity } : {}),
     };
   }
 
-  /** [P18] Tells the server the page the visitor is on; it records each page once. */
-  function reportPage(): void {
-    if (!socket?.connected || !host.page) return;
-    command('page:view', host.page, 1).catch(() => {
-      // Only a record for the agents: the next page or reconnect reports again.
-    });
-  }
+  const handshake = () => socket?.auth as VisitorHandshake | undefined;
+  const settings = createPageSettings({
+    host,
+    isConnected: () => socket?.connected === true,
+    report: {
+      page: (input) => command('page:view', input, 1),
+      attributes: (attributes) => command('visitor:attributes', { attributes }, 1),
+    },
+    identity: () => handshake()?.identity,
+    reidentify: (identity) => reconnectAs({ identity }, true),
+    reset: () => {
+      preChat = null;
+      forgetToken(store, siteKey);
+      createVisitorToken(store, { siteKey, hostOrigin: host.hostOrigin, fresh: true })
+        .then((token) => reconnectAs({ token, identity: undefined }, false))
+        .catch((cause: unknown) => fail({ code: 'UNAVAILABLE', message: String(cause) }));
+    },
+  });
 
   /** [P16] Catches up with the server and sends what waits: on every (re)connect, focus, `online`, page show. */
   function catchUp(): void {
@@ -270,7 +267,6 @@ export function createChatClient({
       if (socket && !socket.active && state.get().connection === 'offline') socket.connect();
       return;
     }
-    reportPage();
     resync();
     outbox.retryAll();
     receipts.report();
@@ -322,8 +318,7 @@ export function createChatClient({
         RESTORED_NOTICE_MS,
       );
       receipts.reset();
-      reportPage();
-      reportAttributes();
+      settings.connected();
       sync()
         .then(refreshAvailability)
         .catch(() => {
@@ -372,32 +367,7 @@ export function createChatClient({
       }
       fail(error);
     });
-    s.on('message:created', (message) => {
-      state.update((st) => withMessages(st, [message]));
-    });
-    s.on('conversation:updated', (conversation) => {
-      const current = state.get().conversation;
-      // A left message is no chat; it comes back as one when an agent reopens it [RT18].
-      if (conversation.state === 'offline' && current?.id !== conversation.id) return;
-      // A newer conversation (e.g. started in another tab) replaces a closed or missing one.
-      if (current && current.id !== conversation.id && current.state !== 'closed') return;
-      const isNew = current?.id !== conversation.id;
-      applyConversation(conversation);
-      if (isNew) resync();
-    });
-    s.on('receipt:updated', (receipt) => {
-      state.update((st) => withReceipt(st, receipt));
-    });
-    s.on('conversation:rated', (rating) => {
-      state.update((st) => withRating(st, rating));
-    });
-    s.on('queue:position', (position) => {
-      const before = state.get();
-      state.update((st) => withQueuePosition(st, position));
-      // Only a position about the current, waiting conversation reaches the page.
-      if (state.get() !== before) host.post({ type: 'event', name: 'queue:position', data: position });
-    });
-    s.on('typing:changed', typing.onAgentTyping);
+    listenToServer(s, { state, host, resync, onAgentTyping: typing.onAgentTyping });
     resolveSocket(s);
   }
 
@@ -420,23 +390,7 @@ export function createChatClient({
         host.onDepartment(() => {
           if (socket?.connected) refreshAvailability().catch(() => undefined);
         }),
-        host.onPage(reportPage),
-        host.onAttributes((changes) => {
-          attributes = { ...attributes, ...changes };
-          reportAttributes();
-        }),
-        host.onIdentity(() => {
-          if ((socket?.auth as VisitorHandshake | undefined)?.identity === host.identity) return;
-          reconnectAs({ identity: host.identity ?? undefined }, true);
-        }),
-        host.onReset(() => {
-          attributes = {};
-          preChat = null;
-          forgetToken(store, siteKey);
-          createVisitorToken(store, { siteKey, hostOrigin: host.hostOrigin, fresh: true })
-            .then((token) => reconnectAs({ token, identity: undefined }, false))
-            .catch((cause: unknown) => fail({ code: 'UNAVAILABLE', message: String(cause) }));
-        }),
+        ...settings.start(),
       );
       // [P16] Coming back to the tab, to the network or to the page (back/forward cache) catches up.
       for (const type of ['focus', 'online', 'pageshow'] as const) {
