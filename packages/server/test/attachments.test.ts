@@ -153,4 +153,25 @@ describe('files in conversations [P21]', () => {
       }),
     ).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
+
+  it('[P4] answers a malformed id, a missing name and an unknown token with a clear error, storing nothing', async () => {
+    const visitor = await h.startChat();
+    const conversationId = visitor.conversation.id;
+    const bad = await fetch(`${h.baseUrl}/api/v1/attachments/not-an-id`, {
+      headers: { authorization: `Bearer ${visitor.token}` },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
+    const nameless = await fetch(`${h.baseUrl}/api/v1/conversations/${conversationId}/attachments`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', authorization: `Bearer ${visitor.token}` },
+      body: PNG,
+    });
+    expect(((await nameless.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
+    const stranger = await upload(conversationId, PNG, { token: 'x'.repeat(43) });
+    expect(stranger.body.error?.code).toBe('UNAUTHORIZED');
+    const noOne = await upload(conversationId, PNG);
+    expect(noOne.body.error?.code).toBe('UNAUTHORIZED');
+    expect(await h.c.attachments.countDocuments({})).toBe(0);
+  });
 });

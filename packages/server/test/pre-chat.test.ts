@@ -43,6 +43,14 @@ describe('the pre-chat form [P20]', () => {
     });
   });
 
+  it('[P4] refuses a widget config asked for an origin that is not one', async () => {
+    const res = await fetch(
+      `${h.baseUrl}/api/v1/sites/${h.site.key}/widget-config?origin=javascript:alert(1)`,
+    );
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
+  });
+
   it('starts a conversation with the answers: the name is the conversation’s, the consent is recorded', async () => {
     const agent = await h.onlineAgent('Alice', { departmentIds: [sales.id] });
     const visitor = await h.visitor();

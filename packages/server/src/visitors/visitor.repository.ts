@@ -58,12 +58,18 @@ export function createVisitorRepository(c: Collections) {
       if (!linked) throw new Error(`identity ${_id} vanished after a duplicate key`);
       return linked.visitorId;
     },
-    /** [P19] The user id, and the name and e-mail the site's token gave (when it gave them). */
+    /**
+     * [P19] The user id, and the name and e-mail the site's token gave (when it gave them); writes
+     * only what changed, so a reconnect of a known user writes nothing.
+     */
     async setIdentity(id: string, userId: string, name: string | null, email: string | null): Promise<void> {
-      await c.visitors.updateOne(
-        { _id: id },
-        { $set: { userId, ...(name ? { name } : {}), ...(email ? { email } : {}) } },
-      );
+      const doc = await c.visitors.findOne({ _id: id });
+      const changes = {
+        ...(doc?.userId !== userId ? { userId } : {}),
+        ...(name && doc?.name !== name ? { name } : {}),
+        ...(email && doc?.email !== email ? { email } : {}),
+      };
+      if (Object.keys(changes).length > 0) await c.visitors.updateOne({ _id: id }, { $set: changes });
     },
     async userIdOf(id: string): Promise<string | null> {
       return (await c.visitors.findOne({ _id: id }))?.userId ?? null;
