@@ -65,7 +65,8 @@ describe('the pre-chat form [P20]', () => {
       // A name is text wherever it shows (the XSS corpus's name).
       await frame.getByLabel('Name').fill(NAME);
       await frame.getByLabel('Email (optional)').fill('petr@example.com');
-      expect(await frame.getByLabel('Department').inputValue()).toBe(sales.id);
+      // The page's call may land after the form is drawn; the form follows it.
+      await expect.poll(() => frame.getByLabel('Department').inputValue()).toBe(sales.id);
       await frame.getByRole('textbox', { name: 'Message' }).fill('Do you sell gift cards?');
       await frame.getByLabel('I agree to the <b>privacy</b> policy.').check();
       await frame.getByRole('button', { name: 'Start chat' }).click();

@@ -1,6 +1,6 @@
 import { MAX_EMAIL_CHARS, MAX_MESSAGE_TEXT_CHARS, MAX_NAME_CHARS } from '@hovor/protocol';
 import type { JSX } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useChatSnapshot, useServices } from './chat-context.js';
 import { newClientId } from './client-id.js';
 import { fill } from './i18n.js';
@@ -168,8 +168,20 @@ export function PreChatForm() {
   });
   const [errors, setErrors] = useState<PreChatErrors>({});
   const element = useRef<HTMLFormElement>(null);
+  const choseDepartment = useRef(false);
+  // The page may set its department after the form is drawn: it follows until the visitor chooses.
+  useEffect(() => {
+    const follow = () => {
+      const id = host.departmentId;
+      if (choseDepartment.current || !form.departments.some((d) => d.id === id)) return;
+      setFields((f) => (f.department === id ? f : { ...f, department: id! }));
+    };
+    follow(); // a call that landed between the first draw and this effect
+    return host.onDepartment(follow);
+  }, [host, form]);
 
   const onInput = (name: PreChatField, value: string) => {
+    if (name === 'department') choseDepartment.current = true;
     setFields((f) => ({ ...f, [name]: value }));
     if (errors[name]) setErrors((e) => ({ ...e, [name]: undefined }));
   };
