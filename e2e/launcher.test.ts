@@ -157,9 +157,11 @@ describe('the launcher', () => {
       await page.goto(`${suite.stack.demoUrl}/`);
       const button = launcher(page, 'Napište nám');
       await button.waitFor();
-      const box = (await button.boundingBox())!;
-      expect(box.x).toBeLessThan(page.viewportSize()!.width / 2);
-      expect(box.width).toBeGreaterThan(100);
+      // The loader places the frame once the launcher tells its layout, a moment after it drew.
+      await expect
+        .poll(async () => (await button.boundingBox())?.x ?? Number.POSITIVE_INFINITY)
+        .toBeLessThan(page.viewportSize()!.width / 2);
+      expect((await button.boundingBox())!.width).toBeGreaterThan(100);
 
       const seen = await recordEvents(page);
       await hovor(page, 'hide');
@@ -250,8 +252,13 @@ describe('the launcher', () => {
       // The visible part shrinks (as when the on-screen keyboard opens): the chat follows it.
       await page.setViewportSize({ width: 390, height: 500 });
       await expect.poll(async () => (await frame.boundingBox())?.height).toBe(500);
-      const box = (await input.boundingBox())!;
-      expect(box.y + box.height).toBeLessThanOrEqual(500);
+      // The chat, in a process of its own, lays itself out again a moment later.
+      await expect
+        .poll(async () => {
+          const box = await input.boundingBox();
+          return box ? box.y + box.height : Number.POSITIVE_INFINITY;
+        })
+        .toBeLessThanOrEqual(500);
       // Inputs of 16 px at least: iOS does not zoom the page when one gets the focus.
       expect(await input.evaluate((el) => getComputedStyle(el).fontSize)).toBe('16px');
     } finally {

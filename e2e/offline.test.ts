@@ -62,8 +62,9 @@ describe('a visitor leaves a message while the team is away, and an agent answer
     const reply = agent.page.getByLabel('Reply');
     await reply.fill('Yes, in 3 to 5 days.');
     await reply.press('Enter');
-    await transcript.getByText('Sending…').waitFor({ state: 'detached' });
     await transcript.getByText('Yes, in 3 to 5 days.').waitFor();
+    // Stored (acked) before the visitor comes back.
+    await transcript.getByRole('img', { name: 'Sending' }).waitFor({ state: 'detached' });
 
     // On the visitor's next page load the chat shows the answer.
     await visitor.page.reload();

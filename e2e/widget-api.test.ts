@@ -55,7 +55,9 @@ describe('the widget API on the host page', () => {
       })
       .toBe('Alice');
 
-    const warningsBefore = visitor.log.filter((line) => line.startsWith('[warning]')).length;
+    const warningsBefore = visitor.log.filter(
+      (line) => line.startsWith('[warning]') && line.includes('[Hovor]'),
+    ).length;
     await visitor.page.evaluate(() =>
       (window as unknown as { Hovor: (c: string) => void }).Hovor('nonsense'),
     );

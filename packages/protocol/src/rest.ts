@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 import { Id, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, SiteKey } from './common.js';
-import { Origin, VisitorToken } from './visitor.js';
+import { AvailabilityInput, Origin, VisitorToken } from './visitor.js';
 
 /** Prefix of every versioned REST route. */
 export const API_PREFIX = '/api/v1';
@@ -70,12 +70,21 @@ export const WidgetConfig = z.strictObject({
   sound: z.boolean(),
   /** `launcherText` in other languages; `launcherText` for the rest. */
   launcherTexts: z.array(z.strictObject({ locale: z.string(), text: z.string() })),
+  /** Whether the widget hides while the site is offline (`hidden` availability) [P22]. */
+  hidesWhenOffline: z.boolean(),
 });
 export type WidgetConfig = z.infer<typeof WidgetConfig>;
 
 /** `?origin=`: the host page's origin, when the launcher frame asks on the page's behalf. */
 export const WidgetConfigQuery = z.strictObject({ origin: z.optional(Origin) });
 export type WidgetConfigQuery = z.infer<typeof WidgetConfigQuery>;
+
+/**
+ * [P22] `GET /sites/:siteKey/availability`: what the site offers a page now, before any chat; with
+ * the host page's `origin` when the launcher frame asks, the page's department and language.
+ */
+export const AvailabilityQuery = z.extend(AvailabilityInput, { origin: z.optional(Origin) });
+export type AvailabilityQuery = z.infer<typeof AvailabilityQuery>;
 
 /** [P21] `POST /conversations/:conversationId/attachments?name=…`, the file's bytes as the body. */
 export const AttachmentUploadParams = z.strictObject({ conversationId: Id });

@@ -249,7 +249,12 @@ export function createApp(deps: AppDeps): HovorApp {
     }),
   );
   app.use(
-    visitorRoutes({ visitors, departmentsOf: (siteId) => departments.listBySite(siteId), publicOrigin }),
+    visitorRoutes({
+      visitors,
+      departmentsOf: (siteId) => departments.listBySite(siteId),
+      availability: (siteId, departmentId, locale) => routing.availability(siteId, departmentId, locale),
+      publicOrigin,
+    }),
   );
   app.use(
     attachmentRoutes({

@@ -1,7 +1,16 @@
 import type { ConversationSummary, VisitorConversation, VisitorSyncResult } from '@hovor/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RoutingSettings } from '../src/sites/routing-settings.js';
-import { call, clientId, type Harness, manualClock, next, ok, startHarness } from './support/harness.js';
+import {
+  call,
+  clientId,
+  type Harness,
+  manualClock,
+  next,
+  ok,
+  SHOP_ORIGIN,
+  startHarness,
+} from './support/harness.js';
 
 let h: Harness;
 let clock: ReturnType<typeof manualClock>;
@@ -82,6 +91,44 @@ describe('availability', () => {
     expect(await availability(visitor.socket)).toBe('hidden');
     await onlineAgent('Alice');
     expect(await availability(visitor.socket)).toBe('live');
+  });
+
+  it('[P22] answers a page of an allowed origin over HTTP, never cached, and the config says whether the site hides', async () => {
+    await start({ offlineWhenNoAgents: true, hideWhenOffline: true });
+    const get = async (query: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${h.baseUrl}/api/v1/sites/${h.site.key}/availability${query}`, { headers });
+      return { status: res.status, cache: res.headers.get('cache-control'), body: await res.json() };
+    };
+    const shop = `?origin=${encodeURIComponent(SHOP_ORIGIN)}`;
+    expect(await get(`${shop}&locale=cs`)).toEqual({
+      status: 200,
+      cache: 'no-store',
+      body: { ok: true, data: { mode: 'hidden', offlineText: expect.any(String) } },
+    });
+    await onlineAgent('Alice');
+    // A page's own request names its origin in the header.
+    expect((await get('', { origin: SHOP_ORIGIN })).body).toMatchObject({ ok: true, data: { mode: 'live' } });
+    const config = await fetch(`${h.baseUrl}/api/v1/sites/${h.site.key}/widget-config`);
+    expect(((await config.json()) as { data: { hidesWhenOffline: boolean } }).data.hidesWhenOffline).toBe(
+      true,
+    );
+
+    // Refused: another origin, none, bad or unknown parts; nothing is told.
+    const refusals: Array<[string, Record<string, string>, number, string]> = [
+      ['?origin=http%3A%2F%2Fevil.test', {}, 403, 'ORIGIN_NOT_ALLOWED'],
+      ['', { origin: 'http://evil.test' }, 403, 'ORIGIN_NOT_ALLOWED'],
+      ['', {}, 403, 'ORIGIN_NOT_ALLOWED'],
+      [`${shop}&locale=czech`, {}, 400, 'BAD_REQUEST'],
+      [`${shop}&departmentId=sales`, {}, 400, 'BAD_REQUEST'],
+      [`${shop}&mode=live`, {}, 400, 'BAD_REQUEST'],
+      [`${shop}&departmentId=65f1c0ffee0000000000beef`, {}, 404, 'NOT_FOUND'],
+    ];
+    for (const [query, headers, status, code] of refusals) {
+      expect(await get(query, headers), query || JSON.stringify(headers)).toMatchObject({
+        status,
+        body: { ok: false, error: { code } },
+      });
+    }
   });
 
   it('[RT17] uses a department’s own hours over the site’s', async () => {

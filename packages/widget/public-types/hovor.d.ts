@@ -46,12 +46,16 @@ export interface HovorEventData {
   close: undefined;
   /** A new message in the conversation. */
   message: HovorMessage;
-  /** Agent messages the visitor has not read; 0 once read. */
+  /** Agent messages the visitor has not read; 0 once read. A later callback gets the current count at once. */
   unread: { count: number };
   'conversation:started': { conversationId: string };
   'conversation:ended': { conversationId: string };
   'queue:position': HovorQueuePosition;
   'agent:assigned': HovorAgent;
+  /**
+   * What the site offers now; on load when you listen for it, then at each change. A later
+   * callback gets the current one at once.
+   */
   availability: HovorAvailability;
 }
 export type HovorEvent = keyof HovorEventData;

@@ -1,5 +1,7 @@
 import {
   API_PREFIX,
+  type Availability,
+  AvailabilityQuery,
   type CreatedVisitor,
   CreateVisitorBody,
   SiteKeyParams,
@@ -25,6 +27,8 @@ export function visitorRoutes(deps: {
   visitors: VisitorService;
   /** The site's departments, for the pre-chat form's choice. */
   departmentsOf: (siteId: string) => Promise<Array<{ id: string; name: string }>>;
+  /** What the site (or a department of it) offers now [RT17]. */
+  availability: (siteId: string, departmentId: string | null, locale?: string) => Promise<Availability>;
   publicOrigin: string;
 }): Router {
   const router = Router();
@@ -74,7 +78,26 @@ export function visitorRoutes(deps: {
           consents: site.preChat.consent ? inOtherLanguages('consent') : [],
         },
         launcherTexts: inOtherLanguages('launcherText'),
+        hidesWhenOffline: site.routing.hideWhenOffline,
       };
+    }),
+  );
+
+  /**
+   * [P22] What the site offers a page now, before any chat: the launcher asks it to hide while the
+   * site hides when offline, and to tell the page's `availability` listeners. Checked against the
+   * site's origins like the config; never cached, it changes as agents come and go.
+   */
+  router.get(
+    `${API_PREFIX}/sites/:siteKey/availability`,
+    route(async (req, res): Promise<Availability> => {
+      const { siteKey } = parse(SiteKeyParams, req.params);
+      const query = parse(AvailabilityQuery, req.query);
+      res.vary('Origin');
+      res.setHeader('Cache-Control', 'no-store');
+      if (req.headers.origin) res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
+      const site = await deps.visitors.siteForOrigin(siteKey, req.headers.origin ?? query.origin);
+      return deps.availability(site.id, query.departmentId ?? null, query.locale);
     }),
   );
 

@@ -30,6 +30,7 @@ async function loadConfig(siteKey: string): Promise<WidgetConfig> {
     launcherTexts: [],
     sound: false,
     preChat: null,
+    hidesWhenOffline: false,
   };
   try {
     const res = await fetch(`${API_PREFIX}/sites/${encodeURIComponent(siteKey)}/widget-config`);

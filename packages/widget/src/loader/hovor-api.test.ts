@@ -51,6 +51,30 @@ describe('window.Hovor in the loader', () => {
     ]);
   });
 
+  it('gives a callback added late the last availability and unread count at once, and only those', () => {
+    const { listeners, hovor } = setup();
+    const early: unknown[] = [];
+    hovor('on', 'availability', (data) => early.push(data));
+    emit(listeners, 'availability', { mode: 'hidden', offlineText: '' });
+    emit(listeners, 'unread', { count: 2 });
+    emit(listeners, 'agent:assigned', { id: 'a1', name: 'Alice' });
+    const late: unknown[] = [];
+    hovor('on', 'availability', (data) => late.push(data));
+    hovor('on', 'unread', (data) => late.push(data));
+    hovor('on', 'agent:assigned', (data) => late.push(data)); // a moment, not a state
+    expect(late).toEqual([{ mode: 'hidden', offlineText: '' }, { count: 2 }]);
+    emit(listeners, 'availability', { mode: 'live', offlineText: '' });
+    expect(early).toEqual([
+      { mode: 'hidden', offlineText: '' },
+      { mode: 'live', offlineText: '' },
+    ]);
+    expect(late).toEqual([
+      { mode: 'hidden', offlineText: '' },
+      { count: 2 },
+      { mode: 'live', offlineText: '' },
+    ]);
+  });
+
   it("sends an 'on' without a callback as it is, so the launcher warns about it", () => {
     const { sent, listeners, call } = setup();
     call('on', 'open');

@@ -29,8 +29,11 @@ export interface HovorStub {
 }
 
 type Listener = (data: unknown) => void;
-/** The page's `on` callbacks by event name. */
-export type Listeners = Record<string, Set<Listener> | undefined>;
+/**
+ * The page's `on` callbacks by event name; for an event that tells a state (`availability`,
+ * `unread`), with its last data, which a callback added later gets at once.
+ */
+export type Listeners = Record<string, (Set<Listener> & { last?: { data: unknown } }) | undefined>;
 
 // The loader runs on pages that may have replaced built-ins (Array.prototype.map, JSON, fetch):
 // it copies and loops by index and never calls them.
@@ -40,6 +43,12 @@ function copy(list: ArrayLike<unknown>): unknown[] {
   const out: unknown[] = [];
   for (let i = 0; i < list.length; i++) out[i] = list[i];
   return out;
+}
+
+/** The set of `name`'s callbacks, made on first use. */
+function listenersOf(listeners: Listeners, name: string): NonNullable<Listeners[string]> {
+  // biome-ignore lint/suspicious/noAssignInExpressions: creates the set on first use
+  return (listeners[name] ||= new Set());
 }
 
 /**
@@ -54,11 +63,11 @@ export function createHovor(send: (args: unknown[]) => void, listeners: Listener
     const callback = args[2];
     if (args[0] === 'on' && typeof callback === 'function') {
       const name = String(args[1]);
-      // biome-ignore lint/suspicious/noAssignInExpressions: creates the set on first use
-      const set = (listeners[name] ||= new Set());
+      const set = listenersOf(listeners, name);
       set.add(callback as Listener);
       args[2] = true;
       send(args);
+      if (set.last) call(callback as Listener, set.last.data);
       return () => {
         set.delete(callback as Listener);
       };
@@ -69,15 +78,21 @@ export function createHovor(send: (args: unknown[]) => void, listeners: Listener
   return hovor as Hovor;
 }
 
-/** Calls the page's listeners of `name`; one that throws does not stop the others. */
+/** Calls a page's callback; one that throws does not stop the loader. */
+function call(callback: Listener, data: unknown): void {
+  try {
+    callback(data);
+  } catch (error) {
+    // biome-ignore lint/suspicious/noConsole: the page's own callback failed; its developer reads this console
+    console.error(error);
+  }
+}
+
+/** Calls the page's listeners of `name`, remembering the data of a state's event. */
 export function emit(listeners: Listeners, name: string, data: unknown): void {
+  if (name === 'availability' || name === 'unread') listenersOf(listeners, name).last = { data };
   listeners[name]?.forEach((callback) => {
-    try {
-      callback(data);
-    } catch (error) {
-      // biome-ignore lint/suspicious/noConsole: the page's own callback failed; its developer reads this console
-      console.error(error);
-    }
+    call(callback, data);
   });
 }
 

@@ -15,6 +15,7 @@ const CONFIG: WidgetConfig = {
   sound: true,
   preChat: null,
   launcherTexts: [{ locale: 'cs', text: 'Napište nám' }],
+  hidesWhenOffline: true,
 };
 
 describe('the launcher’s reading of the widget config', () => {
@@ -27,6 +28,7 @@ describe('the launcher’s reading of the widget config', () => {
       position: 'left',
       launcherText: 'Chat with us',
       launcherTexts: [{ locale: 'cs', text: 'Napište nám' }],
+      hidesWhenOffline: true,
     });
   });
 
@@ -37,6 +39,7 @@ describe('the launcher’s reading of the widget config', () => {
       { ...CONFIG, launcherTexts: [{ locale: 'cs' }] },
     ],
     ['no colour', { ...CONFIG, color: 7 }],
+    ['no word on hiding while offline', { ...CONFIG, hidesWhenOffline: undefined }],
   ])('refuses what the schema refuses: %s', (_name, data) => {
     expect(AckOf(WidgetConfig).safeParse({ ok: true, data }).success).toBe(false);
     expect(typeof readLauncherConfig({ ok: true, data })).toBe('string');

@@ -4,7 +4,7 @@ import { API_PREFIX } from './protocol-copies.js';
 /** What the launcher uses of the site's widget config. */
 export type LauncherConfig = Pick<
   WidgetConfig,
-  'color' | 'locale' | 'position' | 'launcherText' | 'launcherTexts'
+  'color' | 'locale' | 'position' | 'launcherText' | 'launcherTexts' | 'hidesWhenOffline'
 >;
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -26,7 +26,8 @@ export function readLauncherConfig(body: unknown): LauncherConfig | string {
     (d.position === 'left' || d.position === 'right') &&
     isString(d.launcherText) &&
     Array.isArray(texts) &&
-    texts.every((t: { locale?: unknown; text?: unknown }) => isString(t?.locale) && isString(t?.text))
+    texts.every((t: { locale?: unknown; text?: unknown }) => isString(t?.locale) && isString(t?.text)) &&
+    typeof d.hidesWhenOffline === 'boolean'
   ) {
     return {
       color: d.color,
@@ -34,6 +35,7 @@ export function readLauncherConfig(body: unknown): LauncherConfig | string {
       position: d.position,
       launcherText: d.launcherText,
       launcherTexts: texts,
+      hidesWhenOffline: d.hidesWhenOffline,
     };
   }
   const message = b?.ok === false ? b.error?.message : undefined;

@@ -1,4 +1,4 @@
-import { type LauncherToLoader, parsePageCall } from '@hovor/protocol';
+import { type Availability, type LauncherToLoader, parsePageCall } from '@hovor/protocol';
 import { describe, expect, it } from 'vitest';
 import { createLauncher, type LauncherView, type Outgoing } from './launcher.js';
 import type { LauncherConfig } from './launcher-config.js';
@@ -9,25 +9,51 @@ const CONFIG: LauncherConfig = {
   position: 'right',
   launcherText: '',
   launcherTexts: [],
+  hidesWhenOffline: false,
 };
 
-function setup(saved: string | null = null) {
+/** A question of the launcher to the server, answered when the test says. */
+interface Question {
+  departmentId: string | null;
+  answer(availability: Availability | null): Promise<void>;
+}
+
+function setup(saved: string | null = null, config: Partial<LauncherConfig> = {}) {
   const posted: Array<Outgoing<LauncherToLoader>> = [];
   const views: LauncherView[] = [];
+  const questions: Question[] = [];
   const launcher = createLauncher({
     siteKey: 'shop-1',
-    config: CONFIG,
+    config: { ...CONFIG, ...config },
     saved,
     post: (m) => posted.push(m),
     render: (view) => views.push({ ...view }),
     titleText: (n) => `(${n}) New`,
+    askAvailability: (departmentId) =>
+      new Promise((resolve) => {
+        questions.push({
+          departmentId,
+          answer: async (availability) => {
+            resolve(availability);
+            // The launcher goes on once the answer's promise settles: a task later it has.
+            await new Promise((done) => setTimeout(done));
+          },
+        });
+      }),
   });
   const call = (...args: unknown[]) => launcher.call(parsePageCall(args));
   const of = <T extends Outgoing<LauncherToLoader>['type']>(type: T) =>
     posted.filter((m): m is Extract<Outgoing<LauncherToLoader>, { type: T }> => m.type === type);
   const lastLayout = () => of('layout').at(-1)!;
-  return { launcher, posted, views, call, of, lastLayout };
+  const availabilityEvents = () =>
+    of('emit')
+      .filter((m) => m.name === 'availability')
+      .map((m) => m.data);
+  return { launcher, posted, views, questions, call, of, lastLayout, availabilityEvents };
 }
+
+const live = { mode: 'live', offlineText: 'Back at 9.' } as const;
+const hidden = { mode: 'hidden', offlineText: 'Back at 9.' } as const;
 
 describe('the launcher', () => {
   it('starts closed without a chat, tells the page it is ready, and loads the chat on intent', () => {
@@ -189,5 +215,62 @@ describe('the launcher', () => {
     expect(of('save').at(-1)!.value).toBe('');
     expect(of('emit').at(-1)).toEqual({ type: 'emit', name: 'unread', data: { count: 0 } });
     expect(lastLayout().chat).toBe('site=shop-1');
+  });
+
+  it('[P22] on a site that hides while offline, waits for the first answer, hides while hidden, and shows when agents are back', async () => {
+    const { launcher, questions, call, lastLayout, availabilityEvents } = setup(null, {
+      hidesWhenOffline: true,
+    });
+    launcher.start();
+    expect(lastLayout().isShown).toBe(false); // no flash before the answer
+    expect(questions.map((q) => q.departmentId)).toEqual([null]);
+    await questions[0]!.answer(hidden);
+    expect(lastLayout().isShown).toBe(false);
+    launcher.refresh();
+    await questions[1]!.answer(hidden);
+    launcher.refresh();
+    await questions[2]!.answer(live);
+    expect(lastLayout().isShown).toBe(true);
+    // Each change once, in the chat's shape.
+    expect(availabilityEvents()).toEqual([hidden, live]);
+    // The chat's own word counts too, and a page's `hide` still hides.
+    launcher.chat({ source: 'hovor', type: 'event', name: 'availability', data: hidden });
+    expect(lastLayout().isShown).toBe(false);
+    call('open');
+    expect(lastLayout()).toMatchObject({ isShown: true, isOpen: true }); // the page asked
+    call('close');
+    launcher.chat({ source: 'hovor', type: 'conversation', isActive: true });
+    expect(lastLayout().isShown).toBe(true); // a chat going on is never hidden
+    call('hide');
+    expect(lastLayout().isShown).toBe(false);
+    expect(availabilityEvents()).toEqual([hidden, live, hidden]);
+  });
+
+  it('[P22] shows the launcher when the server cannot say, and when a conversation goes on asks nothing first', async () => {
+    const unsure = setup(null, { hidesWhenOffline: true });
+    unsure.launcher.start();
+    await unsure.questions[0]!.answer(null);
+    expect(unsure.lastLayout().isShown).toBe(true);
+    expect(unsure.availabilityEvents()).toEqual([]);
+
+    const chatting = setup('active', { hidesWhenOffline: true });
+    chatting.launcher.start();
+    expect(chatting.lastLayout().isShown).toBe(true);
+  });
+
+  it('[P22] asks only when the page listens for availability, again for its department, and keeps the last answer', async () => {
+    const { launcher, questions, call, availabilityEvents } = setup();
+    launcher.start();
+    expect(questions).toEqual([]);
+    call('on', 'availability', true); // the loader keeps the callback
+    call('on', 'availability', true); // the loader keeps the callback
+    call('setDepartment', '65f1c0ffee0000000000beef');
+    expect(questions.map((q) => q.departmentId)).toEqual([null, '65f1c0ffee0000000000beef']);
+    await questions[1]!.answer(live);
+    await questions[0]!.answer(hidden); // the general queue's, answered late: outdated
+    expect(availabilityEvents()).toEqual([live]);
+    // The chat's same word is not news.
+    launcher.chat({ source: 'hovor', type: 'event', name: 'availability', data: live });
+    expect(availabilityEvents()).toEqual([live]);
   });
 });

@@ -1,4 +1,5 @@
 import type {
+  Availability,
   FrameToLoader,
   LauncherToLoader,
   LoaderToFrame,
@@ -31,6 +32,8 @@ export interface LauncherDeps {
   render(view: LauncherView): void;
   /** The page title's flashing text for `count` unread messages, in the launcher's language. */
   titleText(count: number): string;
+  /** Asks the server what the site (or the department) offers now; null when it cannot tell [P22]. */
+  askAvailability(departmentId: string | null): Promise<Availability | null>;
 }
 
 /**
@@ -68,6 +71,14 @@ export function createLauncher(deps: LauncherDeps) {
   /** Who the page says the visitor is, and its attributes so far (null: removed) [P19]. */
   let identity: string | null = null;
   let attributes: VisitorAttributes = {};
+  /** What the site offers now, as the launcher or the chat last learned; null: not known [P22]. */
+  let availability: Availability | null = null;
+  /** Whether it is asked before any chat: the site hides while offline, or the page listens. */
+  let wantsAvailability = deps.config.hidesWhenOffline;
+  let isStarted = false;
+  let questions = 0;
+  /** A site that may hide: the launcher waits for the first answer rather than flash in and out. */
+  let isAwaitingAvailability = deps.config.hidesWhenOffline && !isActive;
   /** The page the visitor is on, for the chat to record [P18]; only http(s) pages are. */
   let page: { url: string; title: string } | null = null;
   const toChatPage = () => page && toChat({ type: 'page', ...page });
@@ -86,7 +97,10 @@ export function createLauncher(deps: LauncherDeps) {
       side: view.side,
       width: size.width,
       height: size.height,
-      isShown: view.isShown,
+      // A site that hides while offline hides the launcher then, unless a chat goes on [P22].
+      isShown:
+        view.isShown &&
+        (view.isOpen || isActive || (!isAwaitingAvailability && availability?.mode !== 'hidden')),
       isOpen: view.isOpen,
       // `identified`: the chat waits for the identity before it connects, so it connects once.
       chat: hasChat
@@ -105,6 +119,29 @@ export function createLauncher(deps: LauncherDeps) {
     layout();
     toChat({ type: isOpen ? 'opened' : 'closed' });
     emit(isOpen ? 'open' : 'close');
+  }
+
+  /** A new availability: drawn, and told to the page once per change [P22]. */
+  function learn(next: Availability): void {
+    const isSame = next.mode === availability?.mode && next.offlineText === availability.offlineText;
+    availability = next;
+    if (isSame) return;
+    layout();
+    emit('availability', next);
+  }
+
+  /** Asks what the site offers, when wanted; of overlapping questions the last one's answer counts. */
+  async function ask(): Promise<void> {
+    if (!wantsAvailability || !isStarted) return;
+    const question = ++questions;
+    const answer = await deps.askAvailability(departmentId ?? null);
+    if (question !== questions) return;
+    if (answer) learn(answer);
+    if (isAwaitingAvailability) {
+      // Shown when the site is not hiding, or when the server could not say.
+      isAwaitingAvailability = false;
+      layout();
+    }
   }
 
   function setUnread(count: number): void {
@@ -140,6 +177,7 @@ export function createLauncher(deps: LauncherDeps) {
         case 'setDepartment':
           departmentId = call[1];
           toChat({ type: 'department', departmentId: call[1] });
+          void ask();
           break;
         case 'setLocale':
           view.locale = call[1];
@@ -172,9 +210,15 @@ export function createLauncher(deps: LauncherDeps) {
           save();
           toChat({ type: 'reset' });
           setUnread(0);
+          layout();
           break;
         case 'on':
-          // The loader keeps the callback; the call only had to be checked.
+          // The loader keeps the callback; the call only had to be checked. A page that listens
+          // for the availability learns it before any chat.
+          if (call[1] === 'availability' && !wantsAvailability) {
+            wantsAvailability = true;
+            void ask();
+          }
           break;
       }
     },
@@ -194,8 +238,11 @@ export function createLauncher(deps: LauncherDeps) {
       } else if (m.type === 'conversation') {
         isActive = m.isActive;
         save();
+        layout();
       } else if (m.type === 'unread') {
         setUnread(m.count);
+      } else if (m.type === 'event' && m.name === 'availability') {
+        learn(m.data);
       } else if (m.type === 'event') {
         emit(m.name, m.data);
       } else if (m.type === 'error' && !hasReportedChatError) {
@@ -224,10 +271,14 @@ export function createLauncher(deps: LauncherDeps) {
       size = { width, height };
       layout();
     },
+    /** Asks again what the site offers (the page is in view again, or a while has passed) [P22]. */
+    refresh: () => void ask(),
     /** Draws the launcher for the first time and tells the page it is ready. */
     start(): void {
+      isStarted = true;
       layout();
       emit('ready');
+      void ask();
     },
   };
 }

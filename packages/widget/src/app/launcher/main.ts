@@ -1,10 +1,13 @@
 import type { LauncherToLoader, LoaderToLauncher } from '@hovor/protocol';
 import { chooseLocale, ENGLISH, type I18n, loadI18n, plural } from '../i18n.js';
+import { loadAvailability } from './availability.js';
 import { createLauncher, type LauncherView, type Outgoing } from './launcher.js';
 import { loadLauncherConfig } from './launcher-config.js';
 import { FRAME_SOURCE } from './protocol-copies.js';
 import './launcher.css';
 
+/** How often a page in view asks again what the site offers, when it wants to know [P22]. */
+const AVAILABILITY_REFRESH_MS = 60_000;
 const CHAT_ICON = 'M3 3h18v14H7l-4 4z';
 const CLOSE_ICON =
   'M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z';
@@ -114,7 +117,18 @@ async function main(): Promise<void> {
       });
     },
     titleText: (count) => plural(i18n, i18n.t.titleUnread, count),
+    askAvailability: (departmentId) => {
+      askedAt = Date.now();
+      return loadAvailability(siteKey, hostOrigin, departmentId, localeOf(launcher.view));
+    },
   });
+  // Asked again while the page is in view: a hidden launcher appears when agents come back.
+  let askedAt = 0;
+  const refresh = () => {
+    if (!document.hidden && Date.now() - askedAt >= AVAILABILITY_REFRESH_MS / 2) launcher.refresh();
+  };
+  setInterval(refresh, AVAILABILITY_REFRESH_MS);
+  document.addEventListener('visibilitychange', refresh);
 
   button.addEventListener('click', launcher.toggle);
   for (const type of ['pointerenter', 'focus', 'touchstart']) button.addEventListener(type, launcher.intent);
