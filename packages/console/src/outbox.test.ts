@@ -112,6 +112,43 @@ describe('createOutbox', () => {
     expect(backend.getItem(outboxStorageKey(ME.id))).toBeNull();
   });
 
+  it('[P16][P5] keeps what another tab of the agent stored, so closing one tab offline loses nothing', async () => {
+    const backend = memoryBackend();
+    const first = setup({ backend });
+    const second = setup({ backend });
+    first.outbox.queue(CONVERSATION_ID, 'text', 'From the first tab');
+    vi.advanceTimersByTime(5);
+    second.outbox.queue(CONVERSATION_ID, 'text', 'From the second tab');
+    second.outbox.queue(OTHER_CONVERSATION_ID, 'note', 'Noted in the second tab');
+    expect(stored(backend).map((e) => e.text)).toEqual([
+      'From the first tab',
+      'From the second tab',
+      'Noted in the second tab',
+    ]);
+    // The second tab's reply is acked; the first tab is closed before its own one was.
+    const server = fakeServer();
+    second.handlers['message:send'] = server.store;
+    second.outbox.resume();
+    await flush();
+    expect(stored(backend).map((e) => e.text)).toEqual(['From the first tab', 'Noted in the second tab']);
+    first.outbox.unload();
+
+    // The next page of the agent sends what is left, each message once.
+    const again = setup({ backend, handlers: { 'message:send': server.store, 'note:add': server.store } });
+    expect(again.outbox.pending.value.map((p) => p.text)).toEqual([
+      'From the first tab',
+      'Noted in the second tab',
+    ]);
+    again.outbox.resume();
+    await flush();
+    expect(server.stored.map((m) => m.text)).toEqual([
+      'From the second tab',
+      'From the first tab',
+      'Noted in the second tab',
+    ]);
+    expect(backend.getItem(outboxStorageKey(ME.id))).toBeNull();
+  });
+
   it('[P16] drops unreadable stored entries and keeps the valid ones, without their extra keys', () => {
     const backend = memoryBackend();
     const valid = {

@@ -54,6 +54,13 @@ export function createOutbox({ storage, requireSocket, onSent, random }: OutboxD
   /** Failed attempts per clientMsgId since it last started afresh; picks the next delay. */
   const failures = new Map<string, number>();
   let agentId: string | null = null;
+  /**
+   * Every clientMsgId this tab has held (restored or queued). The stored list is shared with the
+   * agent's other tabs: a write keeps the entries only they hold, so closing one tab while
+   * offline loses nothing another wrote [P16]; a message both hold is sent by both and stored
+   * once by its clientMsgId [P5].
+   */
+  const held = new Set<string>();
   let isConnected = false;
   /** Grows on every connect: an attempt begun before it failed because of the old connection. */
   let connectionEpoch = 0;
@@ -75,7 +82,11 @@ export function createOutbox({ storage, requireSocket, onSent, random }: OutboxD
   /** Replaces the list and writes its allowlisted keys; statuses are not worth a write. */
   function store(next: readonly PendingMessage[]): void {
     pending.value = next;
-    if (agentId) writeOutbox(storage, agentId, next);
+    if (!agentId) return;
+    const othersOnly = readOutbox(storage, agentId).filter((e) => !held.has(e.clientMsgId));
+    // Oldest first across the tabs, as each conversation's messages must go out.
+    const merged = [...othersOnly, ...next].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    writeOutbox(storage, agentId, merged);
   }
 
   function update(clientMsgId: string, patch: Pick<PendingMessage, 'status' | 'error'>): void {
@@ -209,6 +220,7 @@ export function createOutbox({ storage, requireSocket, onSent, random }: OutboxD
       status: 'sending',
       error: null,
     };
+    held.add(entry.clientMsgId);
     store([...pending.value, entry]);
     startRun(entry.clientMsgId);
     pump(conversationId);
@@ -263,7 +275,10 @@ export function createOutbox({ storage, requireSocket, onSent, random }: OutboxD
     unload();
     agentId = id;
     pending.value = readOutbox(storage, id).map((e) => ({ ...e, status: 'sending', error: null }));
-    for (const p of pending.value) startRun(p.clientMsgId);
+    for (const p of pending.value) {
+      held.add(p.clientMsgId);
+      startRun(p.clientMsgId);
+    }
   }
 
   /** Forgets the outbox in memory, as at sign-out; what is stored stays for the agent's return. */
@@ -274,6 +289,7 @@ export function createOutbox({ storage, requireSocket, onSent, random }: OutboxD
     giveUpTimers.clear();
     failures.clear();
     lanes.clear();
+    held.clear();
     agentId = null;
     pending.value = [];
   }

@@ -154,6 +154,29 @@ describe('the widget outbox', () => {
     expect(p.sent).toHaveLength(1);
   });
 
+  it('[P16] keeps what another tab stored, so closing one tab offline loses nothing', async () => {
+    const store = memoryStore();
+    const stored = () =>
+      (JSON.parse(store.data.get(outboxKey(SITE)) ?? '[]') as Array<{ text: string }>).map((p) => p.text);
+    const second = page(store, { isConnected: false });
+    const first = page(store, { isConnected: false });
+    first.outbox.add('client-msg-a', 'from the first tab');
+    second.outbox.add('client-msg-b', 'from the second tab');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stored()).toEqual(['from the first tab', 'from the second tab']);
+    first.stop(); // closed before it was back online
+
+    await second.connect();
+    expect(second.sent.map((m) => m.text)).toEqual(['from the second tab']);
+    await second.answer();
+    expect(stored()).toEqual(['from the first tab']);
+
+    const next = page(store);
+    next.outbox.retryAll(); // as on connect
+    await vi.advanceTimersByTimeAsync(0);
+    expect(next.sent).toEqual([{ clientMsgId: 'client-msg-a', text: 'from the first tab' }]);
+  });
+
   it('ignores a stored outbox that is not what the widget writes', () => {
     const store = memoryStore();
     store.set(outboxKey(SITE), '{"not":"a list"');

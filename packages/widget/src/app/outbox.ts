@@ -35,6 +35,12 @@ export function createOutbox(deps: OutboxDeps) {
   const random = deps.random ?? Math.random;
   let isFlushing = false;
   let persisted = '';
+  /**
+   * Every clientMsgId this tab has held. The stored list is shared with the visitor's other tabs:
+   * a write keeps what only they hold, so closing one tab while offline loses nothing another
+   * wrote; a message two tabs hold is stored once by its clientMsgId [P5].
+   */
+  const held = new Set<string>();
   /** Ends the current backoff wait early: the connection is back, resend now. */
   let wake = () => {};
   const pause = (ms: number) =>
@@ -46,12 +52,24 @@ export function createOutbox(deps: OutboxDeps) {
       };
     });
 
+  /** What the tabs of this site stored, valid entries only. */
+  function stored(): Array<{ clientMsgId: string; text: string }> {
+    try {
+      const saved = StoredOutbox.safeParse(JSON.parse(store.get(key) ?? '[]'));
+      return saved.success ? saved.data : [];
+    } catch {
+      return []; // not JSON: nothing usable was stored
+    }
+  }
+
   function persist(): void {
-    const list = state.get().pending.map(({ clientMsgId, text }) => ({ clientMsgId, text }));
-    const json = JSON.stringify(list);
+    const own = state.get().pending.map(({ clientMsgId, text }) => ({ clientMsgId, text }));
+    const json = JSON.stringify(own);
     if (json === persisted) return;
     persisted = json;
-    if (list.length) store.set(key, json);
+    for (const p of own) held.add(p.clientMsgId);
+    const list = [...stored().filter((p) => !held.has(p.clientMsgId)), ...own];
+    if (list.length) store.set(key, JSON.stringify(list));
     else store.remove(key);
   }
 
@@ -100,16 +118,11 @@ export function createOutbox(deps: OutboxDeps) {
   return {
     /** Restores what an earlier page left unsent and keeps the store in step from now on. */
     start(): () => void {
-      let saved: ReturnType<typeof StoredOutbox.safeParse> | null = null;
-      try {
-        saved = StoredOutbox.safeParse(JSON.parse(store.get(key) ?? '[]'));
-      } catch {
-        // Not JSON: nothing usable was stored.
-      }
-      if (saved?.success && saved.data.length) {
+      const saved = stored();
+      if (saved.length) {
         state.update((s) => ({
           ...s,
-          pending: [...s.pending, ...saved.data.map((p) => ({ ...p, isFailed: false }))],
+          pending: [...s.pending, ...saved.map((p) => ({ ...p, isFailed: false }))],
         }));
       }
       persist();
