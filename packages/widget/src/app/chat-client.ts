@@ -1,17 +1,10 @@
 import {
-  type Ack,
   API_PREFIX,
   type Availability,
-  type CommandInput,
-  type CommandOutput,
-  ErrorBody,
+  type ErrorBody,
   type LeaveMessageInput,
-  PROTOCOL_VERSION,
   type PreChatAnswers,
   type RateConversationInput,
-  resendDelayMs,
-  VISITOR_NAMESPACE,
-  type VisitorCommands,
   type VisitorConversation,
   type VisitorHandshake,
 } from '@hovor/protocol';
@@ -26,27 +19,18 @@ import {
   withRefusedStart,
 } from './chat-state.js';
 import { newClientId } from './client-id.js';
+import { COMMAND_TIMEOUT_MS, createCommand } from './commands.js';
+import { openConnection } from './connection.js';
 import type { HostChannel } from './host-channel.js';
 import { createHostReports } from './host-reports.js';
 import { createOutbox } from './outbox.js';
 import { createPageSettings } from './page-settings.js';
 import { createReceiptReporter } from './receipt-reporter.js';
-import { isRetryable, sleep, WidgetError, withRetry } from './retry.js';
+import { WidgetError } from './retry.js';
 import { listenToServer, type VisitorSocket } from './server-notifications.js';
-import { liteSocket } from './socket-lite.js';
 import type { KeyValueStore } from './storage.js';
 import { createTyping } from './typing.js';
-import { createVisitorToken, forgetToken, readToken } from './visitor-token.js';
-/** How long a command waits for its ack before it counts as failed (and is retried). */
-export const COMMAND_TIMEOUT_MS = 10_000;
-/** How long "Back online" shows after a reconnect, in ms. */
-export const RESTORED_NOTICE_MS = 3_000;
-
-type CommandName = keyof VisitorCommands;
-type EmitCommand = <K extends CommandName>(
-  event: K,
-  input: CommandInput<VisitorCommands, K>,
-) => Promise<Ack<CommandOutput<VisitorCommands, K>>>;
+import { createVisitorToken, forgetToken } from './visitor-token.js';
 
 export interface ChatClientDeps {
   siteKey: string;
@@ -77,11 +61,8 @@ export function createChatClient({
   const socketReady = new Promise<VisitorSocket>((resolve) => {
     resolveSocket = resolve;
   });
-  let hasRetriedAuth = false;
   let starting: Promise<VisitorConversation> | null = null;
   let startRequestId: string | null = null;
-  let restoredTimer: ReturnType<typeof setTimeout> | undefined;
-  let handshakeAttempts = 0;
   const reports = createHostReports(
     state,
     host,
@@ -91,23 +72,7 @@ export function createChatClient({
   /** The page's department (`Hovor('setDepartment', id)`), read at each use so a change applies. */
   const department = () => host.departmentId ?? undefined;
 
-  async function command<K extends CommandName>(
-    name: K,
-    input: CommandInput<VisitorCommands, K>,
-    maxAttempts?: number,
-  ): Promise<CommandOutput<VisitorCommands, K>> {
-    const s = await socketReady;
-    return withRetry(
-      () => {
-        const timed = s.timeout(COMMAND_TIMEOUT_MS);
-        // Socket.IO's overloads cannot resolve a generic event name; `EmitCommand` restates the
-        // same signature from the protocol's command map.
-        const emit = timed.emitWithAck.bind(timed) as unknown as EmitCommand;
-        return emit(name, input);
-      },
-      { sleep, maxAttempts },
-    );
-  }
+  const command = createCommand(socketReady);
 
   function applyConversation(conversation: VisitorConversation): void {
     state.update((s) => withConversation(s, conversation));
@@ -295,78 +260,26 @@ export function createChatClient({
   }
 
   async function connect(): Promise<void> {
-    const hostOrigin = host.hostOrigin;
-    const token = readToken(store, siteKey) ?? (await createVisitorToken(store, { siteKey, hostOrigin }));
-    const auth: VisitorHandshake = {
-      v: PROTOCOL_VERSION,
+    const connection = await openConnection({
       siteKey,
-      token,
-      hostOrigin,
-      ...(host.identity ? { identity: host.identity } : {}),
-    };
-    const s: VisitorSocket = liteSocket(location.origin + VISITOR_NAMESPACE, { auth });
+      host,
+      store,
+      state,
+      fail,
+      onConnect: () => {
+        receipts.reset();
+        settings.connected();
+        sync()
+          .then(refreshAvailability)
+          .catch(() => {
+            // Retries are exhausted; the next reconnect asks again.
+          });
+        outbox.retryAll();
+      },
+    });
+    const s = connection.socket;
     socket = s;
-
-    s.on('connect', () => {
-      hasRetriedAuth = false;
-      handshakeAttempts = 0;
-      const wasOffline = state.get().connection === 'offline';
-      state.update((st) => ({ ...st, connection: wasOffline ? 'restored' : 'online' }));
-      clearTimeout(restoredTimer);
-      restoredTimer = setTimeout(
-        () => state.update((st) => (st.connection === 'restored' ? { ...st, connection: 'online' } : st)),
-        RESTORED_NOTICE_MS,
-      );
-      receipts.reset();
-      settings.connected();
-      sync()
-        .then(refreshAvailability)
-        .catch(() => {
-          // Retries are exhausted; the next reconnect asks again.
-        });
-      outbox.retryAll();
-    });
-    s.on('disconnect', () => {
-      state.update((st) => ({ ...st, connection: 'offline' }));
-    });
-    s.on('connect_error', (err) => {
-      // A transport error: Socket.IO keeps reconnecting by itself.
-      if (s.active) {
-        state.update((st) => ({ ...st, connection: 'offline' }));
-        return;
-      }
-      const parsed = ErrorBody.safeParse((err as Error & { data?: unknown }).data);
-      const error = parsed.success ? parsed.data : { code: 'INTERNAL' as const, message: err.message };
-      const refusal = new WidgetError(error.code, error.message);
-      if (isRetryable(refusal)) {
-        // [P14] The server is up but cannot serve now (its database is down): try again later.
-        state.update((st) => ({ ...st, connection: 'offline' }));
-        setTimeout(() => s.connect(), resendDelayMs(++handshakeAttempts, Math.random));
-        return;
-      }
-      const current = s.auth as VisitorHandshake;
-      if (error.code === 'FORBIDDEN' && current.identity) {
-        // [P19] The site's identity token was refused: say why on the page, go on anonymously.
-        host.post({ type: 'error', code: error.code, message: error.message.slice(0, 500) });
-        const { identity: _refused, ...anonymous } = current;
-        s.auth = anonymous;
-        s.connect();
-        return;
-      }
-      if (error.code === 'UNAUTHORIZED' && !hasRetriedAuth) {
-        // The server no longer knows this token: become a new visitor, once.
-        hasRetriedAuth = true;
-        forgetToken(store, siteKey);
-        createVisitorToken(store, { siteKey, hostOrigin })
-          .then((fresh) => {
-            s.auth = { ...auth, token: fresh } satisfies VisitorHandshake;
-            s.connect();
-          })
-          .catch((cause: unknown) => fail({ code: 'UNAVAILABLE', message: String(cause) }));
-        return;
-      }
-      fail(error);
-    });
+    disposers.push(connection.dispose);
     listenToServer(s, { state, host, resync, onAgentTyping: typing.onAgentTyping });
     resolveSocket(s);
   }
@@ -482,7 +395,6 @@ export function createChatClient({
     dispose(): void {
       for (const dispose of disposers.splice(0)) dispose();
       typing.dispose();
-      clearTimeout(restoredTimer);
       socket?.disconnect();
     },
   };
