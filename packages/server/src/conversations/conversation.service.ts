@@ -31,13 +31,13 @@ import type { Visitor, VisitorRepository } from '../visitors/visitor.repository.
 import type { Conversation, ConversationRepository } from './conversation.repository.js';
 import type { ConversationCloser } from './conversation-closer.js';
 import { createInFlight } from './in-flight.js';
+import { leaveOfflineMessage, type OfflineMessageInput } from './offline-message.js';
 import { checkPreChat } from './pre-chat.js';
-import type { Transcript } from './transcript.js';
+import { SYSTEM_AUTHOR, type Transcript } from './transcript.js';
 import { toSummary, toVisitorConversation, toWireMessage } from './wire.js';
 
 /** Messages returned per sync page. */
 const SYNC_PAGE_SIZE = MAX_PAGE_SIZE;
-const SYSTEM = { type: 'system', id: null, name: null } as const;
 
 export interface ConversationServiceDeps {
   conversations: ConversationRepository;
@@ -170,7 +170,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       const { conversation: afterEvent, isNew } = await transcript.append(conversation, {
         conversationId: conversation.id,
         kind: 'event',
-        author: SYSTEM,
+        author: SYSTEM_AUTHOR,
         text: '',
         event: { type: 'queued', agentId: null, agentName: null, reason: null },
         clientMsgId: 'event-queued-1',
@@ -182,65 +182,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   return {
-    /** Starts the visitor's conversation, or returns the open one (idempotent). */
-    /**
-     * [RT18] A message left through the offline form: a conversation in state `offline` with the
-     * visitor's text, listed for agents under "Offline messages". Idempotent by requestId.
-     */
-    async leaveMessage(
-      visitor: Visitor,
-      input: { requestId: string; name: string; email: string; text: string; departmentId?: string },
-    ): Promise<VisitorConversation> {
-      if (input.departmentId) {
-        const department = await deps.departments.findById(input.departmentId);
-        if (department?.siteId !== visitor.siteId)
-          throw new AppError('NOT_FOUND', 'No such department on this site');
-      }
-      const now = clock.now();
-      const id = await conversations.claimRequest(visitor.id, input.requestId, newId(), now);
-      const name = input.name.trim();
-      await deps.visitors.setContact(visitor.id, name, input.email);
-      await conversations.insertIfMissing({
-        id,
-        siteId: visitor.siteId,
-        visitorId: visitor.id,
-        visitorName: name,
-        departmentId: input.departmentId ?? null,
-        state: 'offline',
-        agentId: null,
-        agentName: null,
-        round: 1,
-        priority: 0,
-        excludedAgentIds: [],
-        entryPosition: 1,
-        lastSeq: 0,
-        lastMessageText: null,
-        lastMessageAt: null,
-        createdAt: now,
-        queuedAt: null,
-        assignedAt: null,
-        closedAt: null,
-      });
-      let conversation = (await conversations.findById(id))!;
-      ({ conversation } = await transcript.append(conversation, {
-        conversationId: id,
-        kind: 'event',
-        author: SYSTEM,
-        text: '',
-        event: { type: 'offline', agentId: null, agentName: null, reason: null },
-        clientMsgId: 'event-offline',
-      }));
-      ({ conversation } = await transcript.append(conversation, {
-        conversationId: id,
-        kind: 'text',
-        author: { type: 'visitor', id: visitor.id, name },
-        text: input.text,
-        event: null,
-        clientMsgId: `offline-${input.requestId}`,
-      }));
-      deps.notifier().conversationChanged(conversation);
-      return toVisitorConversation(conversation);
-    },
+    /** [RT18] A message left through the offline form; see `leaveOfflineMessage`. */
+    leaveMessage: (visitor: Visitor, input: OfflineMessageInput) => leaveOfflineMessage(deps, visitor, input),
 
     /** Starts the visitor's conversation with a department (or the general queue), or returns the open one. */
     async start(

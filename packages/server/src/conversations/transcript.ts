@@ -7,6 +7,9 @@ import type { Conversation, ConversationRepository } from './conversation.reposi
  * Appends to a conversation's transcript and tells the clients, in that order: nothing is
  * announced before it is stored.
  */
+/** The author of what Hovor itself writes into a transcript (events, closings). */
+export const SYSTEM_AUTHOR = { type: 'system', id: null, name: null } as const;
+
 export function createTranscript(deps: {
   messages: MessageRepository;
   conversations: ConversationRepository;

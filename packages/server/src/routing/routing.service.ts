@@ -3,7 +3,7 @@ import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import type { Clock } from '../clock.js';
 import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
 import { transition } from '../conversations/conversation-state.js';
-import type { Transcript } from '../conversations/transcript.js';
+import { SYSTEM_AUTHOR, type Transcript } from '../conversations/transcript.js';
 import type { Logger } from '../logger.js';
 import type { Department, DepartmentRepository } from '../sites/department.repository.js';
 import type { Site, SiteRepository } from '../sites/site.repository.js';
@@ -180,7 +180,7 @@ export function createRoutingService(deps: RoutingDeps) {
     const { conversation: afterEvent } = await deps.transcript.append(assigned, {
       conversationId: conversation.id,
       kind: 'event',
-      author: { type: 'system', id: null, name: null },
+      author: SYSTEM_AUTHOR,
       text: '',
       event: { type: 'assigned', agentId: agent.id, agentName: agent.name, reason: null },
       clientMsgId: `event-assigned-${conversation.round}`,
@@ -293,7 +293,7 @@ export function createRoutingService(deps: RoutingDeps) {
     const { conversation: afterEvent } = await deps.transcript.append(requeued, {
       conversationId: conversation.id,
       kind: 'event',
-      author: { type: 'system', id: null, name: null },
+      author: SYSTEM_AUTHOR,
       text: '',
       event: { type: 'requeued', agentId: fromAgent.id, agentName: fromAgent.name, reason },
       clientMsgId: `event-requeued-${conversation.round}`,

@@ -2,6 +2,7 @@ import { type AgentRepository, toAgentProfile } from '../agents/agent.repository
 import type { Clock } from '../clock.js';
 import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
 import type { ConversationCloser } from '../conversations/conversation-closer.js';
+import { SYSTEM_AUTHOR } from '../conversations/transcript.js';
 import type { Logger } from '../logger.js';
 import type { MessageRepository } from '../messages/message.repository.js';
 import type { RoutingSettings } from '../sites/routing-settings.js';
@@ -78,7 +79,7 @@ export function createSweeper(deps: SweeperDeps) {
     if (last + settings.inactivityCloseMs > now) return;
     if (!(await deps.actions.claim('close-inactive', conversation.id, conversation.round, deps.clock.now())))
       return;
-    await deps.closer.close(conversation, { type: 'system', id: null, name: null }, 'inactivity');
+    await deps.closer.close(conversation, SYSTEM_AUTHOR, 'inactivity');
   }
 
   async function timeouts(): Promise<void> {
