@@ -60,6 +60,7 @@ export function createConsoleState({ api, connect, storage, page, random = Math.
         const id = conversation.currentId.value;
         if (id) reporter.noteShown(id);
       }),
+      page.on('storage', () => outbox.storedChanged()),
     ],
     onSignedIn: (profile) => outbox.load(profile.id),
     onConnected: () => {

@@ -149,6 +149,30 @@ describe('createOutbox', () => {
     expect(backend.getItem(outboxStorageKey(ME.id))).toBeNull();
   });
 
+  it('[P16] lets a message discarded or stored in one tab leave the others, and never writes it back', async () => {
+    const backend = memoryBackend();
+    const first = setup({ backend });
+    first.outbox.queue(CONVERSATION_ID, 'text', 'Refused somewhere');
+    first.outbox.queue(OTHER_CONVERSATION_ID, 'text', 'Stored somewhere');
+    const [refused, storedOne] = first.outbox.pending.value.map((p) => p.clientMsgId);
+    const second = setup({ backend }); // signed in on another tab: holds both
+    expect(second.outbox.pending.value).toHaveLength(2);
+
+    first.outbox.drop(refused!);
+    const server = fakeServer();
+    first.handlers['message:send'] = server.store;
+    first.outbox.resume();
+    await flush();
+    expect(stored(backend)).toEqual([]);
+    second.outbox.storedChanged(); // the browser's `storage` event
+    expect(second.outbox.pending.value).toEqual([]);
+    // The second tab's next write keeps them out.
+    second.outbox.queue(CONVERSATION_ID, 'text', 'Later');
+    expect(stored(backend).map((e) => e.text)).toEqual(['Later']);
+    expect(second.sent).toEqual([]);
+    expect(server.stored.map((m) => m.clientMsgId)).toEqual([storedOne]);
+  });
+
   it('[P16] drops unreadable stored entries and keeps the valid ones, without their extra keys', () => {
     const backend = memoryBackend();
     const valid = {

@@ -58,7 +58,8 @@ export function createOutbox({ storage, requireSocket, onSent, random }: OutboxD
    * Every clientMsgId this tab has held (restored or queued). The stored list is shared with the
    * agent's other tabs: a write keeps the entries only they hold, so closing one tab while
    * offline loses nothing another wrote [P16]; a message both hold is sent by both and stored
-   * once by its clientMsgId [P5].
+   * once by its clientMsgId [P5]; one that left a tab (stored or discarded) is not written back
+   * by it, and leaves the other tabs when they see the write (`storedChanged`).
    */
   const held = new Set<string>();
   let isConnected = false;
@@ -270,6 +271,22 @@ export function createOutbox({ storage, requireSocket, onSent, random }: OutboxD
     }
   }
 
+  /**
+   * Another tab of the agent wrote the stored outbox: a message it removed (the server stored it,
+   * or the agent discarded it there) leaves this tab too, unsent.
+   */
+  function storedChanged(): void {
+    if (!agentId) return;
+    const still = new Set(readOutbox(storage, agentId).map((e) => e.clientMsgId));
+    const gone = pending.value.filter((p) => !still.has(p.clientMsgId));
+    if (gone.length === 0) return;
+    batch(() => {
+      for (const p of gone) forget(p.clientMsgId);
+      pending.value = pending.value.filter((p) => still.has(p.clientMsgId));
+      for (const conversationId of new Set(gone.map((p) => p.conversationId))) pump(conversationId);
+    });
+  }
+
   /** Restores the agent's stored outbox, as at sign-in; it goes out on the next `resume`. */
   function load(id: string): void {
     unload();
@@ -294,5 +311,5 @@ export function createOutbox({ storage, requireSocket, onSent, random }: OutboxD
     pending.value = [];
   }
 
-  return { pending, queue, retry, drop, confirmed, resume, pause, load, unload };
+  return { pending, queue, retry, drop, confirmed, resume, pause, load, unload, storedChanged };
 }

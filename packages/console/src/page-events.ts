@@ -1,5 +1,8 @@
-/** Page events the console reacts to: the first three mean "the agent is back, resync" [P16]. */
-export type PageEventName = 'focus' | 'online' | 'pageshow' | 'visibilitychange';
+/**
+ * Page events the console reacts to: the first three mean "the agent is back, resync" [P16];
+ * `storage`: another tab of the console changed what is stored (its outbox).
+ */
+export type PageEventName = 'focus' | 'online' | 'pageshow' | 'visibilitychange' | 'storage';
 
 /** The browser page as the console state sees it; tests pass a fake. */
 export interface PageEvents {

@@ -3,13 +3,13 @@ import type { MessageRepository, NewMessage, StoredMessage } from '../messages/m
 import type { Notifier } from '../sockets/notifier.js';
 import type { Conversation, ConversationRepository } from './conversation.repository.js';
 
+/** The author of what Hovor itself writes into a transcript (events, closings). */
+export const SYSTEM_AUTHOR = { type: 'system', id: null, name: null } as const;
+
 /**
  * Appends to a conversation's transcript and tells the clients, in that order: nothing is
  * announced before it is stored.
  */
-/** The author of what Hovor itself writes into a transcript (events, closings). */
-export const SYSTEM_AUTHOR = { type: 'system', id: null, name: null } as const;
-
 export function createTranscript(deps: {
   messages: MessageRepository;
   conversations: ConversationRepository;

@@ -172,9 +172,9 @@ export function PreChatForm() {
   // The page may set its department after the form is drawn: it follows until the visitor chooses.
   useEffect(() => {
     const follow = () => {
-      const id = host.departmentId;
-      if (choseDepartment.current || !form.departments.some((d) => d.id === id)) return;
-      setFields((f) => (f.department === id ? f : { ...f, department: id! }));
+      if (choseDepartment.current) return;
+      const id = form.departments.some((d) => d.id === host.departmentId) ? host.departmentId! : '';
+      setFields((f) => (f.department === id ? f : { ...f, department: id }));
     };
     follow(); // a call that landed between the first draw and this effect
     return host.onDepartment(follow);

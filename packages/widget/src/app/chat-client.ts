@@ -23,7 +23,7 @@ import { COMMAND_TIMEOUT_MS, createCommand } from './commands.js';
 import { openConnection } from './connection.js';
 import type { HostChannel } from './host-channel.js';
 import { createHostReports } from './host-reports.js';
-import { createOutbox } from './outbox.js';
+import { createOutbox, outboxKey } from './outbox.js';
 import { createPageSettings } from './page-settings.js';
 import { createReceiptReporter } from './receipt-reporter.js';
 import { WidgetError } from './retry.js';
@@ -218,6 +218,7 @@ export function createChatClient({
     reidentify: (identity) => reconnectAs({ identity }, true),
     reset: () => {
       preChat = null;
+      outbox.forgetStored();
       forgetToken(store, siteKey);
       createVisitorToken(store, { siteKey, hostOrigin: host.hostOrigin, fresh: true })
         .then((token) => reconnectAs({ token, identity: undefined }, false))
@@ -310,6 +311,12 @@ export function createChatClient({
         addEventListener(type, catchUp);
         disposers.push(() => removeEventListener(type, catchUp));
       }
+      // [P16] Another tab of the site changed the stored outbox.
+      const onStorage = (e: StorageEvent) => {
+        if (e.key === null || e.key === outboxKey(siteKey)) outbox.storedChanged();
+      };
+      addEventListener('storage', onStorage);
+      disposers.push(() => removeEventListener('storage', onStorage));
       const onVisibility = () => {
         receipts.report();
         reports.visibilityChanged();

@@ -177,11 +177,54 @@ describe('the widget outbox', () => {
     expect(next.sent).toEqual([{ clientMsgId: 'client-msg-a', text: 'from the first tab' }]);
   });
 
+  it('[P16] keeps the order written across tabs, and lets what another tab sent or forgot leave this one', async () => {
+    const store = memoryStore();
+    const stored = () =>
+      (JSON.parse(store.data.get(outboxKey(SITE)) ?? '[]') as Array<{ text: string }>).map((p) => p.text);
+    const first = page(store, { isConnected: false });
+    const second = page(store, { isConnected: false });
+    first.outbox.add('client-msg-a1', 'a1');
+    vi.advanceTimersByTime(10);
+    second.outbox.add('client-msg-b1', 'b1');
+    vi.advanceTimersByTime(10);
+    first.outbox.add('client-msg-a2', 'a2');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stored()).toEqual(['a1', 'b1', 'a2']);
+
+    // A third tab, opened now, holds all three; the first sends its two.
+    const third = page(store, { isConnected: false });
+    await first.connect();
+    await first.answer();
+    await first.answer();
+    expect(stored()).toEqual(['b1']);
+    third.outbox.storedChanged(); // the browser's `storage` event
+    expect(third.state.get().pending.map((p) => p.text)).toEqual(['b1']);
+    third.outbox.add('client-msg-c1', 'c1');
+    expect(stored()).toEqual(['b1', 'c1']); // a1 and a2 are not written back
+
+    // A reset forgets what every tab stored.
+    third.outbox.forgetStored();
+    third.state.update((s) => ({ ...s, pending: [] }));
+    expect(store.data.has(outboxKey(SITE))).toBe(false);
+    second.outbox.storedChanged();
+    expect(second.state.get().pending).toEqual([]);
+  });
+
   it('ignores a stored outbox that is not what the widget writes', () => {
     const store = memoryStore();
     store.set(outboxKey(SITE), '{"not":"a list"');
     expect(page(store).state.get().pending).toEqual([]);
     store.set(outboxKey(SITE), JSON.stringify([{ clientMsgId: 'x', text: 'too short an id' }]));
     expect(page(store).state.get().pending).toEqual([]);
+    store.set(outboxKey(SITE), JSON.stringify([null]));
+    expect(page(store).state.get().pending).toEqual([]);
+  });
+
+  it('restores what an earlier version stored, without the time it was written', () => {
+    const store = memoryStore();
+    store.set(outboxKey(SITE), JSON.stringify([{ clientMsgId: 'client-msg-old', text: 'from before' }]));
+    expect(page(store).state.get().pending).toEqual([
+      { clientMsgId: 'client-msg-old', text: 'from before', isFailed: false },
+    ]);
   });
 });

@@ -5,8 +5,12 @@ import { withPending } from './chat-state.js';
 import { isRetryable } from './retry.js';
 import type { KeyValueStore } from './storage.js';
 
-/** What the outbox keeps across reloads: the allowlisted fields of each unsent message. */
-const StoredOutbox = z.array(z.strictObject({ clientMsgId: ClientId, text: MessageText }));
+/**
+ * What the outbox keeps across reloads: the allowlisted fields of each unsent message, and when
+ * it was written (`at`, ms), which orders the messages of the visitor's tabs.
+ */
+const StoredOutbox = z.array(z.strictObject({ clientMsgId: ClientId, text: MessageText, at: z.number() }));
+type StoredMessage = z.infer<typeof StoredOutbox>[number];
 
 export const outboxKey = (siteKey: string) => `hovor:v1:${siteKey}:outbox`;
 
@@ -36,11 +40,13 @@ export function createOutbox(deps: OutboxDeps) {
   let isFlushing = false;
   let persisted = '';
   /**
-   * Every clientMsgId this tab has held. The stored list is shared with the visitor's other tabs:
-   * a write keeps what only they hold, so closing one tab while offline loses nothing another
-   * wrote; a message two tabs hold is stored once by its clientMsgId [P5].
+   * When each message this tab has held was written. The stored list is shared with the
+   * visitor's other tabs: a write keeps what only they hold, in the order written, so closing one
+   * tab while offline loses nothing another wrote; a message two tabs hold is stored once by its
+   * clientMsgId [P5]; one that left a tab (sent, or gone with a reset) is not written back by it,
+   * and leaves the other tabs when they see the write (`storedChanged`).
    */
-  const held = new Set<string>();
+  const held = new Map<string, number>();
   /** Ends the current backoff wait early: the connection is back, resend now. */
   let wake = () => {};
   const pause = (ms: number) =>
@@ -53,22 +59,27 @@ export function createOutbox(deps: OutboxDeps) {
     });
 
   /** What the tabs of this site stored, valid entries only. */
-  function stored(): Array<{ clientMsgId: string; text: string }> {
+  function stored(): StoredMessage[] {
     try {
-      const saved = StoredOutbox.safeParse(JSON.parse(store.get(key) ?? '[]'));
+      const list: unknown = JSON.parse(store.get(key) ?? '[]');
+      // An entry of an earlier version has no `at`: it counts as the oldest.
+      const saved = StoredOutbox.safeParse(Array.isArray(list) ? list.map((e) => ({ at: 0, ...e })) : list);
       return saved.success ? saved.data : [];
     } catch {
-      return []; // not JSON: nothing usable was stored
+      return []; // not JSON, or not entries: nothing usable was stored
     }
   }
 
   function persist(): void {
-    const own = state.get().pending.map(({ clientMsgId, text }) => ({ clientMsgId, text }));
+    const own = state.get().pending.map(({ clientMsgId, text }) => {
+      const at = held.get(clientMsgId) ?? now();
+      held.set(clientMsgId, at);
+      return { clientMsgId, text, at };
+    });
     const json = JSON.stringify(own);
     if (json === persisted) return;
     persisted = json;
-    for (const p of own) held.add(p.clientMsgId);
-    const list = [...stored().filter((p) => !held.has(p.clientMsgId)), ...own];
+    const list = [...stored().filter((p) => !held.has(p.clientMsgId)), ...own].sort((a, b) => a.at - b.at);
     if (list.length) store.set(key, JSON.stringify(list));
     else store.remove(key);
   }
@@ -119,14 +130,38 @@ export function createOutbox(deps: OutboxDeps) {
     /** Restores what an earlier page left unsent and keeps the store in step from now on. */
     start(): () => void {
       const saved = stored();
+      for (const p of saved) held.set(p.clientMsgId, p.at);
       if (saved.length) {
         state.update((s) => ({
           ...s,
-          pending: [...s.pending, ...saved.map((p) => ({ ...p, isFailed: false }))],
+          pending: [
+            ...s.pending,
+            ...saved.map(({ clientMsgId, text }) => ({ clientMsgId, text, isFailed: false })),
+          ],
         }));
       }
       persist();
       return state.subscribe(persist);
+    },
+
+    /**
+     * Another tab of the site wrote the stored outbox: a message it removed (the server stored
+     * it, or a reset forgot it) leaves this tab too, unsent.
+     */
+    storedChanged(): void {
+      const still = new Set(stored().map((p) => p.clientMsgId));
+      state.update((s) =>
+        s.pending.every((p) => still.has(p.clientMsgId))
+          ? s
+          : { ...s, pending: s.pending.filter((p) => still.has(p.clientMsgId)) },
+      );
+    },
+
+    /** [P19] A reset: what any tab stored for the visitor is forgotten, with the visitor. */
+    forgetStored(): void {
+      store.remove(key);
+      held.clear();
+      persisted = '';
     },
 
     add(clientMsgId: string, text: string): void {

@@ -2,6 +2,8 @@ import type { Availability } from '@hovor/protocol';
 import { API_PREFIX } from './protocol-copies.js';
 
 const MODES: ReadonlyArray<string> = ['live', 'queue', 'offline', 'hidden'];
+/** How long the launcher waits for an answer before it goes on without one. */
+const AVAILABILITY_TIMEOUT_MS = 5_000;
 
 /**
  * Reads an availability answer by hand (the launcher carries no zod); `availability.test.ts` keeps
@@ -31,10 +33,17 @@ export async function loadAvailability(
 ): Promise<Availability | null> {
   const query = new URLSearchParams({ origin: hostOrigin, locale });
   if (departmentId) query.set('departmentId', departmentId);
+  // A launcher waiting for its first answer is not shown: an answer that hangs counts as none.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), AVAILABILITY_TIMEOUT_MS);
   try {
-    const res = await fetch(`${API_PREFIX}/sites/${encodeURIComponent(siteKey)}/availability?${query}`);
+    const res = await fetch(`${API_PREFIX}/sites/${encodeURIComponent(siteKey)}/availability?${query}`, {
+      signal: abort.signal,
+    });
     return readAvailability(await res.json());
   } catch {
     return null;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -39,10 +39,14 @@ describe('the launcher’s reading of the widget config', () => {
       { ...CONFIG, launcherTexts: [{ locale: 'cs' }] },
     ],
     ['no colour', { ...CONFIG, color: 7 }],
-    ['no word on hiding while offline', { ...CONFIG, hidesWhenOffline: undefined }],
   ])('refuses what the schema refuses: %s', (_name, data) => {
     expect(AckOf(WidgetConfig).safeParse({ ok: true, data }).success).toBe(false);
     expect(typeof readLauncherConfig({ ok: true, data })).toBe('string');
+  });
+
+  it('takes a config of an older server, which does not say whether it hides, as not hiding', () => {
+    const { hidesWhenOffline: _, ...older } = CONFIG;
+    expect(readLauncherConfig({ ok: true, data: older })).toMatchObject({ hidesWhenOffline: false });
   });
 
   it('gives the server’s reason for a refusal, for the page’s console', () => {

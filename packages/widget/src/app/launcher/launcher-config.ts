@@ -26,8 +26,7 @@ export function readLauncherConfig(body: unknown): LauncherConfig | string {
     (d.position === 'left' || d.position === 'right') &&
     isString(d.launcherText) &&
     Array.isArray(texts) &&
-    texts.every((t: { locale?: unknown; text?: unknown }) => isString(t?.locale) && isString(t?.text)) &&
-    typeof d.hidesWhenOffline === 'boolean'
+    texts.every((t: { locale?: unknown; text?: unknown }) => isString(t?.locale) && isString(t?.text))
   ) {
     return {
       color: d.color,
@@ -35,7 +34,8 @@ export function readLauncherConfig(body: unknown): LauncherConfig | string {
       position: d.position,
       launcherText: d.launcherText,
       launcherTexts: texts,
-      hidesWhenOffline: d.hidesWhenOffline,
+      // An older server (a rolling deploy) does not say: it does not hide.
+      hidesWhenOffline: d.hidesWhenOffline === true,
     };
   }
   const message = b?.ok === false ? b.error?.message : undefined;

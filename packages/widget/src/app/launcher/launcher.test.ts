@@ -246,7 +246,7 @@ describe('the launcher', () => {
     expect(availabilityEvents()).toEqual([hidden, live, hidden]);
   });
 
-  it('[P22] shows the launcher when the server cannot say, and when a conversation goes on asks nothing first', async () => {
+  it('[P22] shows the launcher when the server cannot say, and at once, before any answer, when a conversation goes on', async () => {
     const unsure = setup(null, { hidesWhenOffline: true });
     unsure.launcher.start();
     await unsure.questions[0]!.answer(null);
@@ -255,7 +255,24 @@ describe('the launcher', () => {
 
     const chatting = setup('active', { hidesWhenOffline: true });
     chatting.launcher.start();
+    expect(chatting.questions).toHaveLength(1);
     expect(chatting.lastLayout().isShown).toBe(true);
+    await chatting.questions[0]!.answer(hidden);
+    expect(chatting.lastLayout().isShown).toBe(true);
+  });
+
+  it('[P22] takes the chat’s newer word over an answer still on its way', async () => {
+    const { launcher, questions, lastLayout, availabilityEvents } = setup(null, { hidesWhenOffline: true });
+    launcher.start();
+    // The chat (loaded by the page's `open`, then closed) speaks before the first answer.
+    launcher.chat({ source: 'hovor', type: 'event', name: 'availability', data: live });
+    await questions[0]!.answer(hidden);
+    expect(lastLayout().isShown).toBe(true);
+    launcher.refresh();
+    launcher.chat({ source: 'hovor', type: 'event', name: 'availability', data: hidden });
+    await questions[1]!.answer(live); // asked before the chat's word: outdated
+    expect(lastLayout().isShown).toBe(false);
+    expect(availabilityEvents()).toEqual([live, hidden]);
   });
 
   it('[P22] asks only when the page listens for availability, again for its department, and keeps the last answer', async () => {

@@ -122,12 +122,16 @@ export function createLauncher(deps: LauncherDeps) {
   }
 
   /** A new availability: drawn, and told to the page once per change [P22]. */
-  function learn(next: Availability): void {
-    const isSame = next.mode === availability?.mode && next.offlineText === availability.offlineText;
-    availability = next;
-    if (isSame) return;
-    layout();
-    emit('availability', next);
+  function learn(next: Availability | null): void {
+    const isSame = next?.mode === availability?.mode && next?.offlineText === availability?.offlineText;
+    const wasAwaiting = isAwaitingAvailability;
+    // Known now, or not to be known: shown when the site is not hiding, or the server could not say.
+    isAwaitingAvailability = false;
+    if (next) availability = next;
+    if (next && !isSame) {
+      layout();
+      emit('availability', next);
+    } else if (wasAwaiting) layout();
   }
 
   /** Asks what the site offers, when wanted; of overlapping questions the last one's answer counts. */
@@ -135,13 +139,7 @@ export function createLauncher(deps: LauncherDeps) {
     if (!wantsAvailability || !isStarted) return;
     const question = ++questions;
     const answer = await deps.askAvailability(departmentId ?? null);
-    if (question !== questions) return;
-    if (answer) learn(answer);
-    if (isAwaitingAvailability) {
-      // Shown when the site is not hiding, or when the server could not say.
-      isAwaitingAvailability = false;
-      layout();
-    }
+    if (question === questions) learn(answer);
   }
 
   function setUnread(count: number): void {
@@ -242,6 +240,7 @@ export function createLauncher(deps: LauncherDeps) {
       } else if (m.type === 'unread') {
         setUnread(m.count);
       } else if (m.type === 'event' && m.name === 'availability') {
+        questions++; // newer than any answer still on its way
         learn(m.data);
       } else if (m.type === 'event') {
         emit(m.name, m.data);

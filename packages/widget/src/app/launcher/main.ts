@@ -118,17 +118,19 @@ async function main(): Promise<void> {
     },
     titleText: (count) => plural(i18n, i18n.t.titleUnread, count),
     askAvailability: (departmentId) => {
+      // Asked again a minute after the last question while the page is in view, so a hidden
+      // launcher appears when agents come back; on coming into view, if the last is that old.
       askedAt = Date.now();
+      clearTimeout(refreshTimer);
+      refreshTimer = setTimeout(() => document.hidden || launcher.refresh(), AVAILABILITY_REFRESH_MS);
       return loadAvailability(siteKey, hostOrigin, departmentId, localeOf(launcher.view));
     },
   });
-  // Asked again while the page is in view: a hidden launcher appears when agents come back.
   let askedAt = 0;
-  const refresh = () => {
-    if (!document.hidden && Date.now() - askedAt >= AVAILABILITY_REFRESH_MS / 2) launcher.refresh();
-  };
-  setInterval(refresh, AVAILABILITY_REFRESH_MS);
-  document.addEventListener('visibilitychange', refresh);
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && Date.now() - askedAt >= AVAILABILITY_REFRESH_MS) launcher.refresh();
+  });
 
   button.addEventListener('click', launcher.toggle);
   for (const type of ['pointerenter', 'focus', 'touchstart']) button.addEventListener(type, launcher.intent);
