@@ -60,6 +60,10 @@ function page(store: KeyValueStore, options: { isConnected?: boolean } = {}) {
   };
 }
 
+/** The texts the tabs of the site have stored, in their stored order. */
+const storedTexts = (store: ReturnType<typeof memoryStore>) =>
+  (JSON.parse(store.data.get(outboxKey(SITE)) ?? '[]') as Array<{ text: string }>).map((p) => p.text);
+
 beforeEach(() => {
   vi.useFakeTimers();
 });
@@ -156,8 +160,7 @@ describe('the widget outbox', () => {
 
   it('[P16] keeps what another tab stored, so closing one tab offline loses nothing', async () => {
     const store = memoryStore();
-    const stored = () =>
-      (JSON.parse(store.data.get(outboxKey(SITE)) ?? '[]') as Array<{ text: string }>).map((p) => p.text);
+    const stored = () => storedTexts(store);
     const second = page(store, { isConnected: false });
     const first = page(store, { isConnected: false });
     first.outbox.add('client-msg-a', 'from the first tab');
@@ -179,8 +182,7 @@ describe('the widget outbox', () => {
 
   it('[P16] keeps the order written across tabs, and lets what another tab sent or forgot leave this one', async () => {
     const store = memoryStore();
-    const stored = () =>
-      (JSON.parse(store.data.get(outboxKey(SITE)) ?? '[]') as Array<{ text: string }>).map((p) => p.text);
+    const stored = () => storedTexts(store);
     const first = page(store, { isConnected: false });
     const second = page(store, { isConnected: false });
     first.outbox.add('client-msg-a1', 'a1');
