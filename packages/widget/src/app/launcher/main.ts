@@ -98,9 +98,10 @@ async function main(): Promise<void> {
     button.innerHTML = `<svg viewBox="0 0 24 24" aria-hidden="true"><path d="${view.isOpen ? CLOSE_ICON : CHAT_ICON}"/></svg>`;
     button.append(label, badge);
     const box = button.getBoundingClientRect();
-    // The button and 12 px around it: its shadow, focus ring and badge.
-    queueMicrotask(() => launcher.resize(Math.ceil(box.width) + 24, Math.ceil(box.height) + 24));
+    queueMicrotask(() => measured(box));
   };
+  /** The frame's size: the button and 12 px around it, for its shadow, focus ring and badge. */
+  const measured = (box: DOMRect) => launcher.resize(Math.ceil(box.width) + 24, Math.ceil(box.height) + 24);
 
   const launcher = createLauncher({
     siteKey,
@@ -156,6 +157,9 @@ async function main(): Promise<void> {
   };
   i18n = await loadI18n(localeOf(launcher.view));
   launcher.start();
+  // Measured again whenever the button's size changes, e.g. once a frame that was hidden while
+  // the button was drawn is laid out.
+  new ResizeObserver(() => measured(button.getBoundingClientRect())).observe(button);
   for (const m of early) onMessage(m);
 }
 
