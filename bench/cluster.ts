@@ -34,6 +34,11 @@ const SETUP_TIMEOUT_MS = 15_000;
 
 export interface Cluster {
   nodeCount: number;
+  /** Each node's HTTP address. */
+  baseUrls: string[];
+  /** The seeded site's key, and the page origin it allows. */
+  siteKey: string;
+  shopOrigin: string;
   /** Seeds agents with `capacity` each, signs them in on nodes round-robin and sets them online. */
   onlineAgents(count: number, capacity: number): Promise<AgentSocket[]>;
   /** Creates visitors through the REST API of nodes round-robin and connects each to its node. */
@@ -50,6 +55,8 @@ export async function startCluster(options: {
   nodeCount: number;
   mongoUrl: string;
   redisUrl: string;
+  /** How long each node keeps a site's availability for the launchers (the app's default if absent). */
+  availabilityCacheMs?: number;
 }): Promise<Cluster> {
   const suffix = randomUUID().replace(/-/g, '').slice(0, 16);
   const mongo = await connectMongo(options.mongoUrl, `bench_${suffix}`);
@@ -84,6 +91,9 @@ export async function startCluster(options: {
         paths: DEFAULT_STATIC_PATHS,
         nodeId: `node-${i}-${suffix}`,
         socketAdapter: redis.adapter,
+        ...(options.availabilityCacheMs === undefined
+          ? {}
+          : { availabilityCacheMs: options.availabilityCacheMs }),
       });
       await hovor.start();
       await new Promise<void>((resolve) => hovor.httpServer.listen(0, '127.0.0.1', resolve));
@@ -166,6 +176,9 @@ export async function startCluster(options: {
 
   return {
     nodeCount: nodes.length,
+    baseUrls: nodes.map((node) => node.baseUrl),
+    siteKey: site.key,
+    shopOrigin: SHOP_ORIGIN,
     async onlineAgents(count, capacity) {
       // One hash for every agent: hashing is not what this bench measures.
       const passwordHash = await hashPassword(AGENT_PASSWORD);

@@ -10,13 +10,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type VisitorSocket } from './cluster.js';
 import { startDatabase, startRedis } from './services.js';
-import { formatTable, percentiles } from './stats.js';
+import { formatTable, machine, percentiles, runBench } from './stats.js';
 
 type Arrival = 'steady' | 'burst';
 
@@ -183,16 +182,6 @@ function countBy(values: readonly string[]): Record<string, number> {
   return counts;
 }
 
-function machine() {
-  const cpus = os.cpus();
-  return {
-    cpu: cpus[0]?.model.trim() ?? 'unknown',
-    cores: cpus.length,
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()}`,
-  };
-}
-
 async function main(): Promise<number> {
   const began = performance.now();
   const [database, redis] = await Promise.all([startDatabase(SYNCHRONOUS), startRedis()]);
@@ -263,19 +252,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-    // Everything the bench started is stopped; should a handle linger anyway, do not hang.
-    setTimeout(() => {
-      write('warning: something kept the process alive after the bench; exiting');
-      process.exit(code);
-    }, 5_000).unref();
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBench(main);

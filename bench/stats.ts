@@ -1,3 +1,38 @@
+import os from 'node:os';
+
+/** The machine a bench ran on, for its results. */
+export function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+  };
+}
+
+/**
+ * Runs a bench's `main` and exits with its code; should something it started keep the process
+ * alive after it stopped everything, exits anyway after 5 s.
+ */
+export function runBench(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+      setTimeout(() => {
+        process.stdout.write('warning: something kept the process alive after the bench; exiting\n');
+        process.exit(code);
+      }, 5_000).unref();
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
+
 /** Latency figures of one scenario, in milliseconds. */
 export interface Percentiles {
   p50: number;

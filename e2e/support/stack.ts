@@ -81,6 +81,8 @@ export async function startStack(): Promise<Stack> {
       logger: createLogger('silent'),
       paths: DEFAULT_STATIC_PATHS,
       sweepIntervalMs: 1_000,
+      // The tests change who is online between page loads and expect the next load to see it.
+      availabilityCacheMs: 0,
     });
     return { server: app.httpServer, hovor: app, hovorUrl: url };
   });

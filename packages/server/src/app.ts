@@ -32,6 +32,7 @@ import { createRatingService } from './ratings/rating.service.js';
 import { createReceiptRepository } from './receipts/receipt.repository.js';
 import { createReceiptService } from './receipts/receipt.service.js';
 import { createActionClaimRepository } from './routing/action-claims.repository.js';
+import { createAvailabilityCache } from './routing/availability-cache.js';
 import { createCapacityRepository } from './routing/capacity.repository.js';
 import { createLeaseRepository } from './routing/lease.repository.js';
 import { createQueueStatsRepository } from './routing/queue-stats.repository.js';
@@ -54,6 +55,8 @@ const MAX_SOCKET_FRAME_BYTES = 256 * 1024;
 /** How often the sweeper renews leases and routes queued conversations. */
 const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
 const READY_PING_TIMEOUT_MS = 2_000;
+/** How long a site's availability answers the launchers' questions on this node [P22]. */
+const DEFAULT_AVAILABILITY_CACHE_MS = 3_000;
 /** How long closing waits for the activity cache still to be written (the database may be gone). */
 const ACTIVITY_FLUSH_TIMEOUT_MS = 2_000;
 
@@ -71,6 +74,8 @@ export interface AppDeps {
   presenceLeaseMs?: number;
   /** Fans Socket.IO events out to the other nodes (the Redis adapter); in-memory when absent. */
   socketAdapter?: SocketAdapterFactory;
+  /** How long this node keeps a site's availability for the launchers' questions [P22]; 3 s by default, 0 keeps none. */
+  availabilityCacheMs?: number;
 }
 
 export interface HovorApp {
@@ -252,7 +257,11 @@ export function createApp(deps: AppDeps): HovorApp {
     visitorRoutes({
       visitors,
       departmentsOf: (siteId) => departments.listBySite(siteId),
-      availability: (siteId, departmentId, locale) => routing.availability(siteId, departmentId, locale),
+      availability: createAvailabilityCache({
+        ttlMs: deps.availabilityCacheMs ?? DEFAULT_AVAILABILITY_CACHE_MS,
+        clock,
+        load: (siteId, departmentId, locale) => routing.availability(siteId, departmentId, locale),
+      }),
       publicOrigin,
     }),
   );

@@ -106,6 +106,10 @@ describe('availability', () => {
       body: { ok: true, data: { mode: 'hidden', offlineText: expect.any(String) } },
     });
     await onlineAgent('Alice');
+    // Each node keeps an answer for 3 s: the launchers of a busy site cost a few reads, not one each.
+    expect((await get(`${shop}&locale=cs`)).body).toMatchObject({ ok: true, data: { mode: 'hidden' } });
+    clock.advance(3_000);
+    expect((await get(`${shop}&locale=cs`)).body).toMatchObject({ ok: true, data: { mode: 'live' } });
     // A page's own request names its origin in the header.
     expect((await get('', { origin: SHOP_ORIGIN })).body).toMatchObject({ ok: true, data: { mode: 'live' } });
     const config = await fetch(`${h.baseUrl}/api/v1/sites/${h.site.key}/widget-config`);
