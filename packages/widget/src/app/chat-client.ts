@@ -1,12 +1,11 @@
-import {
-  API_PREFIX,
-  type Availability,
-  type ErrorBody,
-  type LeaveMessageInput,
-  type PreChatAnswers,
-  type RateConversationInput,
-  type VisitorConversation,
-  type VisitorHandshake,
+import type {
+  Availability,
+  ErrorBody,
+  LeaveMessageInput,
+  PreChatAnswers,
+  RateConversationInput,
+  VisitorConversation,
+  VisitorHandshake,
 } from '@hovor/protocol';
 import {
   type ChatState,
@@ -23,6 +22,7 @@ import { COMMAND_TIMEOUT_MS, createCommand } from './commands.js';
 import { openConnection } from './connection.js';
 import type { HostChannel } from './host-channel.js';
 import { createHostReports } from './host-reports.js';
+import { listen } from './listen.js';
 import { createOutbox, outboxKey } from './outbox.js';
 import { createPageSettings } from './page-settings.js';
 import { createReceiptReporter } from './receipt-reporter.js';
@@ -197,15 +197,6 @@ export function createChatClient({
     s.connect();
   }
 
-  /** [P21] The visitor's credentials for the HTTP routes: the token and identity of the socket. */
-  function visitorHeaders(): Record<string, string> {
-    const auth = handshake();
-    return {
-      ...(auth ? { authorization: `Bearer ${auth.token}` } : {}),
-      ...(auth?.identity ? { 'x-hovor-identity': auth.identity } : {}),
-    };
-  }
-
   const handshake = () => socket?.auth as VisitorHandshake | undefined;
   const settings = createPageSettings({
     host,
@@ -306,23 +297,19 @@ export function createChatClient({
         }),
         ...settings.start(),
       );
-      // [P16] Coming back to the tab, to the network or to the page (back/forward cache) catches up.
-      for (const type of ['focus', 'online', 'pageshow'] as const) {
-        addEventListener(type, catchUp);
-        disposers.push(() => removeEventListener(type, catchUp));
-      }
-      // [P16] Another tab of the site changed the stored outbox.
       const onStorage = (e: StorageEvent) => {
         if (e.key === null || e.key === outboxKey(siteKey)) outbox.storedChanged();
       };
-      addEventListener('storage', onStorage);
-      disposers.push(() => removeEventListener('storage', onStorage));
-      const onVisibility = () => {
-        receipts.report();
-        reports.visibilityChanged();
-      };
-      document.addEventListener('visibilitychange', onVisibility);
-      disposers.push(() => document.removeEventListener('visibilitychange', onVisibility));
+      disposers.push(
+        // [P16] Coming back to the tab, to the network or to the page (back/forward cache) catches up.
+        ...(['focus', 'online', 'pageshow'] as const).map((type) => listen(window, type, catchUp)),
+        // [P16] Another tab of the site changed the stored outbox.
+        listen(window, 'storage', onStorage),
+        listen(document, 'visibilitychange', () => {
+          receipts.report();
+          reports.visibilityChanged();
+        }),
+      );
       connect().catch((cause: unknown) =>
         fail({ code: 'UNAVAILABLE', message: `could not reach the chat server (${String(cause)})` }),
       );
@@ -343,14 +330,13 @@ export function createChatClient({
      */
     async sendFile(file: File): Promise<void> {
       const { sendFile } = await import('./file-upload.js');
-      await sendFile({ state, ensureConversation, command, headers: visitorHeaders }, file);
+      await sendFile({ state, ensureConversation, command, auth: handshake }, file);
     },
 
     /** [P21] A file of the conversation, fetched as this visitor (for a preview or a download). */
     async fetchFile(attachmentId: string): Promise<Blob> {
-      const res = await fetch(`${API_PREFIX}/attachments/${attachmentId}`, { headers: visitorHeaders() });
-      if (!res.ok) throw new WidgetError('NOT_FOUND', `file ${attachmentId}: HTTP ${res.status}`);
-      return res.blob();
+      const { fetchFile } = await import('./file-upload.js');
+      return fetchFile(handshake(), attachmentId);
     },
 
     /** Sends the failed messages again, each with its own clientMsgId so none is stored twice. */

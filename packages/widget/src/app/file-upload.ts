@@ -8,6 +8,7 @@ import {
   type Message,
   type SendMessageInput,
   type VisitorConversation,
+  type VisitorHandshake,
 } from '@hovor/protocol';
 import { type ChatState, withMessages } from './chat-state.js';
 import { newClientId } from './client-id.js';
@@ -19,8 +20,23 @@ export interface FileUploadDeps {
   state: ChatState;
   ensureConversation: () => Promise<VisitorConversation>;
   command: (name: 'message:send', input: SendMessageInput) => Promise<Message>;
-  /** The visitor's credentials for the HTTP routes. */
-  headers: () => Record<string, string>;
+  /** The socket's handshake: the visitor's token and identity, its credentials for the HTTP routes. */
+  auth: () => VisitorHandshake | undefined;
+}
+
+/** [P21] The visitor's credentials for the HTTP routes: the token and identity of the socket. */
+function visitorHeaders(auth: VisitorHandshake | undefined): Record<string, string> {
+  return {
+    ...(auth ? { authorization: `Bearer ${auth.token}` } : {}),
+    ...(auth?.identity ? { 'x-hovor-identity': auth.identity } : {}),
+  };
+}
+
+/** [P21] A file of the conversation, fetched as this visitor (for a preview or a download). */
+export async function fetchFile(auth: VisitorHandshake | undefined, attachmentId: string): Promise<Blob> {
+  const res = await fetch(`${API_PREFIX}/attachments/${attachmentId}`, { headers: visitorHeaders(auth) });
+  if (!res.ok) throw new WidgetError('NOT_FOUND', `file ${attachmentId}: HTTP ${res.status}`);
+  return res.blob();
 }
 
 /** One upload of `file` to the conversation: the server's answer (the stored file's description). */
@@ -58,7 +74,7 @@ export async function sendFile(deps: FileUploadDeps, file: File): Promise<void> 
   state.update((s) => ({ ...s, fileError: null, uploads: [...s.uploads, { clientMsgId, name: file.name }] }));
   try {
     const conversation = await deps.ensureConversation();
-    const attachment = await withRetry(() => upload(deps.headers(), conversation.id, file), {
+    const attachment = await withRetry(() => upload(visitorHeaders(deps.auth()), conversation.id, file), {
       sleep,
       maxAttempts: 3,
     });
