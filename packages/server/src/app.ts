@@ -48,7 +48,7 @@ import { guardSlowConsumers } from './sockets/slow-consumers.js';
 import { attachVisitorNamespace } from './sockets/visitor.handlers.js';
 import { createVisitorRepository } from './visitors/visitor.repository.js';
 import { visitorRoutes } from './visitors/visitor.routes.js';
-import { createVisitorService } from './visitors/visitor.service.js';
+import { createVisitorService, DEFAULT_VISITOR_TOKEN_TTL_MS } from './visitors/visitor.service.js';
 
 /** Largest Socket.IO frame; bigger ones close the connection before any parsing. */
 const MAX_SOCKET_FRAME_BYTES = 256 * 1024;
@@ -186,7 +186,23 @@ export function createApp(deps: AppDeps): HovorApp {
     clock,
   });
   const auth = createAuthService({ agents, sessions, clock, sessionTtlMs: deps.config.sessionTtlMs });
-  const visitors = createVisitorService({ visitors: visitorRepository, sites, clock });
+  const visitorTokenTtlMs = deps.config.visitorTokenTtlMs ?? DEFAULT_VISITOR_TOKEN_TTL_MS;
+  const visitors = createVisitorService({
+    visitors: visitorRepository,
+    sites,
+    clock,
+    tokenTtlMs: visitorTokenTtlMs,
+    async moveOpenConversation(from, to) {
+      const moved = await conversationRepository.moveOpen(
+        from.siteId,
+        from.id,
+        { visitorId: to.id, name: to.name },
+        clock.now(),
+      );
+      const conversation = moved && (await conversationRepository.findById(moved));
+      if (conversation) await pages.moveVisit(conversation, from.id);
+    },
+  });
   const health = createDbHealth(deps.db, READY_PING_TIMEOUT_MS);
   const dbAvailability = createDbAvailability({ ping: () => health.isReachable(), logger });
 
@@ -255,6 +271,7 @@ export function createApp(deps: AppDeps): HovorApp {
   );
   app.use(
     visitorRoutes({
+      tokenTtlMs: visitorTokenTtlMs,
       visitors,
       departmentsOf: (siteId) => departments.listBySite(siteId),
       availability: createAvailabilityCache({

@@ -28,6 +28,8 @@ export const EnvSchema = z.object({
   AGENT_CAPACITY: z.coerce.number().int().min(1).max(50).default(3),
   /** Lifetime of an agent connection's lease without renewal (routing SPEC [RT7]). */
   PRESENCE_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  /** How long a visitor's token lasts unused; each visit moves it on (protocol SPEC [P24]). */
+  VISITOR_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(730).default(90),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -38,6 +40,8 @@ export interface AppConfig {
   /** Default maximum concurrent chats per agent. */
   defaultCapacity: number;
   isProduction: boolean;
+  /** How long a visitor token lasts unused [P24]; 90 days when absent. */
+  visitorTokenTtlMs?: number;
 }
 
 /** Parses the environment or throws an Error listing every bad variable. */
@@ -59,5 +63,6 @@ export function toAppConfig(env: Env): AppConfig {
     sessionTtlMs: env.SESSION_TTL_HOURS * 3_600_000,
     defaultCapacity: env.AGENT_CAPACITY,
     isProduction: env.NODE_ENV === 'production',
+    visitorTokenTtlMs: env.VISITOR_TOKEN_TTL_DAYS * 24 * 3_600_000,
   };
 }

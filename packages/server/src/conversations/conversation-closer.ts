@@ -5,7 +5,7 @@ import type { RoutingService } from '../routing/routing.service.js';
 import type { Notifier } from '../sockets/notifier.js';
 import type { Conversation, ConversationRepository } from './conversation.repository.js';
 import { transition } from './conversation-state.js';
-import type { Transcript } from './transcript.js';
+import { serverMsgId, type Transcript } from './transcript.js';
 
 /** Closing a conversation, by an agent or by the system: one path, idempotent. */
 export function createConversationCloser(deps: {
@@ -33,7 +33,7 @@ export function createConversationCloser(deps: {
         author: by,
         text: '',
         event: { type: 'closed', agentId: by.type === 'agent' ? by.id : null, agentName: by.name, reason },
-        clientMsgId: 'event-closed',
+        clientMsgId: serverMsgId('event-closed'),
       });
       await deps.conversations.releaseOpen(conversation.siteId, conversation.visitorId, conversation.id);
       await deps.capacity.releaseForConversation(conversation.id);

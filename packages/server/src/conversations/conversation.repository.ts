@@ -111,6 +111,30 @@ export function createConversationRepository(
       return doc?.conversationId ?? null;
     },
 
+    /**
+     * [P19] Gives the open conversation of `fromVisitorId` (if any) to `toVisitorId`, who has none
+     * (a user's visitor made a moment ago). The new owner's claim comes first, so the conversation
+     * is never open for nobody; a crash before the old claim is released leaves a claim that
+     * points at a conversation of another visitor, which `start` heals.
+     */
+    async moveOpen(
+      siteId: string,
+      fromVisitorId: string,
+      to: { visitorId: string; name: string },
+      now: Date,
+    ): Promise<string | null> {
+      const id = await this.findOpenId(siteId, fromVisitorId);
+      if (!id) return null;
+      const claimed = await this.claimOpen(siteId, to.visitorId, id, now);
+      if (claimed !== id) return null;
+      await c.conversations.updateOne(
+        { _id: id, visitorId: fromVisitorId },
+        { $set: { visitorId: to.visitorId, visitorName: to.name } },
+      );
+      await this.releaseOpen(siteId, fromVisitorId, id);
+      return id;
+    },
+
     async releaseOpen(siteId: string, visitorId: string, conversationId: string): Promise<void> {
       await c.openConversations.deleteOne({ _id: `${siteId}:${visitorId}`, conversationId });
     },

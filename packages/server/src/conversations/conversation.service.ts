@@ -33,7 +33,7 @@ import type { ConversationCloser } from './conversation-closer.js';
 import { createInFlight } from './in-flight.js';
 import { leaveOfflineMessage, type OfflineMessageInput } from './offline-message.js';
 import { checkPreChat } from './pre-chat.js';
-import { SYSTEM_AUTHOR, type Transcript } from './transcript.js';
+import { SYSTEM_AUTHOR, serverMsgId, type Transcript } from './transcript.js';
 import { toSummary, toVisitorConversation, toWireMessage } from './wire.js';
 
 /** Messages returned per sync page. */
@@ -123,12 +123,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
     input: { conversationId: string; clientMsgId: string; text: string; attachmentId?: string },
   ): Promise<Message> {
     const conversation = await ownedByVisitor(visitor, input.conversationId);
+    const author = { type: 'visitor', id: visitor.id, name: visitor.name } as const;
     if (conversation.state === 'closed') {
-      const known = await messages.findByClientMsgId(conversation.id, input.clientMsgId);
+      const known = await messages.findOwn(conversation.id, input.clientMsgId, { kind: 'text', author });
       if (known) return toWireMessage(known);
       throw new AppError('CONFLICT', 'The conversation has ended; start a new one');
     }
-    return appendText(conversation, { type: 'visitor', id: visitor.id, name: visitor.name }, input);
+    return appendText(conversation, author, input);
   }
 
   /** The visitor's open conversation (`openId`), or a new one in the department's queue (checked by the caller). */
@@ -165,6 +166,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
     // The claim may point at a conversation whose insert never happened (a crash): heal it.
     await conversations.insertIfMissing({ ...candidate, id: winnerId });
     const conversation = (await conversations.findById(winnerId))!;
+    if (conversation.visitorId !== visitor.id) {
+      // A claim left behind by a move to a signed-in user that stopped halfway [P19]: drop it.
+      await conversations.releaseOpen(visitor.siteId, visitor.id, winnerId);
+      return startFor(visitor, departmentId, null, consentAt);
+    }
     if (conversation.state === 'queued') {
       // Idempotent: a retried start finds the event stored and announces nothing twice.
       const { conversation: afterEvent, isNew } = await transcript.append(conversation, {
@@ -173,7 +179,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         author: SYSTEM_AUTHOR,
         text: '',
         event: { type: 'queued', agentId: null, agentName: null, reason: null },
-        clientMsgId: 'event-queued-1',
+        clientMsgId: serverMsgId('event-queued-1'),
       });
       if (isNew) deps.notifier().conversationChanged(afterEvent);
       return afterEvent;
@@ -302,7 +308,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         if (conversation.state !== 'closed' && conversation.agentId === agent.id) {
           return appendText(conversation, author, input);
         }
-        const known = await messages.findByClientMsgId(conversation.id, input.clientMsgId);
+        const known = await messages.findOwn(conversation.id, input.clientMsgId, { kind: 'text', author });
         if (known) return toWireMessage(known);
         if (conversation.state === 'closed') throw new AppError('CONFLICT', 'The conversation is closed');
         throw new AppError('FORBIDDEN', 'Only the assigned agent can reply to this conversation');

@@ -6,7 +6,7 @@ import type { DepartmentRepository } from '../sites/department.repository.js';
 import type { Notifier } from '../sockets/notifier.js';
 import type { Visitor, VisitorRepository } from '../visitors/visitor.repository.js';
 import type { ConversationRepository } from './conversation.repository.js';
-import { SYSTEM_AUTHOR, type Transcript } from './transcript.js';
+import { SYSTEM_AUTHOR, serverMsgId, type Transcript } from './transcript.js';
 import { toVisitorConversation } from './wire.js';
 
 export interface OfflineMessageInput {
@@ -72,7 +72,7 @@ export async function leaveOfflineMessage(
     author: SYSTEM_AUTHOR,
     text: '',
     event: { type: 'offline', agentId: null, agentName: null, reason: null },
-    clientMsgId: 'event-offline',
+    clientMsgId: serverMsgId('event-offline'),
   }));
   ({ conversation } = await transcript.append(conversation, {
     conversationId: id,
@@ -80,7 +80,7 @@ export async function leaveOfflineMessage(
     author: { type: 'visitor', id: visitor.id, name },
     text: input.text,
     event: null,
-    clientMsgId: `offline-${input.requestId}`,
+    clientMsgId: serverMsgId(`offline-${input.requestId}`),
   }));
   deps.notifier().conversationChanged(conversation);
   return toVisitorConversation(conversation);

@@ -7,6 +7,13 @@ import type { Conversation, ConversationRepository } from './conversation.reposi
 export const SYSTEM_AUTHOR = { type: 'system', id: null, name: null } as const;
 
 /**
+ * The `clientMsgId` of what Hovor writes itself (events, transfer notes, offline messages). The
+ * `.` keeps these out of the clients' id space (`ClientId` is `[A-Za-z0-9_-]`), so no client can
+ * take the id of an event before it is written or read a note by naming its id [P23].
+ */
+export const serverMsgId = (name: string) => `sys.${name}`;
+
+/**
  * Appends to a conversation's transcript and tells the clients, in that order: nothing is
  * announced before it is stored.
  */

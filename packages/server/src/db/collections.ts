@@ -121,6 +121,8 @@ export interface VisitorDoc {
   /** The site's user id, once the site verified who the visitor is [P19]. */
   userId?: string | null;
   createdAt: Date;
+  /** When the token was last used; it expires a while after that [P24]. Absent: `createdAt`. */
+  lastSeenAt?: Date;
 }
 
 /** Claim: a site's user is one visitor on every device. `_id = siteId:userId` [P19]. */

@@ -26,6 +26,29 @@ const MAX_SEQ_HINTS = 10_000;
  */
 export const messageId = (conversationId: string, clientMsgId: string) => `${conversationId}:${clientMsgId}`;
 
+/** The sender of a message as far as idempotency goes: its kind and who wrote it. */
+type Sender = Pick<StoredMessage, 'kind' | 'author'>;
+
+/**
+ * Whether a stored message was written by `sender`: the same kind and the same author (a
+ * conversation has one visitor, so every visitor message of it is that visitor's) [P23].
+ */
+export function isSameSender(stored: Sender, sender: Sender): boolean {
+  return (
+    stored.kind === sender.kind &&
+    stored.author.type === sender.author.type &&
+    (stored.author.type === 'visitor' || stored.author.id === sender.author.id)
+  );
+}
+
+/** [P23] A message id taken by another sender is answered CONFLICT, never with that message. */
+function ownedBy(stored: StoredMessage, sender: Sender): StoredMessage {
+  if (!isSameSender(stored, sender)) {
+    throw new AppError('CONFLICT', 'This clientMsgId is taken in this conversation; use a new one');
+  }
+  return stored;
+}
+
 export function createMessageRepository(
   c: Collections,
   options: {
@@ -89,7 +112,7 @@ export function createMessageRepository(
         if (!isDuplicateKey(error)) throw error;
       }
       const existing = await findByClientMsgId(conversationId, message.clientMsgId);
-      if (existing) return { message: existing, isNew: false };
+      if (existing) return { message: ownedBy(existing, message), isNew: false };
       if (attempt % MAX_SEQ_PROBES !== 0) {
         previous += 1;
         continue;
@@ -97,18 +120,23 @@ export function createMessageRepository(
       // A long run of taken seqs: read the truth (two reads, rare). A message stored before ids
       // were derived is found by the unique index only, and so by its fields here.
       const legacy = await c.messages.findOne({ conversationId, clientMsgId: message.clientMsgId });
-      if (legacy) return { message: toMessage(legacy), isNew: false };
+      if (legacy) return { message: ownedBy(toMessage(legacy), message), isNew: false };
       previous = await lastSeq(conversationId);
     }
     throw new AppError('UNAVAILABLE', 'The conversation is busy; retry the message');
   }
 
   return {
-    findByClientMsgId,
+    /** [P5][P23] The message `sender` stored under `clientMsgId`; null if none, CONFLICT if another's. */
+    async findOwn(conversationId: string, clientMsgId: string, sender: Sender): Promise<StoredMessage | null> {
+      const stored = await findByClientMsgId(conversationId, clientMsgId);
+      return stored && ownedBy(stored, sender);
+    },
 
     /**
      * Appends a message with the next seq. The store is the arbiter: the `_id` (derived from the
-     * `clientMsgId`) already taken returns the stored message (`isNew: false`); the seq taken
+     * `clientMsgId`) already taken returns the stored message (`isNew: false`) when the same
+     * sender wrote it, CONFLICT otherwise [P23]; the seq taken
      * means another writer won it, so the next one is tried. `knownLastSeq` is where to start
      * (the conversation's cached last seq); it may be stale, never too high to matter.
      */

@@ -14,6 +14,14 @@ export function createPageViewRepository(c: Collections) {
       return c.pageViews.findOne({ visitorId }, { sort: { viewedAt: -1 } });
     },
 
+    /** [P19] The views of an anonymous visitor since `since` become the signed-in user's. */
+    async moveSince(fromVisitorId: string, toVisitorId: string, since: Date): Promise<void> {
+      await c.pageViews.updateMany(
+        { visitorId: fromVisitorId, viewedAt: { $gte: since } },
+        { $set: { visitorId: toVisitorId } },
+      );
+    },
+
     async insert(view: Omit<PageViewDoc, '_id'>): Promise<PageViewDoc> {
       const doc: PageViewDoc = { _id: newId(), ...view };
       await c.pageViews.insertOne(doc);

@@ -37,6 +37,12 @@ export function createPageViewService(deps: {
       return null;
     },
 
+    /** [P19] The visit around `conversation` moves with it from an anonymous visitor to the signed-in user. */
+    async moveVisit(conversation: Conversation, fromVisitorId: string): Promise<void> {
+      const from = new Date(conversation.createdAt.getTime() - VISIT_BEFORE_CONVERSATION_MS);
+      await deps.pageViews.moveSince(fromVisitorId, conversation.visitorId, from);
+    },
+
     /** The visit around `conversation`: from shortly before it started until it closed. */
     async ofConversation(conversation: Conversation): Promise<PageView[]> {
       const from = new Date(conversation.createdAt.getTime() - VISIT_BEFORE_CONVERSATION_MS);

@@ -2,6 +2,7 @@ import type { ConversationSummary, TransferTarget } from '@hovor/protocol';
 import type { Agent } from '../agents/agent.repository.js';
 import type { Conversation } from '../conversations/conversation.repository.js';
 import { transition } from '../conversations/conversation-state.js';
+import { serverMsgId } from '../conversations/transcript.js';
 import { toSummary } from '../conversations/wire.js';
 import { AppError } from '../errors.js';
 import type { RoutingCore, RoutingDeps } from './routing.service.js';
@@ -112,7 +113,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
             author: { type: 'agent', id: agent.id, name: agent.name },
             text: comment,
             event: null,
-            clientMsgId: `note-transfer-${current.round}`,
+            clientMsgId: serverMsgId(`note-transfer-${current.round}`),
           });
         }
         const { conversation: afterEvent } = await deps.transcript.append(next, {
@@ -126,7 +127,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
             agentName: targetAgent?.name ?? null,
             reason: null,
           },
-          clientMsgId: `event-transferred-${current.round}`,
+          clientMsgId: serverMsgId(`event-transferred-${current.round}`),
         });
         deps.notifier().conversationChanged(afterEvent);
         core.log.info({ conversationId: current.id, from: from.id, to: target }, 'transferred');
@@ -179,7 +180,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
           author: { type: 'agent', id: agent.id, name: agent.name },
           text: '',
           event: { type: 'reopened', agentId: agent.id, agentName: agent.name, reason: null },
-          clientMsgId: `event-reopened-${current.round}`,
+          clientMsgId: serverMsgId(`event-reopened-${current.round}`),
         });
         deps.notifier().conversationChanged(afterEvent);
         return toSummary(afterEvent);

@@ -3,7 +3,7 @@ import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import type { Clock } from '../clock.js';
 import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
 import { transition } from '../conversations/conversation-state.js';
-import { SYSTEM_AUTHOR, type Transcript } from '../conversations/transcript.js';
+import { SYSTEM_AUTHOR, serverMsgId, type Transcript } from '../conversations/transcript.js';
 import type { Logger } from '../logger.js';
 import type { Department, DepartmentRepository } from '../sites/department.repository.js';
 import type { Site, SiteRepository } from '../sites/site.repository.js';
@@ -183,7 +183,7 @@ export function createRoutingService(deps: RoutingDeps) {
       author: SYSTEM_AUTHOR,
       text: '',
       event: { type: 'assigned', agentId: agent.id, agentName: agent.name, reason: null },
-      clientMsgId: `event-assigned-${conversation.round}`,
+      clientMsgId: serverMsgId(`event-assigned-${conversation.round}`),
     });
     deps.notifier().conversationChanged(afterEvent);
     if (conversation.queuedAt) {
@@ -296,7 +296,7 @@ export function createRoutingService(deps: RoutingDeps) {
       author: SYSTEM_AUTHOR,
       text: '',
       event: { type: 'requeued', agentId: fromAgent.id, agentName: fromAgent.name, reason },
-      clientMsgId: `event-requeued-${conversation.round}`,
+      clientMsgId: serverMsgId(`event-requeued-${conversation.round}`),
     });
     deps.notifier().conversationChanged(afterEvent);
     log.info({ conversationId: conversation.id, agentId: fromAgent.id, reason }, 'requeued');

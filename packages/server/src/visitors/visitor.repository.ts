@@ -5,6 +5,9 @@ import { isDuplicateKey } from '../errors.js';
 
 export type Visitor = { id: string; siteId: string; name: string };
 
+/** What a token opens: the visitor, whether a site's user is linked to it, and when it was last used. */
+export type TokenHolder = Visitor & { userId: string | null; lastSeenAt: Date };
+
 function toVisitor(doc: VisitorDoc): Visitor {
   return { id: doc._id, siteId: doc.siteId, name: doc.name };
 }
@@ -28,9 +31,14 @@ export function createVisitorRepository(c: Collections) {
       };
       if (Object.keys(set).length > 0) await c.visitors.updateOne({ _id: id }, { $set: set });
     },
-    async findByTokenHash(tokenHash: string): Promise<Visitor | null> {
+    async findByTokenHash(tokenHash: string): Promise<TokenHolder | null> {
       const doc = await c.visitors.findOne({ tokenHash });
-      return doc ? toVisitor(doc) : null;
+      if (!doc) return null;
+      return { ...toVisitor(doc), userId: doc.userId ?? null, lastSeenAt: doc.lastSeenAt ?? doc.createdAt };
+    },
+    /** Moves the token's sliding expiry on [P24]. */
+    async noteSeen(id: string, now: Date): Promise<void> {
+      await c.visitors.updateOne({ _id: id }, { $set: { lastSeenAt: now } });
     },
     async findById(id: string): Promise<Visitor | null> {
       const doc = await c.visitors.findOne({ _id: id });

@@ -15,9 +15,6 @@ import { AppError } from '../errors.js';
 import { parse, route } from '../http/respond.js';
 import type { VisitorService } from './visitor.service.js';
 
-/** How long a browser keeps an anonymous visitor's cookie. */
-const VISITOR_COOKIE_MAX_AGE_MS = 365 * 24 * 3_600_000;
-
 /** One cookie per site, so two Hovor sites embedded on one page keep separate visitors. */
 function visitorCookieName(siteKey: string): string {
   return `hovor_visitor_${siteKey}`;
@@ -30,6 +27,8 @@ export function visitorRoutes(deps: {
   /** What the site (or a department of it) offers now [RT17]. */
   availability: (siteId: string, departmentId: string | null, locale?: string) => Promise<Availability>;
   publicOrigin: string;
+  /** How long a visitor token lasts unused [P24]. */
+  tokenTtlMs: number;
 }): Router {
   const router = Router();
 
@@ -127,7 +126,8 @@ export function visitorRoutes(deps: {
         sameSite: 'none',
         partitioned: true,
         path: `${API_PREFIX}/visitors`,
-        maxAge: VISITOR_COOKIE_MAX_AGE_MS,
+        // As long as the token lasts unused; each resume sets it again [P24].
+        maxAge: deps.tokenTtlMs,
       });
       return { visitorId: visitor.id, token };
     }),

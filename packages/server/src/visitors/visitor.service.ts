@@ -4,7 +4,9 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Site, SiteRepository } from '../sites/site.repository.js';
 import { verifyIdentityToken } from './identity.js';
-import type { Visitor, VisitorRepository } from './visitor.repository.js';
+import type { TokenHolder, Visitor, VisitorRepository } from './visitor.repository.js';
+
+const toVisitor = ({ id, siteId, name }: TokenHolder): Visitor => ({ id, siteId, name });
 
 /** Words for friendly anonymous names ("Visitor 4821" reads worse in a busy queue). */
 const NAME_WORDS = [
@@ -22,11 +24,39 @@ const NAME_WORDS = [
   'Linden',
 ];
 
+/** How long a visitor token lasts unused, by default [P24]: each use moves it on. */
+export const DEFAULT_VISITOR_TOKEN_TTL_MS = 90 * 24 * 3_600_000;
+/** A token's last use is written at most this often (a handshake per page would write each time). */
+const SEEN_WRITE_INTERVAL_MS = 24 * 3_600_000;
+
 export function createVisitorService(deps: {
   visitors: VisitorRepository;
   sites: SiteRepository;
+  /**
+   * [P19] Gives the conversation open with the anonymous visitor `from` to the signed-in user's
+   * visitor `to`; nothing else of `from` moves.
+   */
+  moveOpenConversation: (from: Visitor, to: Visitor) => Promise<void>;
   clock: Clock;
+  /** How long a token lasts unused [P24]. */
+  tokenTtlMs: number;
 }) {
+  const { tokenTtlMs } = deps;
+
+  /**
+   * [P24] The visitor a bare token opens: unknown, expired, of another site, or linked to a
+   * site's user (who is opened by an identity token only) is null. A use moves the expiry on.
+   */
+  async function holderOf(siteId: string | null, token: string): Promise<TokenHolder | null> {
+    const holder = await deps.visitors.findByTokenHash(hashToken(token));
+    if (!holder || (siteId !== null && holder.siteId !== siteId)) return null;
+    const now = deps.clock.now().getTime();
+    const unusedMs = now - holder.lastSeenAt.getTime();
+    if (unusedMs > tokenTtlMs) return null;
+    if (unusedMs > SEEN_WRITE_INTERVAL_MS) await deps.visitors.noteSeen(holder.id, new Date(now));
+    return holder;
+  }
+
   /** The site, when `origin` is one of its allowed origins; ORIGIN_NOT_ALLOWED otherwise. */
   async function siteForOrigin(siteKey: string, origin: string | undefined): Promise<Site> {
     const site = await deps.sites.findByKey(siteKey);
@@ -38,6 +68,43 @@ export function createVisitorService(deps: {
       );
     }
     return site;
+  }
+
+  /** [P19][P24] Whom a token's holder (and an identity token) opens on `site`; see `authenticate`. */
+  async function openAs(site: Site | null, holder: TokenHolder | null, identity?: string): Promise<Visitor> {
+    if (!site || !holder) throw new AppError('UNAUTHORIZED', 'Unknown or expired visitor token');
+    if (identity === undefined) {
+      if (holder.userId !== null) {
+        throw new AppError('UNAUTHORIZED', 'This visitor is signed in; identify again or start anonymously');
+      }
+      return toVisitor(holder);
+    }
+    if (!site.identitySecret) {
+      throw new AppError(
+        'FORBIDDEN',
+        `Identity token refused: site "${site.key}" has no identity secret (set one to identify visitors)`,
+      );
+    }
+    const now = deps.clock.now();
+    const user = verifyIdentityToken(identity, site.identitySecret, now.getTime());
+    let linkedId = await deps.visitors.findIdentity(site.id, user.userId);
+    if (!linkedId) {
+      // The user's visitor has a token nobody holds: it opens with an identity token only.
+      const made = await deps.visitors.create(
+        { siteId: site.id, tokenHash: hashToken(newToken()), name: user.name ?? holder.name },
+        now,
+      );
+      linkedId = await deps.visitors.claimIdentity(site.id, user.userId, made.id, now);
+      await deps.visitors.setIdentity(linkedId, user.userId, user.name, user.email);
+      if (linkedId === made.id && holder.userId === null) {
+        await deps.moveOpenConversation(toVisitor(holder), { ...made, name: user.name ?? holder.name });
+      }
+    } else {
+      await deps.visitors.setIdentity(linkedId, user.userId, user.name, user.email);
+    }
+    const linked = await deps.visitors.findById(linkedId);
+    if (!linked) throw new Error(`visitor ${linkedId} of user ${user.userId} is missing`);
+    return linked;
   }
 
   return {
@@ -62,58 +129,35 @@ export function createVisitorService(deps: {
       return { visitor, token };
     },
 
-    /** The visitor of a token the browser still holds, or null when it is unknown here. */
+    /**
+     * The anonymous visitor of a token the browser still holds, or null when the token is unknown
+     * here, expired, or opens a signed-in user's visitor (then only with an identity token) [P24].
+     */
     async resume(
       siteKey: string,
       hostOrigin: string,
       token: string,
     ): Promise<{ visitor: Visitor; token: string } | null> {
       const site = await siteForOrigin(siteKey, hostOrigin);
-      const visitor = await deps.visitors.findByTokenHash(hashToken(token));
-      return visitor && visitor.siteId === site.id ? { visitor, token } : null;
+      const holder = await holderOf(site.id, token);
+      return holder && holder.userId === null ? { visitor: toVisitor(holder), token } : null;
     },
 
     /**
-     * The visitor a token belongs to on this site, or UNAUTHORIZED. With an identity token the
-     * site signed [P19], the visitor is the site's user, the same one on every device: the first
-     * time, this browser's anonymous visitor becomes the user (their chats with it), unless it is
-     * another user's already, then a new visitor is made for the user.
+     * The visitor a token belongs to on this site, or UNAUTHORIZED [P24]. With an identity token
+     * the site signed [P19], the visitor is the site's user, the same one on every device, whom no
+     * bare token opens: the first time, a visitor is made for the user and the conversation open
+     * in this browser moves to it; earlier anonymous chats stay with the anonymous visitor.
      */
     async authenticate(site: Site, token: string, identity?: string): Promise<Visitor> {
-      const visitor = await deps.visitors.findByTokenHash(hashToken(token));
-      if (!visitor || visitor.siteId !== site.id) throw new AppError('UNAUTHORIZED', 'Unknown visitor token');
-      if (identity === undefined) return visitor;
-      if (!site.identitySecret) {
-        throw new AppError(
-          'FORBIDDEN',
-          `Identity token refused: site "${site.key}" has no identity secret (set one to identify visitors)`,
-        );
-      }
-      const now = deps.clock.now();
-      const user = verifyIdentityToken(identity, site.identitySecret, now.getTime());
-      let linkedId = await deps.visitors.findIdentity(site.id, user.userId);
-      if (!linkedId) {
-        const isOthers = (await deps.visitors.userIdOf(visitor.id)) !== null;
-        const candidate = isOthers
-          ? await deps.visitors.create(
-              { siteId: site.id, tokenHash: hashToken(newToken()), name: visitor.name },
-              now,
-            )
-          : visitor;
-        linkedId = await deps.visitors.claimIdentity(site.id, user.userId, candidate.id, now);
-      }
-      await deps.visitors.setIdentity(linkedId, user.userId, user.name, user.email);
-      const linked = await deps.visitors.findById(linkedId);
-      if (!linked) throw new Error(`visitor ${linkedId} of user ${user.userId} is missing`);
-      return linked;
+      return openAs(site, await holderOf(site.id, token), identity);
     },
 
     /** The visitor of a token (and identity) on whatever site it belongs to; UNAUTHORIZED if none. */
     async authenticateToken(token: string, identity?: string): Promise<Visitor> {
-      const visitor = await deps.visitors.findByTokenHash(hashToken(token));
-      const site = visitor && (await deps.sites.findById(visitor.siteId));
-      if (!site) throw new AppError('UNAUTHORIZED', 'Unknown visitor token');
-      return this.authenticate(site, token, identity);
+      const holder = await holderOf(null, token);
+      const site = holder && (await deps.sites.findById(holder.siteId));
+      return openAs(site, holder, identity);
     },
 
     /** [P19] Merges the page's facts about the visitor, at most MAX_ATTRIBUTES in all. */
