@@ -128,7 +128,11 @@ export function createMessageRepository(
 
   return {
     /** [P5][P23] The message `sender` stored under `clientMsgId`; null if none, CONFLICT if another's. */
-    async findOwn(conversationId: string, clientMsgId: string, sender: Sender): Promise<StoredMessage | null> {
+    async findOwn(
+      conversationId: string,
+      clientMsgId: string,
+      sender: Sender,
+    ): Promise<StoredMessage | null> {
       const stored = await findByClientMsgId(conversationId, clientMsgId);
       return stored && ownedBy(stored, sender);
     },
