@@ -16,6 +16,16 @@ export const LoginBody = z.strictObject({
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 
+/** The shortest password an agent may choose. */
+export const MIN_PASSWORD_CHARS = 12;
+
+/** An agent changes their own password; every other session of theirs ends [P25]. */
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().check(z.minLength(1), z.maxLength(MAX_PASSWORD_CHARS)),
+  newPassword: z.string().check(z.minLength(MIN_PASSWORD_CHARS), z.maxLength(MAX_PASSWORD_CHARS)),
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
+
 /** Creates an anonymous visitor for a site; the frame stores the returned token. */
 export const CreateVisitorBody = z.strictObject({
   siteKey: SiteKey,

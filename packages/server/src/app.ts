@@ -4,13 +4,20 @@ import { AGENT_NAMESPACE, MAX_JSON_BODY_BYTES, VISITOR_NAMESPACE } from '@hovor/
 import express from 'express';
 import type { Db } from 'mongodb';
 import { Server } from 'socket.io';
+import { authorizeConversation } from './access/conversation-access.js';
+import { ROUTE_POLICIES } from './access/policies.js';
 import { createAgentRepository } from './agents/agent.repository.js';
+import { type AgentAccess, createAgentAccess } from './agents/agent-access.js';
 import { createAttachmentRepository } from './attachments/attachment.repository.js';
 import { attachmentRoutes } from './attachments/attachment.routes.js';
 import { createAttachmentService } from './attachments/attachment.service.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './attachments/upload-limits.js';
+import { createUploadSlots } from './attachments/upload-slots.js';
+import { type AuditLog, createAuditLog } from './audit/audit.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createSessionRepository } from './auth/session.repository.js';
+import { createSessionCookie } from './auth/session-cookie.js';
 import { type Clock, systemClock } from './clock.js';
 import type { AppConfig } from './config.js';
 import { createConversationRepository } from './conversations/conversation.repository.js';
@@ -21,7 +28,9 @@ import { createDbAvailability } from './db/availability.js';
 import { collections, ensureIndexes } from './db/collections.js';
 import { createDbHealth } from './db/health.js';
 import { AppError } from './errors.js';
+import { listRoutes, routesOf } from './http/guard.js';
 import { errorMiddleware } from './http/respond.js';
+import { securityHeaders } from './http/security-headers.js';
 import { type StaticPaths, staticRoutes } from './http/static.routes.js';
 import type { Logger } from './logger.js';
 import { createMessageRepository } from './messages/message.repository.js';
@@ -44,6 +53,7 @@ import { attachAgentNamespace } from './sockets/agent.handlers.js';
 import { handshakeError } from './sockets/command.js';
 import { type AgentNamespace, createSocketNotifier, type VisitorNamespace } from './sockets/notifier.js';
 import type { SocketAdapterFactory } from './sockets/redis-adapter.js';
+import { createSessionSockets } from './sockets/session-sockets.js';
 import { guardSlowConsumers } from './sockets/slow-consumers.js';
 import { attachVisitorNamespace } from './sockets/visitor.handlers.js';
 import { createVisitorRepository } from './visitors/visitor.repository.js';
@@ -52,6 +62,8 @@ import { createVisitorService, DEFAULT_VISITOR_TOKEN_TTL_MS } from './visitors/v
 
 /** Largest Socket.IO frame; bigger ones close the connection before any parsing. */
 const MAX_SOCKET_FRAME_BYTES = 256 * 1024;
+/** How often expired agent sessions are deleted (each is refused on sight before that). */
+const SESSION_SWEEP_INTERVAL_MS = 10 * 60_000;
 /** How often the sweeper renews leases and routes queued conversations. */
 const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
 const READY_PING_TIMEOUT_MS = 2_000;
@@ -76,6 +88,8 @@ export interface AppDeps {
   socketAdapter?: SocketAdapterFactory;
   /** How long this node keeps a site's availability for the launchers' questions [P22]; 3 s by default, 0 keeps none. */
   availabilityCacheMs?: number;
+  /** Upload caps, quotas and deadline [P21]; the defaults of `upload-limits.ts` where absent. */
+  uploadLimits?: Partial<UploadLimits>;
 }
 
 export interface HovorApp {
@@ -87,6 +101,15 @@ export interface HovorApp {
   close(): Promise<void>;
   /** One sweep now (leases, timeouts, queues); tests drive time with it. */
   sweep(): Promise<void>;
+  /** Uploads this node is admitting or reading now [P21]. */
+  uploadsInFlight(): number;
+  /** Deletes expired agent sessions now [P25]; runs every SESSION_SWEEP_INTERVAL_MS by itself. */
+  sweepSessions(): Promise<number>;
+  /** Who may reach what: deactivation, roles, sites (the admin screens' way in) [P25]. */
+  agentAccess: AgentAccess;
+  audit: AuditLog;
+  /** Every HTTP route served, as `METHOD path` (the policy registry's keys) [A1]. */
+  routes(): string[];
   repositories: {
     sites: ReturnType<typeof createSiteRepository>;
     agents: ReturnType<typeof createAgentRepository>;
@@ -108,6 +131,9 @@ export function createApp(deps: AppDeps): HovorApp {
   const presenceLeaseMs = deps.presenceLeaseMs ?? DEFAULT_PRESENCE_LEASE_MS;
   const logger = deps.logger.child({ nodeId });
   const publicOrigin = deps.config.publicUrl;
+  /** Decides the session cookie's name and whether HSTS is sent. */
+  const isHttps = new URL(publicOrigin).protocol === 'https:';
+  const sessionCookie = createSessionCookie({ isSecure: isHttps });
   const c = collections(deps.db);
 
   const sites = createSiteRepository(c);
@@ -122,7 +148,10 @@ export function createApp(deps: AppDeps): HovorApp {
   const capacity = createCapacityRepository(c);
   const leases = createLeaseRepository(c);
 
-  const httpServer = createServer();
+  const app = express();
+  // Express goes in first: Socket.IO then hands it only the requests outside its own path, and
+  // Express's catch-all 404 never answers a polling request Socket.IO is answering too.
+  const httpServer = createServer(app);
   const io = new Server(httpServer, { maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES, serveClient: false });
   if (deps.socketAdapter) io.adapter(deps.socketAdapter);
   // The namespaces' event maps come from the protocol (the server itself is untyped: two maps).
@@ -185,7 +214,18 @@ export function createApp(deps: AppDeps): HovorApp {
     notifier,
     clock,
   });
-  const auth = createAuthService({ agents, sessions, clock, sessionTtlMs: deps.config.sessionTtlMs });
+  const audit = createAuditLog(c, clock);
+  const loadConversation = (id: string) => conversationRepository.findById(id);
+  const sessionSockets = createSessionSockets(agentNsp);
+  const auth = createAuthService({
+    agents,
+    sessions,
+    sockets: sessionSockets,
+    audit,
+    clock,
+    sessionTtlMs: deps.config.sessionTtlMs,
+  });
+  const agentAccess = createAgentAccess({ agents, sessions, sockets: sessionSockets, audit, clock });
   const visitorTokenTtlMs = deps.config.visitorTokenTtlMs ?? DEFAULT_VISITOR_TOKEN_TTL_MS;
   const visitors = createVisitorService({
     visitors: visitorRepository,
@@ -203,6 +243,8 @@ export function createApp(deps: AppDeps): HovorApp {
       if (conversation) await pages.moveVisit(conversation, from.id);
     },
   });
+  const uploadLimits = { ...DEFAULT_UPLOAD_LIMITS, ...deps.uploadLimits };
+  const uploadSlots = createUploadSlots(uploadLimits);
   const health = createDbHealth(deps.db, READY_PING_TIMEOUT_MS);
   const dbAvailability = createDbAvailability({ ping: () => health.isReachable(), logger });
 
@@ -220,11 +262,13 @@ export function createApp(deps: AppDeps): HovorApp {
     },
     availability: (siteId, departmentId, locale) => routing.availability(siteId, departmentId, locale),
     publicOrigin,
+    loadConversation,
     db: dbAvailability,
     logger,
   });
   const agentSockets = attachAgentNamespace(agentNsp, {
     auth,
+    sessionCookie,
     agents,
     leases,
     conversations,
@@ -235,22 +279,19 @@ export function createApp(deps: AppDeps): HovorApp {
     presenceLeaseMs,
     publicOrigin,
     defaultCapacity: deps.config.defaultCapacity,
+    loadConversation,
     db: dbAvailability,
     logger,
   });
 
-  const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
-    next();
-  });
-  app.get('/healthz', (_req, res) => {
+  app.use(securityHeaders({ isHttps }));
+  const on = routesOf(app);
+  on('GET /healthz', (_req, res) => {
     res.json({ ok: true, data: { status: 'up' } });
   });
-  app.get('/readyz', async (_req, res) => {
+  on('GET /readyz', async (_req, res) => {
     const isReady = await health.isReachable();
     res
       .status(isReady ? 200 : 503)
@@ -260,12 +301,34 @@ export function createApp(deps: AppDeps): HovorApp {
           : { ok: false, error: { code: 'UNAVAILABLE', message: 'The database is not reachable' } },
       );
   });
+  // Before the JSON parser: an upload's body is read by its route alone, after its checks [P21].
+  app.use(
+    attachmentRoutes({
+      attachments: createAttachmentService({
+        attachments: attachmentRepository,
+        conversationFor: async (requester, id) =>
+          authorizeConversation(
+            ROUTE_POLICIES['GET /api/v1/attachments/:attachmentId'].conversation,
+            requester,
+            await conversationRepository.findById(id),
+          ),
+        limits: uploadLimits,
+        clock,
+      }),
+      slots: uploadSlots,
+      limits: uploadLimits,
+      auth,
+      sessionCookie,
+      visitors,
+      publicOrigin,
+    }),
+  );
   app.use('/api', express.json({ limit: MAX_JSON_BODY_BYTES, strict: true, type: 'application/json' }));
   app.use(
     authRoutes({
       auth,
       publicOrigin,
-      isSecure: publicOrigin.startsWith('https:'),
+      sessionCookie,
       defaultCapacity: deps.config.defaultCapacity,
     }),
   );
@@ -282,25 +345,11 @@ export function createApp(deps: AppDeps): HovorApp {
       publicOrigin,
     }),
   );
-  app.use(
-    attachmentRoutes({
-      attachments: createAttachmentService({
-        attachments: attachmentRepository,
-        conversationFor: (requester, id) =>
-          requester.type === 'visitor'
-            ? conversations.conversationForVisitor(requester.visitor, id)
-            : conversations.conversationForAgent(requester.agent, id),
-        clock,
-      }),
-      auth,
-      visitors,
-      publicOrigin,
-    }),
-  );
   app.use(staticRoutes({ paths: deps.paths, sites, publicOrigin }));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'No such API route')));
+  // Not Express's own page: every answer, a miss too, goes out with the default headers intact.
+  app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'Nothing here')));
   app.use(errorMiddleware(logger));
-  httpServer.on('request', app);
 
   const sweeper = createSweeper({
     conversations: conversationRepository,
@@ -320,6 +369,7 @@ export function createApp(deps: AppDeps): HovorApp {
     defaultCapacity: deps.config.defaultCapacity,
   });
   let sweepTimer: NodeJS.Timeout | undefined;
+  let sessionSweepTimer: NodeJS.Timeout | undefined;
   let stopSlowConsumerGuard: (() => void) | undefined;
   /** The sweep in progress; a new one while it runs joins it instead of overlapping. */
   let sweeping: Promise<void> | null = null;
@@ -335,8 +385,19 @@ export function createApp(deps: AppDeps): HovorApp {
     io,
     repositories: { sites, agents, departments },
     sweep,
+    uploadsInFlight: () => uploadSlots.inUse(),
+    sweepSessions: () => auth.sweepExpired(),
+    agentAccess,
+    audit,
+    routes: () => listRoutes(app),
     async start() {
       await ensureIndexes(c);
+      sessionSweepTimer = setInterval(() => {
+        auth
+          .sweepExpired()
+          .catch((error: unknown) => logger.warn({ err: error }, 'sweeping sessions failed'));
+      }, SESSION_SWEEP_INTERVAL_MS);
+      sessionSweepTimer.unref();
       stopSlowConsumerGuard = guardSlowConsumers(io, { logger });
       const interval = deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
       if (interval > 0) {
@@ -349,6 +410,7 @@ export function createApp(deps: AppDeps): HovorApp {
     },
     async close() {
       if (sweepTimer) clearInterval(sweepTimer);
+      clearInterval(sessionSweepTimer);
       dbAvailability.stop();
       stopSlowConsumerGuard?.();
       // Let work in flight finish while its sockets and adapter still exist.

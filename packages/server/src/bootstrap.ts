@@ -9,19 +9,23 @@ export const DEMO_ADMIN_EMAIL = 'admin@hovor.local';
 export interface FirstStart {
   site: Site;
   adminEmail: string;
-  /** Shown once; only its Argon2id hash is stored. */
-  adminPassword: string;
+  /** Generated, to be shown once (only its Argon2id hash is stored); null when the operator gave it. */
+  generatedPassword: string | null;
 }
 
 /**
- * On the first start (no site yet) creates the demo site and an admin agent with a
- * generated password. Later starts change nothing and return the existing demo site.
+ * On the first start (no site yet) creates the demo site and an admin agent, with the given
+ * e-mail and password or the demo e-mail and a generated password. Later starts change
+ * nothing and return the existing demo site.
  */
 export async function bootstrapFirstStart(deps: {
   sites: SiteRepository;
   agents: AgentRepository;
   clock: Clock;
+  /** Pages the first site allows; none in production, where no demo page is served. */
   demoOrigins: string[];
+  /** From ADMIN_EMAIL and ADMIN_PASSWORD. */
+  admin?: { email?: string | undefined; password?: string | undefined };
 }): Promise<{ site: Site | null; firstStart: FirstStart | null }> {
   if ((await deps.sites.count()) > 0) {
     return { site: await deps.sites.findByKey(DEMO_SITE_KEY), firstStart: null };
@@ -37,10 +41,12 @@ export async function bootstrapFirstStart(deps: {
     },
     now,
   );
-  const adminPassword = randomBytes(12).toString('base64url');
+  const adminEmail = deps.admin?.email ?? DEMO_ADMIN_EMAIL;
+  const givenPassword = deps.admin?.password;
+  const adminPassword = givenPassword ?? randomBytes(12).toString('base64url');
   await deps.agents.create(
     {
-      email: DEMO_ADMIN_EMAIL,
+      email: adminEmail,
       name: 'Admin',
       passwordHash: await hashPassword(adminPassword),
       role: 'admin',
@@ -48,7 +54,10 @@ export async function bootstrapFirstStart(deps: {
     },
     now,
   );
-  return { site, firstStart: { site, adminEmail: DEMO_ADMIN_EMAIL, adminPassword } };
+  return {
+    site,
+    firstStart: { site, adminEmail, generatedPassword: givenPassword === undefined ? adminPassword : null },
+  };
 }
 
 export const DEMO_SITE_KEY = 'demo-shop';

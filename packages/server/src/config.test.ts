@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnv, toAppConfig } from './config.js';
+import { isDemoOn, parseEnv, toAppConfig } from './config.js';
 
 describe('parseEnv', () => {
   it('gives every variable a default that suits a local run', () => {
@@ -21,6 +21,49 @@ describe('parseEnv', () => {
 
   it('refuses production without MONGODB_URL', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/MONGODB_URL is required/);
+  });
+
+  it('refuses production with a plain-http PUBLIC_URL, naming the variable', () => {
+    expect(() =>
+      parseEnv({
+        NODE_ENV: 'production',
+        MONGODB_URL: 'mongodb://db',
+        PUBLIC_URL: 'http://chat.example.com',
+      }),
+    ).toThrow(/PUBLIC_URL must be an https:\/\/ URL in production/);
+    expect(() =>
+      parseEnv({
+        NODE_ENV: 'production',
+        MONGODB_URL: 'mongodb://db',
+        PUBLIC_URL: 'https://chat.example.com',
+      }),
+    ).not.toThrow();
+  });
+
+  it('turns the demo page off in production whatever DEMO says', () => {
+    const production = {
+      NODE_ENV: 'production',
+      MONGODB_URL: 'mongodb://db',
+      PUBLIC_URL: 'https://c.example',
+    };
+    expect(isDemoOn(parseEnv({ ...production, DEMO: 'on' }))).toBe(false);
+    expect(isDemoOn(parseEnv({ DEMO: 'on' }))).toBe(true);
+    expect(isDemoOn(parseEnv({ DEMO: 'off' }))).toBe(false);
+  });
+
+  it('refuses an ADMIN_PASSWORD shorter than 12 characters or longer than 200', () => {
+    expect(() => parseEnv({ ADMIN_PASSWORD: 'short-pass1' })).toThrow(
+      /ADMIN_PASSWORD: at least 12 characters/,
+    );
+    expect(() => parseEnv({ ADMIN_PASSWORD: 'x'.repeat(201) })).toThrow(/ADMIN_PASSWORD/);
+    expect(parseEnv({ ADMIN_PASSWORD: 'twelve-chars', ADMIN_EMAIL: 'ops@example.com' })).toMatchObject({
+      ADMIN_PASSWORD: 'twelve-chars',
+      ADMIN_EMAIL: 'ops@example.com',
+    });
+  });
+
+  it('refuses an ADMIN_EMAIL that is not an e-mail address', () => {
+    expect(() => parseEnv({ ADMIN_EMAIL: 'admin' })).toThrow(/ADMIN_EMAIL/);
   });
 
   it('keeps only the origin of PUBLIC_URL', () => {

@@ -30,6 +30,10 @@ export const EnvSchema = z.object({
   PRESENCE_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** How long a visitor's token lasts unused; each visit moves it on (protocol SPEC [P24]). */
   VISITOR_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(730).default(90),
+  /** The first admin's password, used once on the first start instead of a printed one. */
+  ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').max(200).optional(),
+  /** The first admin's e-mail on the first start. */
+  ADMIN_EMAIL: z.email().max(200).optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -54,7 +58,18 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
   if (result.data.NODE_ENV === 'production' && !result.data.MONGODB_URL) {
     throw new Error('MONGODB_URL is required in production (the embedded database is for local runs).');
   }
+  if (result.data.NODE_ENV === 'production' && new URL(result.data.PUBLIC_URL).protocol !== 'https:') {
+    // Over http the session cookie cannot be Secure and travels in clear with every request.
+    throw new Error(
+      `PUBLIC_URL must be an https:// URL in production (got ${result.data.PUBLIC_URL}); terminate TLS in front of Hovor.`,
+    );
+  }
   return result.data;
+}
+
+/** Whether to serve the demo shop page: on request, and never in production. */
+export function isDemoOn(env: Env): boolean {
+  return env.DEMO === 'on' && env.NODE_ENV !== 'production';
 }
 
 export function toAppConfig(env: Env): AppConfig {

@@ -4,7 +4,7 @@ import { createAgentRepository } from './agents/agent.repository.js';
 import { createApp } from './app.js';
 import { bootstrapFirstStart, DEMO_SITE_KEY } from './bootstrap.js';
 import { systemClock } from './clock.js';
-import { parseEnv, toAppConfig } from './config.js';
+import { isDemoOn, parseEnv, toAppConfig } from './config.js';
 import { collections } from './db/collections.js';
 import { connectMongo, EMBEDDED_DB_POOL_SIZE } from './db/connect.js';
 import { createDemoSite } from './demo/demo-site.js';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   await listen(hovor.httpServer, env.PORT, env.HOST);
   const demoOrigin = `http://127.0.0.1:${env.DEMO_PORT}`;
   let demo: Server | undefined;
-  if (env.DEMO === 'on') {
+  if (isDemoOn(env)) {
     demo = createDemoSite({ hovorUrl: config.publicUrl, siteKey: DEMO_SITE_KEY });
     await listen(demo, env.DEMO_PORT, '127.0.0.1');
   }
@@ -61,7 +61,9 @@ async function main(): Promise<void> {
     sites: createSiteRepository(c),
     agents: createAgentRepository(c),
     clock: systemClock,
-    demoOrigins: [demoOrigin, `http://localhost:${env.DEMO_PORT}`],
+    // Production serves no demo page, so its first site trusts no page of this machine.
+    demoOrigins: config.isProduction ? [] : [demoOrigin, `http://localhost:${env.DEMO_PORT}`],
+    admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD },
   });
 
   let isStopping = false;
@@ -94,7 +96,9 @@ async function main(): Promise<void> {
   if (firstStart) {
     lines.push(
       `  Admin e-mail:   ${firstStart.adminEmail}`,
-      `  Admin password: ${firstStart.adminPassword}   (shown on this first start only)`,
+      firstStart.generatedPassword === null
+        ? '  Admin password: as given in ADMIN_PASSWORD'
+        : `  Admin password: ${firstStart.generatedPassword}   (shown on this first start only)`,
     );
   } else {
     lines.push('  Admin login:    as printed on the first start');

@@ -124,6 +124,8 @@ describe('[P23] client ids and Hovor’s own ids live in separate spaces', () =>
 describe('[P23] a stored message is returned only to its own author and kind', () => {
   it('[P23] answers CONFLICT when another side or another agent reuses a message’s id', async () => {
     const { alice, bob, visitor, conversation } = await transferredChat();
+    // Alice oversees the site from now on, so she sees Bob's chat (and may add notes to it).
+    await h.c.agents.updateOne({ _id: alice.id }, { $set: { role: 'supervisor' } });
     const from = (socket: typeof bob.socket, command: string, clientMsgId: string) =>
       call(socket, command, { conversationId: conversation.id, clientMsgId, text: 'reused' });
 

@@ -82,13 +82,21 @@ describe('delivered and read receipts', () => {
 
   it('[P13][P10] lets only the assigned agent speak for the agent side', async () => {
     const { visitor, conversationId, lastSeq } = await chat();
-    const colleague = await h.onlineAgent('Bob');
-    const refused = await call(colleague.socket, 'receipt:set', {
+    // A supervisor watching reads nothing for the agent side; a colleague does not see the chat [A2].
+    const supervisor = await h.agent((await h.seedAgent({ name: 'Sue', role: 'supervisor' })).email);
+    const refused = await call(supervisor, 'receipt:set', {
       conversationId,
       deliveredSeq: lastSeq,
       readSeq: lastSeq,
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const colleague = await h.onlineAgent('Bob');
+    const unseen = await call(colleague.socket, 'receipt:set', {
+      conversationId,
+      deliveredSeq: 1,
+      readSeq: 1,
+    });
+    expect(unseen).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const other = await h.visitor();
     const hidden = await call(other.socket, 'receipt:set', { conversationId, deliveredSeq: 1, readSeq: 1 });
     expect(hidden).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });

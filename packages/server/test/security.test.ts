@@ -150,18 +150,29 @@ describe('agent namespace', () => {
     expect(data).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
   });
 
-  it('[P10] does not let an agent reply to a conversation assigned to someone else', async () => {
+  it('[P10][A2] hides a colleague’s open chat from an agent, and lets a supervisor see it but not reply', async () => {
     const { conversation } = await assignedChat();
     const other = await h.seedAgent({ name: 'Mallory' });
     const socket = await h.agent(other.email);
-    const reply = await call(socket, 'message:send', {
+    for (const [command, input] of [
+      ['conversation:open', { conversationId: conversation.id, afterSeq: 0 }],
+      ['message:send', { conversationId: conversation.id, clientMsgId: clientId(), text: 'hi' }],
+      ['conversation:close', { conversationId: conversation.id }],
+      ['note:add', { conversationId: conversation.id, clientMsgId: clientId(), text: 'psst' }],
+    ] as const) {
+      expect(await call(socket, command, input), command).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_FOUND' },
+      });
+    }
+    const supervisor = await h.agent((await h.seedAgent({ name: 'Sue', role: 'supervisor' })).email);
+    await ok(supervisor, 'conversation:open', { conversationId: conversation.id, afterSeq: 0 });
+    const reply = await call(supervisor, 'message:send', {
       conversationId: conversation.id,
       clientMsgId: clientId(),
       text: 'hi',
     });
     expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const close = await call(socket, 'conversation:close', { conversationId: conversation.id });
-    expect(close).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await messageCount()).toBe(0);
   });
 

@@ -105,7 +105,8 @@ describe('transfer', () => {
       conversationId: conversation.id,
       to: { type: 'agent', agentId: bob.id },
     });
-    expect(notOwner).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // [A2] Bob does not even see Alice's open chat.
+    expect(notOwner).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const unknown = await call(owner.socket, 'conversation:transfer', {
       conversationId: conversation.id,
       to: { type: 'department', departmentId: 'f'.repeat(24) },

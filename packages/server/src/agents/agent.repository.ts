@@ -12,6 +12,8 @@ export type Agent = {
   departmentIds: string[];
   status: AgentStatus;
   capacity: number | null;
+  /** False once deactivated: no sign-in, no session, no socket. */
+  isActive: boolean;
 };
 
 function toAgent(doc: AgentDoc): Agent {
@@ -24,6 +26,7 @@ function toAgent(doc: AgentDoc): Agent {
     departmentIds: doc.departmentIds ?? [],
     status: doc.status,
     capacity: doc.capacity,
+    isActive: !doc.deactivatedAt,
   };
 }
 
@@ -79,6 +82,22 @@ export function createAgentRepository(c: Collections) {
     async listBySite(siteId: string): Promise<Agent[]> {
       const docs = await c.agents.find({ siteIds: siteId }).toArray();
       return docs.map(toAgent);
+    },
+    /** Whether the agent may sign in; a deactivated agent also goes offline. */
+    async setActive(id: string, isActive: boolean, now: Date): Promise<void> {
+      await c.agents.updateOne(
+        { _id: id },
+        { $set: isActive ? { deactivatedAt: null } : { deactivatedAt: now, status: 'offline' } },
+      );
+    },
+    async setRole(id: string, role: AgentRole): Promise<void> {
+      await c.agents.updateOne({ _id: id }, { $set: { role } });
+    },
+    async setSites(id: string, siteIds: string[]): Promise<void> {
+      await c.agents.updateOne({ _id: id }, { $set: { siteIds } });
+    },
+    async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+      await c.agents.updateOne({ _id: id }, { $set: { passwordHash } });
     },
     async setStatus(id: string, status: AgentStatus): Promise<void> {
       await c.agents.updateOne({ _id: id }, { $set: { status } });

@@ -1,6 +1,6 @@
 import type { Attachment, Author } from '@hovor/protocol';
-import { Binary } from 'mongodb';
-import type { AttachmentDoc, Collections } from '../db/collections.js';
+import { Binary, type Filter } from 'mongodb';
+import type { AttachmentDoc, AttachmentUsageDoc, Collections } from '../db/collections.js';
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors.js';
 
@@ -11,14 +11,50 @@ export const toAttachment = (doc: Pick<AttachmentDoc, '_id' | 'name' | 'type' | 
   size: doc.size,
 });
 
+/** Files and bytes among the usage rows found. */
+export interface AttachmentUsage {
+  files: number;
+  bytes: number;
+}
+
 export function createAttachmentRepository(c: Collections) {
+  /**
+   * At most `maxFiles` rows, never the files themselves. No sort: the rows only add up, and once
+   * `maxFiles` are found the quota is full whichever they are.
+   */
+  async function usage(filter: Filter<AttachmentUsageDoc>, maxFiles: number): Promise<AttachmentUsage> {
+    const rows = await c.attachmentUsage.find(filter, { projection: { size: 1 }, limit: maxFiles }).toArray();
+    return { files: rows.length, bytes: rows.reduce((sum, row) => sum + row.size, 0) };
+  }
+
   return {
+    /**
+     * Stores the file and its usage row. The row goes first: if the file then fails to store,
+     * its quota is given back, and a row left behind by a crash only errs on the safe side.
+     */
     async insert(input: Omit<AttachmentDoc, '_id' | 'data'> & { bytes: Uint8Array }): Promise<AttachmentDoc> {
       const { bytes, ...rest } = input;
       const doc: AttachmentDoc = { _id: newId(), ...rest, data: new Binary(bytes) };
-      await c.attachments.insertOne(doc);
+      await c.attachmentUsage.insertOne({
+        _id: doc._id,
+        conversationId: doc.conversationId,
+        visitorId: doc.uploader.type === 'visitor' ? doc.uploader.id : null,
+        size: doc.size,
+        createdAt: doc.createdAt,
+      });
+      try {
+        await c.attachments.insertOne(doc);
+      } catch (error) {
+        // Best effort: a row that stays only counts against the quota; the insert's error is the news.
+        await c.attachmentUsage.deleteOne({ _id: doc._id }).catch(() => undefined);
+        throw error;
+      }
       return doc;
     },
+    /** [P21] What a conversation's files take, counting at most `maxFiles` of them. */
+    usageOfConversation: (conversationId: string, maxFiles: number) => usage({ conversationId }, maxFiles),
+    /** [P21] What the files a visitor uploaded take, counting at most `maxFiles` of them. */
+    usageOfVisitor: (visitorId: string, maxFiles: number) => usage({ visitorId }, maxFiles),
     /** The file's description, without its bytes. */
     async describe(id: string): Promise<Omit<AttachmentDoc, 'data'> | null> {
       return c.attachments.findOne({ _id: id }, { projection: { data: 0 } });

@@ -1,24 +1,23 @@
 import {
+  type Ack,
   API_PREFIX,
+  type Attachment,
   AttachmentParams,
   AttachmentUploadParams,
   AttachmentUploadQuery,
   IdentityToken,
-  MAX_ATTACHMENT_BYTES,
   VisitorToken,
 } from '@hovor/protocol';
-import express, {
-  type ErrorRequestHandler,
-  type NextFunction,
-  type Request,
-  type Response,
-  Router,
-} from 'express';
-import { type AuthService, readCookie, SESSION_COOKIE } from '../auth/auth.service.js';
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import type { AuthService } from '../auth/auth.service.js';
+import type { SessionCookie } from '../auth/session-cookie.js';
 import { AppError } from '../errors.js';
-import { parse, route } from '../http/respond.js';
+import { parse } from '../http/respond.js';
 import type { VisitorService } from '../visitors/visitor.service.js';
 import type { AttachmentService, Requester } from './attachment.service.js';
+import { declaredFile, readBody, type UploadRefusal } from './upload-body.js';
+import type { UploadLimits } from './upload-limits.js';
+import type { UploadSlots } from './upload-slots.js';
 
 /** The visitor's identity token travels in this header, as in the socket's handshake [P19]. */
 export const IDENTITY_HEADER = 'x-hovor-identity';
@@ -31,8 +30,12 @@ export const IDENTITY_HEADER = 'x-hovor-identity';
 export function attachmentRoutes(deps: {
   attachments: AttachmentService;
   auth: AuthService;
+  sessionCookie: SessionCookie;
   visitors: VisitorService;
   publicOrigin: string;
+  /** Admission control: uploads in flight per requester and on this node. */
+  slots: UploadSlots;
+  limits: Pick<UploadLimits, 'bodyTimeoutMs' | 'retryAfterS'>;
 }): Router {
   const router = Router();
 
@@ -46,17 +49,47 @@ export function attachmentRoutes(deps: {
     }
     return {
       type: 'agent',
-      agent: await deps.auth.authenticate(readCookie(req.headers.cookie, SESSION_COOKIE)),
+      agent: await deps.auth.authenticate(deps.sessionCookie.read(req.headers.cookie)),
     };
   }
 
-  const tooLarge: ErrorRequestHandler = (error: { type?: string }, _req, _res, next) =>
-    next(
-      error?.type === 'entity.too.large'
-        ? new AppError('BAD_REQUEST', `A file can have at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`)
-        : error,
-    );
+  const requesterKey = (requester: Requester) =>
+    requester.type === 'visitor' ? `visitor:${requester.visitor.id}` : `agent:${requester.agent.id}`;
 
+  /** Answers with the refusal's status, and cuts the connection so no more of the body comes in. */
+  function refuse(res: Response, refusal: UploadRefusal): void {
+    res.setHeader('Connection', 'close');
+    res.status(refusal.status).json({ ok: false, error: refusal.error.toBody() } satisfies Ack<never>);
+  }
+
+  /** The body, or null once it failed to arrive within `bodyTimeoutMs` (then the upload was answered). */
+  async function bodyWithinDeadline(req: Request, res: Response, size: number): Promise<Buffer | null> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), deps.limits.bodyTimeoutMs);
+    try {
+      return await readBody(req, size, deadline.signal);
+    } catch (error) {
+      if (!deadline.signal.aborted) throw error;
+      // A dribbling client may never read the answer: its connection goes once the answer is out.
+      res.once('finish', () => req.socket.destroy());
+      const seconds = deps.limits.bodyTimeoutMs / 1000;
+      refuse(res, {
+        status: 408,
+        error: new AppError('BAD_REQUEST', `The file did not arrive within ${seconds} s; try again`),
+      });
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * [P21] Nothing of the body is read until the requester is known, holds an upload slot, may
+   * upload to the conversation, and declared an accepted type and a length that fits the file
+   * limit and the quotas. A refusal before the body closes the connection (the client cannot keep
+   * streaming into it); the body then has `bodyTimeoutMs` to arrive, and the slot is freed
+   * however the upload ends.
+   */
   router.post(
     `${API_PREFIX}/conversations/:conversationId/attachments`,
     (req: Request, _res: Response, next: NextFunction) => {
@@ -68,19 +101,50 @@ export function attachmentRoutes(deps: {
           : undefined,
       );
     },
-    express.raw({ type: () => true, limit: MAX_ATTACHMENT_BYTES }),
-    tooLarge,
-    route(async (req) => {
-      const { conversationId } = parse(AttachmentUploadParams, req.params);
-      const { name } = parse(AttachmentUploadQuery, req.query);
-      const requester = await requesterOf(req);
-      const bytes = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
-      return deps.attachments.upload(requester, conversationId, {
-        name,
-        type: (req.headers['content-type'] ?? '').split(';')[0]!.trim(),
-        bytes,
-      });
-    }),
+    async (req: Request, res: Response, next: NextFunction) => {
+      let release: (() => void) | null = null;
+      try {
+        const { conversationId } = parse(AttachmentUploadParams, req.params);
+        const { name } = parse(AttachmentUploadQuery, req.query);
+        const requester = await requesterOf(req);
+        release = deps.slots.tryAcquire(requesterKey(requester));
+        if (!release) {
+          throw new AppError(
+            'RATE_LIMITED',
+            `Too many uploads at once; retry in ${deps.limits.retryAfterS} s`,
+          );
+        }
+        const conversation = await deps.attachments.conversationForUpload(requester, conversationId);
+        const declared = declaredFile(req.headers);
+        if (!declared.ok) {
+          refuse(res, declared.refusal);
+          return;
+        }
+        await deps.attachments.checkQuota(requester, conversation, declared.file.size);
+        const bytes = await bodyWithinDeadline(req, res, declared.file.size);
+        if (!bytes) return;
+        const attachment = await deps.attachments.store(requester, conversation, {
+          name,
+          type: declared.file.type,
+          bytes,
+        });
+        res.json({ ok: true, data: attachment } satisfies Ack<Attachment>);
+      } catch (error) {
+        next(error);
+      } finally {
+        release?.();
+      }
+    },
+    (error: unknown, req: Request, res: Response, next: NextFunction) => {
+      if (!res.headersSent) {
+        // Refused before its body was read: nothing more of it is taken in.
+        if (!req.complete) res.setHeader('Connection', 'close');
+        if (error instanceof AppError && error.code === 'RATE_LIMITED') {
+          res.setHeader('Retry-After', String(deps.limits.retryAfterS));
+        }
+      }
+      next(error);
+    },
   );
 
   router.get(`${API_PREFIX}/attachments/:attachmentId`, async (req, res, next) => {

@@ -1,6 +1,6 @@
 import {
   type Attachment,
-  AttachmentType,
+  type AttachmentType,
   MAX_ATTACHMENT_BYTES,
   MAX_ATTACHMENT_NAME_CHARS,
 } from '@hovor/protocol';
@@ -12,48 +12,86 @@ import { AppError } from '../errors.js';
 import type { Visitor } from '../visitors/visitor.repository.js';
 import { type AttachmentRepository, toAttachment } from './attachment.repository.js';
 import { cleanFileName, matchesType } from './sniff.js';
+import { megabytes, TOO_LARGE_MESSAGE, type UploadLimits } from './upload-limits.js';
 
 /** Who asks: the visitor of a conversation, or an agent who sees it. */
 export type Requester = { type: 'visitor'; visitor: Visitor } | { type: 'agent'; agent: Agent };
 
 /**
- * [P21] Files in conversations: the participants upload them (checked by size, declared type and
- * the bytes themselves) and read them; nobody else learns they exist.
+ * [P21] Files in conversations: the participants upload them (checked by who asks, the
+ * conversation's and the visitor's quotas, the declared size and type, then the bytes themselves)
+ * and read them; nobody else learns they exist.
  */
 export function createAttachmentService(deps: {
   attachments: AttachmentRepository;
   /** The conversation if the requester may see it; NOT_FOUND otherwise. */
   conversationFor: (requester: Requester, conversationId: string) => Promise<Conversation>;
+  limits: Pick<
+    UploadLimits,
+    'filesPerConversation' | 'bytesPerConversation' | 'filesPerVisitor' | 'bytesPerVisitor'
+  >;
   clock: Clock;
 }) {
+  const { limits } = deps;
   return {
-    async upload(
-      requester: Requester,
-      conversationId: string,
-      file: { name: string; type: string; bytes: Uint8Array },
-    ): Promise<Attachment> {
-      const type = AttachmentType.safeParse(file.type);
-      if (!type.success) {
-        throw new AppError('BAD_REQUEST', 'Only PNG, JPEG, GIF and WebP images and PDF files can be sent');
-      }
-      if (file.bytes.length === 0) throw new AppError('BAD_REQUEST', 'The file is empty');
-      if (file.bytes.length > MAX_ATTACHMENT_BYTES) {
-        throw new AppError('BAD_REQUEST', `A file can have at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`);
-      }
-      if (!matchesType(file.bytes, type.data)) {
-        throw new AppError('BAD_REQUEST', `The file is not the ${type.data} it says it is`);
-      }
+    /** [P21] The conversation `requester` may upload to: theirs (else NOT_FOUND) and open (else CONFLICT). */
+    async conversationForUpload(requester: Requester, conversationId: string): Promise<Conversation> {
       const conversation = await deps.conversationFor(requester, conversationId);
       if (conversation.state === 'closed') throw new AppError('CONFLICT', 'The conversation has ended');
+      return conversation;
+    },
+
+    /**
+     * [P21] CONFLICT when a file of `size` bytes would take the conversation or the uploading
+     * visitor past their quota: what is stored stays, so waiting would not help (not RATE_LIMITED).
+     */
+    async checkQuota(requester: Requester, conversation: Conversation, size: number): Promise<void> {
+      const [inConversation, ofVisitor] = await Promise.all([
+        deps.attachments.usageOfConversation(conversation.id, limits.filesPerConversation),
+        requester.type === 'visitor'
+          ? deps.attachments.usageOfVisitor(requester.visitor.id, limits.filesPerVisitor)
+          : null,
+      ]);
+      if (
+        inConversation.files >= limits.filesPerConversation ||
+        inConversation.bytes + size > limits.bytesPerConversation
+      ) {
+        throw new AppError(
+          'CONFLICT',
+          `A conversation can hold at most ${limits.filesPerConversation} files and ${megabytes(limits.bytesPerConversation)}; this one has no room for this file`,
+        );
+      }
+      if (
+        ofVisitor &&
+        (ofVisitor.files >= limits.filesPerVisitor || ofVisitor.bytes + size > limits.bytesPerVisitor)
+      ) {
+        throw new AppError(
+          'CONFLICT',
+          `A visitor can send at most ${limits.filesPerVisitor} files and ${megabytes(limits.bytesPerVisitor)} in all; you have no room for this file`,
+        );
+      }
+    },
+
+    /** [P21] Stores a file admitted by {@link conversationForUpload} and {@link checkQuota}, once its bytes match its type. */
+    async store(
+      requester: Requester,
+      conversation: Conversation,
+      file: { name: string; type: AttachmentType; bytes: Uint8Array },
+    ): Promise<Attachment> {
+      if (file.bytes.length === 0) throw new AppError('BAD_REQUEST', 'The file is empty');
+      if (file.bytes.length > MAX_ATTACHMENT_BYTES) throw new AppError('BAD_REQUEST', TOO_LARGE_MESSAGE);
+      if (!matchesType(file.bytes, file.type)) {
+        throw new AppError('BAD_REQUEST', `The file is not the ${file.type} it says it is`);
+      }
       const doc = await deps.attachments.insert({
-        conversationId,
+        conversationId: conversation.id,
         siteId: conversation.siteId,
         uploader:
           requester.type === 'visitor'
             ? { type: 'visitor', id: requester.visitor.id }
             : { type: 'agent', id: requester.agent.id },
         name: cleanFileName(file.name, MAX_ATTACHMENT_NAME_CHARS),
-        type: type.data,
+        type: file.type,
         size: file.bytes.length,
         bytes: file.bytes,
         createdAt: deps.clock.now(),

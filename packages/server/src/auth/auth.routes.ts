@@ -1,18 +1,23 @@
-import { API_PREFIX, LoginBody } from '@hovor/protocol';
+import { ChangePasswordBody, LoginBody } from '@hovor/protocol';
 import { type Request, Router } from 'express';
 import { toAgentProfile } from '../agents/agent.repository.js';
 import { AppError } from '../errors.js';
+import { routesOf, signedInAgent } from '../http/guard.js';
 import { parse, route } from '../http/respond.js';
-import { type AuthService, readCookie, SESSION_COOKIE } from './auth.service.js';
+import type { AuthService, RequestMeta } from './auth.service.js';
+import type { SessionCookie } from './session-cookie.js';
 
 export function authRoutes(deps: {
   auth: AuthService;
   publicOrigin: string;
-  isSecure: boolean;
+  sessionCookie: SessionCookie;
   defaultCapacity: number;
 }): Router {
   const router = Router();
-  const tokenOf = (req: Request) => readCookie(req.headers.cookie, SESSION_COOKIE);
+  const { sessionCookie } = deps;
+  const on = routesOf(router, deps);
+  const tokenOf = (req: Request) => sessionCookie.read(req.headers.cookie);
+  const metaOf = (req: Request): RequestMeta => ({ ip: req.ip ?? null });
 
   /** Cookie-authenticated writes only from the console's own origin (CSRF defence besides SameSite). */
   router.use((req, _res, next) => {
@@ -24,37 +29,46 @@ export function authRoutes(deps: {
     next();
   });
 
-  router.post(
-    `${API_PREFIX}/auth/login`,
+  on(
+    'POST /api/v1/auth/login',
     route(async (req, res) => {
       const body = parse(LoginBody, req.body);
-      const { agent, token, expiresAt } = await deps.auth.signIn(body.email, body.password);
-      res.cookie(SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: deps.isSecure,
-        path: '/',
-        expires: expiresAt,
-      });
+      const { agent, token, expiresAt } = await deps.auth.signIn(body.email, body.password, metaOf(req));
+      res.cookie(sessionCookie.name, token, { ...sessionCookie.options, expires: expiresAt });
       return toAgentProfile(agent, deps.defaultCapacity);
     }),
   );
 
-  router.get(
-    `${API_PREFIX}/auth/me`,
-    route(async (req) => toAgentProfile(await deps.auth.authenticate(tokenOf(req)), deps.defaultCapacity)),
+  on(
+    'GET /api/v1/auth/me',
+    route(async (_req, res) => toAgentProfile(signedInAgent(res.locals), deps.defaultCapacity)),
   );
 
-  router.post(
-    `${API_PREFIX}/auth/logout`,
+  on(
+    'POST /api/v1/auth/logout',
     route(async (req, res) => {
-      await deps.auth.signOut(tokenOf(req));
-      res.clearCookie(SESSION_COOKIE, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: deps.isSecure,
-      });
+      await deps.auth.signOut(tokenOf(req), metaOf(req));
+      res.clearCookie(sessionCookie.name, sessionCookie.options);
+      return null;
+    }),
+  );
+
+  /** [P25] Ends every session of the signed-in agent, on every device, this one included. */
+  on(
+    'POST /api/v1/auth/logout-everywhere',
+    route(async (req, res) => {
+      await deps.auth.signOutEverywhere(signedInAgent(res.locals), metaOf(req));
+      res.clearCookie(sessionCookie.name, sessionCookie.options);
+      return null;
+    }),
+  );
+
+  /** [P25] The agent's own password; the other sessions end, this one stays. */
+  on(
+    'POST /api/v1/auth/password',
+    route(async (req) => {
+      const body = parse(ChangePasswordBody, req.body);
+      await deps.auth.changePassword(tokenOf(req), body, metaOf(req));
       return null;
     }),
   );

@@ -13,6 +13,7 @@ import {
   type Team,
   type VisitorConversation,
 } from '@hovor/protocol';
+import { visitorOwns } from '../access/conversation-access.js';
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import { type AttachmentRepository, attachmentForMessage } from '../attachments/attachment.repository.js';
 import type { Clock } from '../clock.js';
@@ -72,24 +73,6 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return { messages: result.messages.map(toWireMessage), hasMore: result.hasMore };
   }
 
-  /** The visitor's conversation, or NOT_FOUND: another visitor's conversation does not exist for them. */
-  async function ownedByVisitor(visitor: Visitor, conversationId: string): Promise<Conversation> {
-    const conversation = await conversations.findById(conversationId);
-    if (!conversation || conversation.visitorId !== visitor.id || conversation.siteId !== visitor.siteId) {
-      throw new AppError('NOT_FOUND', 'No such conversation');
-    }
-    return conversation;
-  }
-
-  /** A conversation of one of the agent's sites, or NOT_FOUND. */
-  async function visibleToAgent(agent: Agent, conversationId: string): Promise<Conversation> {
-    const conversation = await conversations.findById(conversationId);
-    if (!conversation || !agent.siteIds.includes(conversation.siteId)) {
-      throw new AppError('NOT_FOUND', 'No such conversation');
-    }
-    return conversation;
-  }
-
   async function appendText(
     conversation: Conversation,
     author: Author,
@@ -120,9 +103,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
   /** [P5][P11] One visitor message: to their open conversation only; a known clientMsgId answers the stored one. */
   async function sendAsVisitorOnce(
     visitor: Visitor,
+    conversation: Conversation,
     input: { conversationId: string; clientMsgId: string; text: string; attachmentId?: string },
   ): Promise<Message> {
-    const conversation = await ownedByVisitor(visitor, input.conversationId);
     const author = { type: 'visitor', id: visitor.id, name: visitor.name } as const;
     if (conversation.state === 'closed') {
       const known = await messages.findOwn(conversation.id, input.clientMsgId, { kind: 'text', author });
@@ -226,10 +209,15 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return toVisitorConversation(current);
     },
 
-    async syncForVisitor(visitor: Visitor, conversationId: string | undefined, afterSeq: number) {
-      const id = conversationId ?? (await conversations.findOpenId(visitor.siteId, visitor.id));
-      if (!id) return { conversation: null, messages: [], hasMore: false, receipts: [], rating: null };
-      const conversation = await ownedByVisitor(visitor, id);
+    /** [P8] The visitor's conversation (authorized by the caller [A1]), or their open one when null. */
+    async syncForVisitor(visitor: Visitor, named: Conversation | null, afterSeq: number) {
+      const openId = named ? null : await conversations.findOpenId(visitor.siteId, visitor.id);
+      const open = openId ? await conversations.findById(openId) : null;
+      // A claim can outlive its move to a signed-in user (a crash halfway): not this visitor's then.
+      const conversation = named ?? (open && visitorOwns(visitor, open) ? open : null);
+      if (!conversation)
+        return { conversation: null, messages: [], hasMore: false, receipts: [], rating: null };
+      const id = conversation.id;
       const [messagePage, receipts, rating] = await Promise.all([
         page(id, afterSeq, 'visitor'),
         deps.receipts.list(id),
@@ -239,33 +227,30 @@ export function createConversationService(deps: ConversationServiceDeps) {
     },
 
     /** [P17] The visitor rates their conversation; see RatingService. */
-    async rateAsVisitor(visitor: Visitor, input: RateConversationInput): Promise<Rating> {
-      return deps.ratings.rate(await ownedByVisitor(visitor, input.conversationId), input);
+    async rateAsVisitor(conversation: Conversation, input: RateConversationInput): Promise<Rating> {
+      return deps.ratings.rate(conversation, input);
     },
 
     /** [P13] What the visitor's frame has received and shown. */
-    async receiptAsVisitor(visitor: Visitor, input: SetReceiptInput): Promise<Receipt> {
-      const conversation = await ownedByVisitor(visitor, input.conversationId);
+    async receiptAsVisitor(conversation: Conversation, input: SetReceiptInput): Promise<Receipt> {
       return deps.receipts.report(conversation, 'visitor', input);
     },
 
     /** [P13] Only the assigned agent's console speaks for the agent side: a watcher reads nothing for them. */
-    async receiptAsAgent(agent: Agent, input: SetReceiptInput): Promise<Receipt> {
-      const conversation = await visibleToAgent(agent, input.conversationId);
-      if (conversation.agentId !== agent.id) throw new AppError('FORBIDDEN', 'Not your conversation');
+    async receiptAsAgent(conversation: Conversation, input: SetReceiptInput): Promise<Receipt> {
       return deps.receipts.report(conversation, 'agent', input);
     },
 
     sendAsVisitor(
       visitor: Visitor,
+      conversation: Conversation,
       input: { conversationId: string; clientMsgId: string; text: string; attachmentId?: string },
     ): Promise<Message> {
       const key = `${visitor.id}:${input.conversationId}:${input.clientMsgId}`;
-      return sending.share(key, () => sendAsVisitorOnce(visitor, input));
+      return sending.share(key, () => sendAsVisitorOnce(visitor, conversation, input));
     },
 
-    async typingAsVisitor(visitor: Visitor, conversationId: string, isTyping: boolean): Promise<null> {
-      const conversation = await ownedByVisitor(visitor, conversationId);
+    async typingAsVisitor(visitor: Visitor, conversation: Conversation, isTyping: boolean): Promise<null> {
       if (conversation.state !== 'closed')
         deps.notifier().typingChanged(conversation, 'visitor', isTyping, visitor.name);
       return null;
@@ -279,14 +264,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return items.map(toSummary);
     },
 
-    /** [P21] The conversation, if this visitor's (the files of it are theirs to read). */
-    conversationForVisitor: (visitor: Visitor, conversationId: string) =>
-      ownedByVisitor(visitor, conversationId),
-    /** [P21] The conversation, if this agent sees it. */
-    conversationForAgent: (agent: Agent, conversationId: string) => visibleToAgent(agent, conversationId),
-
-    async openForAgent(agent: Agent, conversationId: string, afterSeq: number) {
-      const conversation = await visibleToAgent(agent, conversationId);
+    async openForAgent(conversation: Conversation, afterSeq: number) {
+      const conversationId = conversation.id;
       const [messagePage, receipts, rating, pages, visitor] = await Promise.all([
         page(conversationId, afterSeq, 'agent'),
         deps.receipts.list(conversationId),
@@ -297,12 +276,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return { conversation: toSummary(conversation), ...messagePage, receipts, rating, pages, visitor };
     },
 
+    /** The assigned agent's reply (the caller checked the assignee [A1]). */
     sendAsAgent(
       agent: Agent,
+      conversation: Conversation,
       input: { conversationId: string; clientMsgId: string; text: string; attachmentId?: string },
     ): Promise<Message> {
       return sending.share(`${agent.id}:${input.conversationId}:${input.clientMsgId}`, async () => {
-        const conversation = await visibleToAgent(agent, input.conversationId);
         const author = { type: 'agent', id: agent.id, name: agent.name } as const;
         // The append answers a repeated clientMsgId itself; only a refusal looks for it first.
         if (conversation.state !== 'closed' && conversation.agentId === agent.id) {
@@ -318,9 +298,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
     /** [P12] An internal note, by an agent of the site in whatever state; idempotent by clientMsgId. */
     async addNote(
       agent: Agent,
+      conversation: Conversation,
       input: { conversationId: string; clientMsgId: string; text: string },
     ): Promise<Message> {
-      const conversation = await visibleToAgent(agent, input.conversationId);
       const { message } = await transcript.append(conversation, {
         conversationId: conversation.id,
         kind: 'note',
@@ -333,8 +313,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     },
 
     /** Colleagues and departments of the conversation's site, for the transfer picker. */
-    async team(agent: Agent, conversationId: string): Promise<Team> {
-      const conversation = await visibleToAgent(agent, conversationId);
+    async team(agent: Agent, conversation: Conversation): Promise<Team> {
       const [agents, departments] = await Promise.all([
         deps.agents.listBySite(conversation.siteId),
         deps.departments.listBySite(conversation.siteId),
@@ -345,28 +324,21 @@ export function createConversationService(deps: ConversationServiceDeps) {
       );
       return {
         agents: agents
-          .filter((a) => a.id !== agent.id)
+          .filter((a) => a.id !== agent.id && a.isActive)
           .map((a) => ({ id: a.id, name: a.name, status: a.status, isConnected: connected.has(a.id) })),
         departments: departments.map((d) => ({ id: d.id, name: d.name })),
       };
     },
 
-    async typingAsAgent(agent: Agent, conversationId: string, isTyping: boolean): Promise<null> {
-      const conversation = await visibleToAgent(agent, conversationId);
-      if (conversation.agentId !== agent.id) throw new AppError('FORBIDDEN', 'Not your conversation');
+    async typingAsAgent(agent: Agent, conversation: Conversation, isTyping: boolean): Promise<null> {
       if (conversation.state !== 'closed')
         deps.notifier().typingChanged(conversation, 'agent', isTyping, agent.name);
       return null;
     },
 
-    /** Closes the conversation (idempotent): its agent, an admin or a supervisor [P10]. */
-    async close(agent: Agent, conversationId: string): Promise<ConversationSummary> {
-      const conversation = await visibleToAgent(agent, conversationId);
+    /** Closes the conversation (idempotent); its agent or a supervisor of the site, checked by the caller [P10]. */
+    async close(agent: Agent, conversation: Conversation): Promise<ConversationSummary> {
       if (conversation.state === 'closed') return toSummary(conversation);
-      const isPrivileged = agent.role === 'admin' || agent.role === 'supervisor';
-      if (conversation.agentId !== agent.id && !isPrivileged) {
-        throw new AppError('FORBIDDEN', 'Only the assigned agent can close this conversation');
-      }
       const closed = await deps.closer.close(
         conversation,
         { type: 'agent', id: agent.id, name: agent.name },

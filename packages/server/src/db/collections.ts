@@ -72,6 +72,8 @@ export interface AgentDoc {
   /** Per-agent override of the default capacity; null uses the default. */
   capacity: number | null;
   createdAt: Date;
+  /** Set when the agent may no longer sign in; their sessions and sockets end with it. */
+  deactivatedAt?: Date | null;
 }
 
 /**
@@ -101,6 +103,39 @@ export interface DepartmentDoc {
   /** The department's own hours; missing or null: the site's. */
   businessHours?: BusinessHours | null;
   createdAt: Date;
+}
+
+/** What the audit log says of each security event (sign-ins, sign-outs, roles, blocks). */
+export const AUDIT_ACTIONS = [
+  'auth.signed_in',
+  'auth.sign_in_failed',
+  'auth.signed_out',
+  'auth.signed_out_everywhere',
+  'auth.password_changed',
+  'agent.role_changed',
+  'agent.sites_changed',
+  'agent.deactivated',
+  'agent.reactivated',
+  'visitor.blocked',
+  'visitor.unblocked',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One security event; written once, never changed. */
+export interface AuditDoc {
+  _id: string;
+  at: Date;
+  action: AuditAction;
+  /** Who did it: an agent's id, or null for an anonymous request (a failed sign-in). */
+  actorId: string | null;
+  /** The site it concerns, when it concerns one. */
+  siteId: string | null;
+  /** What it was done to (an agent's or a visitor's id), when not the actor. */
+  targetId: string | null;
+  /** The client's address as the server sees it (TRUST_PROXY decides whose). */
+  ip: string | null;
+  /** Facts of the event: flat, never a password or token. */
+  details: Record<string, string | number | boolean | null>;
 }
 
 export interface SessionDoc {
@@ -240,6 +275,20 @@ export interface AttachmentDoc {
   createdAt: Date;
 }
 
+/**
+ * The size of a stored file, apart from its bytes, so quotas are counted without reading them (the
+ * embedded database reads a whole document even for a projection) [P21]. `_id` = the attachment's id;
+ * insert-only, written before the attachment.
+ */
+export interface AttachmentUsageDoc {
+  _id: string;
+  conversationId: string;
+  /** The uploading visitor; null when an agent uploaded it. */
+  visitorId: string | null;
+  size: number;
+  createdAt: Date;
+}
+
 /** A page a visitor viewed; insert-only [P18]. */
 export interface PageViewDoc {
   _id: string;
@@ -304,6 +353,7 @@ export function collections(db: Db) {
     departments: db.collection<DepartmentDoc>('departments'),
     agents: db.collection<AgentDoc>('agents'),
     sessions: db.collection<SessionDoc>('sessions'),
+    auditLog: db.collection<AuditDoc>('audit_log'),
     visitors: db.collection<VisitorDoc>('visitors'),
     conversations: db.collection<ConversationDoc>('conversations'),
     conversationActivity: db.collection<ConversationActivityDoc>('conversation_activity'),
@@ -314,6 +364,7 @@ export function collections(db: Db) {
     ratings: db.collection<RatingDoc>('ratings'),
     pageViews: db.collection<PageViewDoc>('page_views'),
     attachments: db.collection<AttachmentDoc>('attachments'),
+    attachmentUsage: db.collection<AttachmentUsageDoc>('attachment_usage'),
     visitorIdentities: db.collection<VisitorIdentityDoc>('visitor_identities'),
     visitorAttributes: db.collection<VisitorAttributesDoc>('visitor_attributes'),
     openConversations: db.collection<OpenConversationDoc>('open_conversations'),
@@ -335,6 +386,9 @@ export async function ensureIndexes(c: Collections): Promise<void> {
     c.agents.createIndex({ siteIds: 1 }, { name: 'siteIds' }),
     c.departments.createIndex({ siteId: 1 }, { name: 'siteId' }),
     c.sessions.createIndex({ agentId: 1 }, { name: 'agentId' }),
+    c.sessions.createIndex({ expiresAt: 1 }, { name: 'expiresAt' }),
+    c.auditLog.createIndex({ at: -1 }, { name: 'at' }),
+    c.auditLog.createIndex({ siteId: 1, at: -1 }, { name: 'siteId_at' }),
     c.visitors.createIndex({ tokenHash: 1 }, { unique: true, name: 'tokenHash_unique' }),
     c.conversations.createIndex({ siteId: 1, state: 1 }, { name: 'siteId_state' }),
     c.conversations.createIndex({ visitorId: 1 }, { name: 'visitorId' }),
@@ -350,6 +404,8 @@ export async function ensureIndexes(c: Collections): Promise<void> {
     c.ratings.createIndex({ siteId: 1, ratedAt: -1 }, { name: 'siteId_ratedAt' }),
     c.ratings.createIndex({ agentId: 1, ratedAt: -1 }, { name: 'agentId_ratedAt' }),
     c.pageViews.createIndex({ visitorId: 1, viewedAt: -1 }, { name: 'visitorId_viewedAt' }),
+    c.attachmentUsage.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
+    c.attachmentUsage.createIndex({ visitorId: 1 }, { name: 'visitorId' }),
     c.assignmentClaims.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
     c.agentSlots.createIndex({ agentId: 1 }, { name: 'agentId' }),
     c.agentSlots.createIndex({ conversationId: 1 }, { name: 'conversationId' }),

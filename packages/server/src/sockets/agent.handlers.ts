@@ -1,8 +1,12 @@
 import { AgentCommands, AgentHandshake } from '@hovor/protocol';
+import { AGENT_COMMAND_POLICIES } from '../access/policies.js';
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import { toAgentProfile } from '../agents/agent.repository.js';
-import { type AuthService, readCookie, SESSION_COOKIE } from '../auth/auth.service.js';
+import type { AuthService } from '../auth/auth.service.js';
+import type { Session } from '../auth/session.repository.js';
+import type { SessionCookie } from '../auth/session-cookie.js';
 import type { Clock } from '../clock.js';
+import type { Conversation } from '../conversations/conversation.repository.js';
 import type { ConversationService } from '../conversations/conversation.service.js';
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable } from '../errors.js';
@@ -20,6 +24,7 @@ const DEFAULT_LIST_LIMIT = 50;
 
 export interface AgentSocketDeps {
   auth: AuthService;
+  sessionCookie: SessionCookie;
   agents: AgentRepository;
   leases: LeaseRepository;
   conversations: ConversationService;
@@ -30,6 +35,8 @@ export interface AgentSocketDeps {
   presenceLeaseMs: number;
   publicOrigin: string;
   defaultCapacity: number;
+  /** Reads a conversation for the command wrapper's policy check [A1]. */
+  loadConversation: (id: string) => Promise<Conversation | null>;
   db: DbAvailability;
   logger: Logger;
 }
@@ -59,9 +66,11 @@ export function attachAgentNamespace(
           `The console only accepts connections from ${deps.publicOrigin}`,
         );
       }
-      socket.data.agent = await deps.auth.authenticate(
-        readCookie(socket.handshake.headers.cookie, SESSION_COOKIE),
+      const { agent, session } = await deps.auth.authenticateSession(
+        deps.sessionCookie.read(socket.handshake.headers.cookie),
       );
+      socket.data.agent = agent;
+      socket.data.session = session;
       next();
     } catch (error) {
       if (isDatabaseUnreachable(error)) deps.db.reportUnreachable();
@@ -71,7 +80,11 @@ export function attachAgentNamespace(
 
   nsp.on('connection', async (socket) => {
     const signedIn = socket.data.agent as Agent;
+    const session = socket.data.session as Session;
     const leaseId = `${deps.nodeId}:${socket.id}`;
+    // [P25] The socket ends with its session: at expiry here, at sign-out or an access change
+    // through the adapter (SessionSockets), and a command finds out within SESSION_RECHECK_MS.
+    const expiry = endAtExpiry(socket, session.expiresAt, deps.clock);
     // [RT19] Any command is console activity; recorded at most every ACTIVITY_WRITE_MS per connection.
     let lastActivityWrite = 0;
     const touch = async (): Promise<void> => {
@@ -81,19 +94,29 @@ export function attachAgentNamespace(
       await deps.agents.noteActivity(signedIn.id, now);
     };
     const current = async (): Promise<Agent> => {
+      const [isLive, agent] = await Promise.all([
+        deps.auth.isLive(session),
+        deps.agents.findById(signedIn.id),
+      ]);
+      if (!isLive || !agent?.isActive) {
+        // After the answer below has gone out: the console learns why before the socket ends.
+        setImmediate(() => socket.disconnect(true));
+        throw new AppError('UNAUTHORIZED', 'Your session has ended; sign in again');
+      }
       await touch();
-      const agent = await deps.agents.findById(signedIn.id);
-      if (!agent) throw new AppError('UNAUTHORIZED', 'This agent no longer exists');
       return agent;
     };
-    void socket.join([rooms.agent(signedIn.id), ...signedIn.siteIds.map(rooms.site)]);
+    void socket.join([
+      rooms.agent(signedIn.id),
+      rooms.session(session.id),
+      ...signedIn.siteIds.map(rooms.site),
+    ]);
 
     registerCommands(
       socket,
       AgentCommands,
       {
-        'status:set': async ({ status }) => {
-          const agent = await current();
+        'status:set': async ({ status }, { who: { agent } }) => {
           await deps.agents.setStatus(agent.id, status);
           const profile = toAgentProfile({ ...agent, status }, deps.defaultCapacity);
           deps.notifier().agentChanged(profile);
@@ -104,52 +127,56 @@ export function attachAgentNamespace(
               .catch((error: unknown) => log.error({ err: error }, 're-queueing failed'));
           return profile;
         },
-        'presence:activity': async () => {
-          await current();
-          return null;
-        },
-        'conversations:list': async (input) => ({
+        'presence:activity': async () => null,
+        'conversations:list': async (input, { who: { agent } }) => ({
           items: await deps.conversations.list(
-            await current(),
+            agent,
             input.box,
             input.limit ?? DEFAULT_LIST_LIMIT,
             input.before,
           ),
         }),
-        'conversation:open': async (input) => {
-          const result = await deps.conversations.openForAgent(
-            await current(),
-            input.conversationId,
-            input.afterSeq,
-          );
+        'conversation:open': async (input, { conversation }) => {
+          const result = await deps.conversations.openForAgent(conversation!, input.afterSeq);
           await socket.join(rooms.conversation(input.conversationId));
           return result;
         },
-        'conversation:close': async (input) =>
-          deps.conversations.close(await current(), input.conversationId),
-        'conversation:transfer': async (input) =>
-          deps.routing.transfer(await current(), input.conversationId, input.to, input.comment),
-        'note:add': async (input) => deps.conversations.addNote(await current(), input),
-        'team:list': async (input) => deps.conversations.team(await current(), input.conversationId),
-        'conversation:reopen': async (input) => {
-          const summary = await deps.routing.reopen(await current(), input.conversationId);
+        'conversation:close': async (_input, { who: { agent }, conversation }) =>
+          deps.conversations.close(agent, conversation!),
+        'conversation:transfer': async (input, { who: { agent } }) =>
+          deps.routing.transfer(agent, input.conversationId, input.to, input.comment),
+        'note:add': async (input, { who: { agent }, conversation }) =>
+          deps.conversations.addNote(agent, conversation!, input),
+        'team:list': async (_input, { who: { agent }, conversation }) =>
+          deps.conversations.team(agent, conversation!),
+        'conversation:reopen': async (input, { who: { agent } }) => {
+          const summary = await deps.routing.reopen(agent, input.conversationId);
           await socket.join(rooms.conversation(input.conversationId));
           return summary;
         },
-        'conversation:take': async (input) => {
-          const summary = await deps.routing.take(await current(), input.conversationId);
+        'conversation:take': async (input, { who: { agent } }) => {
+          const summary = await deps.routing.take(agent, input.conversationId);
           await socket.join(rooms.conversation(input.conversationId));
           return summary;
         },
-        'message:send': async (input) => deps.conversations.sendAsAgent(await current(), input),
-        'typing:set': async (input) =>
-          deps.conversations.typingAsAgent(await current(), input.conversationId, input.isTyping),
-        'receipt:set': async (input) => deps.conversations.receiptAsAgent(await current(), input),
+        'message:send': async (input, { who: { agent }, conversation }) =>
+          deps.conversations.sendAsAgent(agent, conversation!, input),
+        'typing:set': async (input, { who: { agent }, conversation }) =>
+          deps.conversations.typingAsAgent(agent, conversation!, input.isTyping),
+        'receipt:set': async (input, { conversation }) =>
+          deps.conversations.receiptAsAgent(conversation!, input),
       },
-      { logger: log, db: deps.db },
+      {
+        policies: AGENT_COMMAND_POLICIES,
+        who: async () => ({ type: 'agent', agent: await current() }) as const,
+        loadConversation: deps.loadConversation,
+        logger: log,
+        db: deps.db,
+      },
     );
 
     socket.on('disconnect', () => {
+      expiry.cancel();
       leaseIds.delete(leaseId);
       deps.leases
         .end(leaseId, deps.clock.now())
@@ -177,4 +204,23 @@ export function attachAgentNamespace(
   });
 
   return { localLeaseIds: () => [...leaseIds] };
+}
+
+/** Longest delay a Node timer takes (about 24.8 days); a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Disconnects the socket when its session expires [P25]. */
+function endAtExpiry(socket: { disconnect(close: boolean): unknown }, expiresAt: Date, clock: Clock) {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const remainingMs = expiresAt.getTime() - clock.now().getTime();
+    if (remainingMs <= 0) {
+      socket.disconnect(true);
+      return;
+    }
+    timer = setTimeout(arm, Math.min(remainingMs, MAX_TIMER_MS));
+    timer.unref();
+  };
+  arm();
+  return { cancel: () => clearTimeout(timer) };
 }

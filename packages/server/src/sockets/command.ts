@@ -1,6 +1,9 @@
 import type { Ack, CommandMap, ErrorCode } from '@hovor/protocol';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod/mini';
+import { authorizeConversation, type Principal } from '../access/conversation-access.js';
+import type { Policy } from '../access/policies.js';
+import type { Conversation } from '../conversations/conversation.repository.js';
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -11,9 +14,41 @@ import type { Logger } from '../logger.js';
  */
 export const COMMAND_DEADLINE_MS = 8_000;
 
-type Handler<M extends CommandMap, K extends keyof M> = (
+/** What a handler learns besides its input: who asked, and the conversation its policy checked. */
+export interface CommandContext<Who extends Principal> {
+  who: Who;
+  /** The conversation named by the input, loaded and authorized [A1]; null when the policy names none. */
+  conversation: Conversation | null;
+}
+
+type Handler<M extends CommandMap, K extends keyof M, Who extends Principal> = (
   input: z.output<M[K]['input']>,
+  context: CommandContext<Who>,
 ) => Promise<z.output<M[K]['output']>>;
+
+/**
+ * [A1] Checks a command's policy for the caller; loads and returns the conversation that a
+ * conversation policy names (`conversationId` in the input), so the handler needs no second read.
+ */
+async function authorize(
+  policy: Policy,
+  who: Principal,
+  input: unknown,
+  loadConversation: (id: string) => Promise<Conversation | null>,
+): Promise<Conversation | null> {
+  if (policy === 'public') return null;
+  if (policy === 'visitor' || policy === 'agent') {
+    if (who.type !== policy) throw new AppError('FORBIDDEN', 'Not allowed');
+    return null;
+  }
+  const id = (input as { conversationId?: unknown }).conversationId;
+  // Only a visitor's sync may name none: it means their own open conversation.
+  if (typeof id !== 'string') {
+    if (who.type === 'visitor' && policy.conversation === 'visitor') return null;
+    throw new AppError('BAD_REQUEST', 'conversationId: required');
+  }
+  return authorizeConversation(policy.conversation, who, await loadConversation(id));
+}
 
 /** Describes the first schema issues for a BAD_REQUEST message, without echoing values. */
 export function describeIssues(error: {
@@ -40,11 +75,20 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
  * events without an ack callback get BAD_REQUEST (when they can be answered) and change nothing.
  * While the database is known to be unreachable, commands answer UNAVAILABLE at once [P14].
  */
-export function registerCommands<M extends CommandMap>(
+export function registerCommands<M extends CommandMap, Who extends Principal>(
   socket: Socket,
   commands: M,
-  handlers: { [K in keyof M]: Handler<M, K> },
-  options: { logger: Logger; db: DbAvailability; deadlineMs?: number },
+  handlers: { [K in keyof M]: Handler<M, K, Who> },
+  options: {
+    /** [A1] Each command's policy, from the one registry (`access/policies.ts`). */
+    policies: { [K in keyof M]: Policy };
+    /** Who is asking, checked again for each command (an agent's session may have ended). */
+    who: () => Promise<Who>;
+    loadConversation: (id: string) => Promise<Conversation | null>;
+    logger: Logger;
+    db: DbAvailability;
+    deadlineMs?: number;
+  },
 ): void {
   const { logger, db } = options;
   const deadlineMs = options.deadlineMs ?? COMMAND_DEADLINE_MS;
@@ -77,7 +121,12 @@ export function registerCommands<M extends CommandMap>(
         return;
       }
       try {
-        const work = handlers[name](parsed.data as z.output<M[typeof name]['input']>);
+        const input = parsed.data as z.output<M[typeof name]['input']>;
+        const work = (async () => {
+          const who = await options.who();
+          const conversation = await authorize(options.policies[name], who, input, options.loadConversation);
+          return handlers[name](input, { who, conversation });
+        })();
         const data = await withDeadline(work, deadlineMs);
         answer(ack, { ok: true, data });
       } catch (error) {

@@ -21,6 +21,8 @@ export type AgentNamespace = Namespace<AgentClientToServerEvents, AgentServerToC
 export const rooms = {
   visitor: (visitorId: string) => `visitor:${visitorId}`,
   agent: (agentId: string) => `agent:${agentId}`,
+  /** The console sockets of one session (`sessionId` is the token's hash, never sent anywhere). */
+  session: (sessionId: string) => `session:${sessionId}`,
   site: (siteId: string) => `site:${siteId}`,
   conversation: (conversationId: string) => `conv:${conversationId}`,
 };

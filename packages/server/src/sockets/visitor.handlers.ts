@@ -1,4 +1,6 @@
 import { VisitorCommands, VisitorHandshake } from '@hovor/protocol';
+import { VISITOR_COMMAND_POLICIES } from '../access/policies.js';
+import type { Conversation } from '../conversations/conversation.repository.js';
 import type { ConversationService } from '../conversations/conversation.service.js';
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable } from '../errors.js';
@@ -26,6 +28,8 @@ export function attachVisitorNamespace(
     publishQueue: (siteId: string) => void;
     availability: RoutingService['availability'];
     publicOrigin: string;
+    /** Reads a conversation for the command wrapper's policy check [A1]. */
+    loadConversation: (id: string) => Promise<Conversation | null>;
     db: DbAvailability;
     logger: Logger;
   },
@@ -57,28 +61,36 @@ export function attachVisitorNamespace(
     const visitor = socket.data.visitor as Visitor;
     void socket.join(rooms.visitor(visitor.id));
     const service = deps.conversations;
+    const who = { type: 'visitor', visitor } as const;
     registerCommands(
       socket,
       VisitorCommands,
       {
         'conversation:start': (input) => service.start(visitor, input.departmentId, input.about),
-        'conversation:sync': async (input) => {
-          const result = await service.syncForVisitor(visitor, input.conversationId, input.afterSeq);
+        'conversation:sync': async (input, { conversation }) => {
+          const result = await service.syncForVisitor(visitor, conversation, input.afterSeq);
           // A waiting visitor who (re)connects learns their place at once [RT13].
           if (result.conversation?.state === 'queued') deps.publishQueue(visitor.siteId);
           return result;
         },
-        'message:send': (input) => service.sendAsVisitor(visitor, input),
-        'typing:set': (input) => service.typingAsVisitor(visitor, input.conversationId, input.isTyping),
-        'receipt:set': (input) => service.receiptAsVisitor(visitor, input),
+        'message:send': (input, { conversation }) => service.sendAsVisitor(visitor, conversation!, input),
+        'typing:set': (input, { conversation }) =>
+          service.typingAsVisitor(visitor, conversation!, input.isTyping),
+        'receipt:set': (input, { conversation }) => service.receiptAsVisitor(conversation!, input),
         'availability:get': (input) =>
           deps.availability(visitor.siteId, input.departmentId ?? null, input.locale),
         'offline:leave': (input) => service.leaveMessage(visitor, input),
-        'conversation:rate': (input) => service.rateAsVisitor(visitor, input),
+        'conversation:rate': (input, { conversation }) => service.rateAsVisitor(conversation!, input),
         'page:view': (input) => deps.pages.record(visitor, input),
         'visitor:attributes': (input) => deps.visitors.setAttributes(visitor, input.attributes),
       },
-      { logger: log, db: deps.db },
+      {
+        policies: VISITOR_COMMAND_POLICIES,
+        who: async () => who,
+        loadConversation: deps.loadConversation,
+        logger: log,
+        db: deps.db,
+      },
     );
   });
 }

@@ -12,6 +12,7 @@ import {
 import { Router } from 'express';
 import { readCookie } from '../auth/auth.service.js';
 import { AppError } from '../errors.js';
+import { routesOf } from '../http/guard.js';
 import { parse, route } from '../http/respond.js';
 import type { VisitorService } from './visitor.service.js';
 
@@ -31,6 +32,7 @@ export function visitorRoutes(deps: {
   tokenTtlMs: number;
 }): Router {
   const router = Router();
+  const on = routesOf(router);
 
   /**
    * The launcher frame's first call (same origin, with the host page's origin, which it learned
@@ -38,8 +40,8 @@ export function visitorRoutes(deps: {
    * Refuses a page whose origin the site does not allow, with a message that names the origin, so
    * the page's console says at once why it gets no chat.
    */
-  router.get(
-    `${API_PREFIX}/sites/:siteKey/widget-config`,
+  on(
+    'GET /api/v1/sites/:siteKey/widget-config',
     route(async (req, res): Promise<WidgetConfig> => {
       const { siteKey } = parse(SiteKeyParams, req.params);
       const query = parse(WidgetConfigQuery, req.query);
@@ -87,8 +89,8 @@ export function visitorRoutes(deps: {
    * site hides when offline, and to tell the page's `availability` listeners. Checked against the
    * site's origins like the config; never cached, it changes as agents come and go.
    */
-  router.get(
-    `${API_PREFIX}/sites/:siteKey/availability`,
+  on(
+    'GET /api/v1/sites/:siteKey/availability',
     route(async (req, res): Promise<Availability> => {
       const { siteKey } = parse(SiteKeyParams, req.params);
       const query = parse(AvailabilityQuery, req.query);
@@ -104,8 +106,8 @@ export function visitorRoutes(deps: {
    * Called by the chat frame, which lives on Hovor's origin: no CORS, same origin only.
    * Resumes the visitor of the frame's partitioned cookie, or creates one (ADR 0004).
    */
-  router.post(
-    `${API_PREFIX}/visitors`,
+  on(
+    'POST /api/v1/visitors',
     route(async (req, res): Promise<CreatedVisitor> => {
       const origin = req.headers.origin;
       if (origin !== undefined && origin !== deps.publicOrigin) {

@@ -4,6 +4,7 @@ import {
   type Ack,
   AGENT_NAMESPACE,
   type AgentClientToServerEvents,
+  type AgentRole,
   type AgentServerToClientEvents,
   PROTOCOL_VERSION,
   VISITOR_NAMESPACE,
@@ -14,6 +15,7 @@ import {
 import { io, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
 import { createApp, type HovorApp } from '../../src/app.js';
+import type { UploadLimits } from '../../src/attachments/upload-limits.js';
 import { hashPassword } from '../../src/auth/password.js';
 import type { Clock } from '../../src/clock.js';
 import type { AppConfig } from '../../src/config.js';
@@ -47,6 +49,7 @@ export interface Harness {
     capacity?: number;
     siteIds?: string[];
     departmentIds?: string[];
+    role?: AgentRole;
   }): Promise<{ id: string; email: string }>;
   visitor(options?: {
     hostOrigin?: string;
@@ -78,6 +81,8 @@ export async function startHarness(
     sweepIntervalMs?: number;
     publicUrl?: string;
     clock?: Clock;
+    /** Upload caps, quotas and deadline [P21]; the server's defaults where absent. */
+    uploadLimits?: Partial<UploadLimits>;
     routing?: Partial<RoutingSettings>;
     /** A second node: the same database and site as that harness. */
     shareDatabaseWith?: Harness;
@@ -102,6 +107,7 @@ export async function startHarness(
     paths: DEFAULT_STATIC_PATHS,
     sweepIntervalMs: options.sweepIntervalMs ?? 0,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.uploadLimits ? { uploadLimits: options.uploadLimits } : {}),
   });
   await hovor.start();
   await new Promise<void>((resolve) => hovor.httpServer.listen(0, '127.0.0.1', resolve));
@@ -204,7 +210,7 @@ let agentCount = 0;
 export async function createTestAgent(
   agents: HovorApp['repositories']['agents'],
   siteId: string,
-  input: { name: string; capacity?: number; siteIds?: string[]; departmentIds?: string[] },
+  input: { name: string; capacity?: number; siteIds?: string[]; departmentIds?: string[]; role?: AgentRole },
 ): Promise<{ id: string; email: string }> {
   passwordHash ??= hashPassword(AGENT_PASSWORD);
   const email = `agent${++agentCount}-${randomUUID().slice(0, 6)}@example.test`;
@@ -213,7 +219,7 @@ export async function createTestAgent(
       email,
       name: input.name,
       passwordHash: await passwordHash,
-      role: 'agent',
+      role: input.role ?? 'agent',
       siteIds: input.siteIds ?? [siteId],
       departmentIds: input.departmentIds ?? [],
       ...(input.capacity === undefined ? {} : { capacity: input.capacity }),
