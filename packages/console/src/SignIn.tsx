@@ -16,6 +16,11 @@ export function SignIn() {
       >
         <h1>Hovor</h1>
         <p class="muted">Sign in to answer your visitors.</p>
+        {state.signInNotice.value && (
+          <p class="notice" role="alert">
+            {state.signInNotice.value}
+          </p>
+        )}
         <label>
           Email
           <input

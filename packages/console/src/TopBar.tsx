@@ -1,4 +1,5 @@
 import { AgentStatus } from '@hovor/protocol';
+import { AccountMenu } from './account/AccountMenu';
 import { useConsoleState } from './console-context';
 
 /** The top bar's dot; the words for a lost connection are in `ConnectionBanner`. */
@@ -14,7 +15,6 @@ export function TopBar() {
       <span class="brand">Hovor</span>
       <span class={`connection ${connection}`} title={CONNECTION_TITLE[connection]} aria-hidden="true" />
       <span class="spacer" />
-      <span class="agent-name">{me.name}</span>
       <label class="status">
         Status
         <select
@@ -31,9 +31,7 @@ export function TopBar() {
           ))}
         </select>
       </label>
-      <button type="button" onClick={() => void state.signOut()}>
-        Sign out
-      </button>
+      <AccountMenu name={me.name} />
     </header>
   );
 }

@@ -1,4 +1,11 @@
-import { type Ack, AckOf, AgentProfile, API_PREFIX, type LoginBody } from '@hovor/protocol';
+import {
+  type Ack,
+  AckOf,
+  AgentProfile,
+  API_PREFIX,
+  type ChangePasswordBody,
+  type LoginBody,
+} from '@hovor/protocol';
 import { z } from 'zod/mini';
 import { ConsoleError } from './console-error';
 
@@ -8,6 +15,10 @@ export interface Api {
   me(): Promise<AgentProfile | null>;
   login(body: LoginBody): Promise<AgentProfile>;
   logout(): Promise<void>;
+  /** Ends every session of the agent, this one included [P25]. */
+  logoutEverywhere(): Promise<void>;
+  /** Rejects as `FORBIDDEN` when the current password is wrong; the agent's other sessions end [P25]. */
+  changePassword(body: ChangePasswordBody): Promise<void>;
 }
 
 async function request<T extends z.core.$ZodType>(
@@ -67,6 +78,12 @@ export function createApi(): Api {
     },
     async logout() {
       await request('/auth/logout', z.null(), { method: 'POST', body: '{}' });
+    },
+    async logoutEverywhere() {
+      await request('/auth/logout-everywhere', z.null(), { method: 'POST', body: '{}' });
+    },
+    async changePassword(body) {
+      await request('/auth/password', z.null(), { method: 'POST', body: JSON.stringify(body) });
     },
   };
 }

@@ -6,16 +6,24 @@ import { createConsoleState } from './console-state';
 import { createSafeStorage } from './storage';
 import { fakePage, fakeSocket, type Handler, ME, memoryBackend, message, summary } from './test-fakes';
 
-const api = (profile: AgentProfile | null): Api => ({
+const api = (profile: AgentProfile | null, overrides: Partial<Api>): Api => ({
   me: async () => profile,
   login: async () => ME,
   logout: async () => {},
+  logoutEverywhere: async () => {},
+  changePassword: async () => {},
+  ...overrides,
 });
 
 /** Lets pending acks and zero-delay timers run; time stands still otherwise. */
 export const settle = () => vi.advanceTimersByTimeAsync(0);
 
-export function setupConsole(handlers: Record<string, Handler> = {}, backend = memoryBackend()) {
+/** `apiOverrides` replace the signed-in agent's REST calls, e.g. a session that ends. */
+export function setupConsole(
+  handlers: Record<string, Handler> = {},
+  backend = memoryBackend(),
+  apiOverrides: Partial<Api> = {},
+) {
   const fake = fakeSocket({
     'conversations:list': (input) => ({ items: input.box === 'mine' ? [summary()] : [] }),
     'conversation:open': (input) => ({
@@ -37,7 +45,7 @@ export function setupConsole(handlers: Record<string, Handler> = {}, backend = m
   });
   const page = fakePage();
   const state = createConsoleState({
-    api: api(ME),
+    api: api(ME, apiOverrides),
     connect: () => fake.socket,
     storage: createSafeStorage(() => backend),
     page,

@@ -1,6 +1,18 @@
+import type { AgentProfile } from '@hovor/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConsoleError } from './console-error';
 import { settle, setupConsole as setup } from './console-fixture';
-import { CONVERSATION_ID, type Handler, ME, message, Refusal, summary } from './test-fakes';
+import {
+  CONVERSATION_ID,
+  deferred,
+  type Handler,
+  ME,
+  memoryBackend,
+  message,
+  Refusal,
+  refuse,
+  summary,
+} from './test-fakes';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -248,7 +260,101 @@ describe('createConsoleState', () => {
       Object.assign(new Error('refused'), { data: { code: 'UNAUTHORIZED', message: 'no' } }),
     );
     expect(state.session.value).toBe('signed-out');
-    expect(state.signInError.value).toMatch(/sign in again/i);
+    expect(state.signInNotice.value).toBe('Your session has ended. Sign in again.');
+  });
+
+  describe('[P25] when the session may have ended', () => {
+    /** The console over a session that stands until the test ends it; `meCalls` counts the checks. */
+    function withSession(handlers: Record<string, Handler> = {}, api = {}) {
+      const session = { profile: ME as AgentProfile | null, meCalls: 0 };
+      const me = async () => {
+        session.meCalls++;
+        return session.profile;
+      };
+      return { session, ...setup(handlers, memoryBackend(), { me, ...api }) };
+    }
+
+    it('shows the sign-in form with the notice when the server ended the socket and the session is gone', async () => {
+      const { state, fire, session, connectCalls } = withSession();
+      await state.start();
+      fire('connect');
+      await settle();
+      session.profile = null;
+      fire('disconnect', 'io server disconnect');
+      await settle();
+      expect(state.session.value).toBe('signed-out');
+      expect(state.signInNotice.value).toBe('Your session has ended. Sign in again.');
+      expect(state.me.value).toBeNull();
+      expect(state.lists.value.mine).toEqual([]);
+      expect(session.meCalls).toBe(2);
+      expect(connectCalls()).toBe(0);
+    });
+
+    it('reconnects once, after one check, when the session still stands', async () => {
+      const { state, fire, session, connectCalls } = withSession();
+      await state.start();
+      fire('connect');
+      await settle();
+      fire('disconnect', 'io server disconnect');
+      await settle();
+      expect(state.session.value).toBe('signed-in');
+      expect(session.meCalls).toBe(2);
+      expect(connectCalls()).toBe(1);
+    });
+
+    it('checks the session once when commands are refused as UNAUTHORIZED, and signs out when it is gone', async () => {
+      const { state, fire, session } = withSession({ 'status:set': () => refuse('UNAUTHORIZED') });
+      await state.start();
+      fire('connect');
+      await settle();
+      session.profile = null;
+      await Promise.all([state.setStatus('away'), state.setStatus('online')]);
+      await settle();
+      expect(session.meCalls).toBe(2);
+      expect(state.session.value).toBe('signed-out');
+      expect(state.signInNotice.value).toBe('Your session has ended. Sign in again.');
+    });
+
+    it('signs out everywhere with its own notice even when the server ends the socket before it answers', async () => {
+      const answer = deferred<void>();
+      const { state, fire, session } = withSession({}, { logoutEverywhere: () => answer.promise });
+      await state.start();
+      fire('connect');
+      await settle();
+      const signingOut = state.signOutEverywhere();
+      session.profile = null;
+      fire('disconnect', 'io server disconnect');
+      await settle();
+      expect(state.session.value).toBe('signed-in');
+      answer.resolve();
+      await signingOut;
+      expect(state.session.value).toBe('signed-out');
+      expect(state.signInNotice.value).toBe('You are signed out on every device.');
+    });
+
+    it('keeps the agent signed in and rejects for the dialog when signing out everywhere fails', async () => {
+      const failure = new ConsoleError('UNAVAILABLE', 'Cannot reach the Hovor server.');
+      const { state, fire } = withSession({}, { logoutEverywhere: () => Promise.reject(failure) });
+      await state.start();
+      fire('connect');
+      await settle();
+      await expect(state.signOutEverywhere()).rejects.toBe(failure);
+      expect(state.session.value).toBe('signed-in');
+    });
+
+    it('rejects a wrong current password as FORBIDDEN for the dialog, and stays signed in', async () => {
+      const wrong = new ConsoleError('FORBIDDEN', 'The current password is wrong');
+      const { state, fire, session } = withSession({}, { changePassword: () => Promise.reject(wrong) });
+      await state.start();
+      fire('connect');
+      await settle();
+      await expect(
+        state.changePassword({ currentPassword: 'nope', newPassword: 'a new long password' }),
+      ).rejects.toBe(wrong);
+      await settle();
+      expect(state.session.value).toBe('signed-in');
+      expect(session.meCalls).toBe(1);
+    });
   });
 
   it('shows the error of a failed command instead of swallowing it', async () => {

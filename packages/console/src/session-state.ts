@@ -1,9 +1,11 @@
-import { type AgentProfile, type AgentStatus, LoginBody } from '@hovor/protocol';
+import { type AgentProfile, type AgentStatus, type ChangePasswordBody, LoginBody } from '@hovor/protocol';
 import { batch, type Signal, signal } from '@preact/signals';
+import { ACCOUNT_TEXTS } from './account/account-texts';
 import type { Api } from './api';
 import { createConnectionState } from './connection-state';
 import { ConsoleError, toConsoleError } from './console-error';
-import { type AgentSocket, command, on } from './socket';
+import { createSessionCheck } from './session-check';
+import { type AgentSocket, command, on, onCommandRefused } from './socket';
 
 export type Session = 'loading' | 'signed-out' | 'signed-in';
 
@@ -45,19 +47,30 @@ export function createSessionState({
   const session = signal<Session>('loading');
   const me = signal<AgentProfile | null>(null);
   const signInError = signal<string | null>(null);
+  /** Why the agent is on the sign-in form without having signed out here (the session ended). */
+  const signInNotice = signal<string | null>(null);
   const isSigningIn = signal(false);
+  const check = createSessionCheck({
+    me: () => api.me(),
+    onEnded: sessionEnded,
+    reconnect: () => socket?.connect(),
+    random,
+  });
   const { connection, isBackOnline, watch } = createConnectionState({
     random,
-    onConnected,
+    onConnected: () => {
+      check.connected();
+      onConnected();
+    },
     onDisconnected: (reason) => {
       onDisconnected();
       // The server ended this socket on purpose (e.g. the session was revoked): Socket.IO
       // will not reconnect by itself, so find out whether the session still stands.
-      if (reason === 'io server disconnect' && socket) void recheckSession(socket);
+      if (reason === 'io server disconnect') check.serverDisconnected();
     },
     onRefused: (refused) => {
       if (refused.code === 'UNAUTHORIZED') {
-        signedOut('Your session has ended. Sign in again.');
+        sessionEnded();
         return;
       }
       error.value =
@@ -67,6 +80,9 @@ export function createSessionState({
 
   let socket: AgentSocket | null = null;
   let disposers: (() => void)[] = [];
+  /** While a sign-out runs, the server ends the socket too: its answer, not the check's, decides. */
+  let isSigningOut = false;
+  let hasEndedMeanwhile = false;
 
   function requireSocket(): AgentSocket {
     if (!socket) throw new ConsoleError('UNAVAILABLE', 'Not connected; sign in again.');
@@ -92,8 +108,11 @@ export function createSessionState({
       signInError.value = 'Enter your e-mail address and password.';
       return;
     }
-    isSigningIn.value = true;
-    signInError.value = null;
+    batch(() => {
+      isSigningIn.value = true;
+      signInError.value = null;
+      signInNotice.value = null;
+    });
     try {
       signedIn(await api.login(body.data));
     } catch (cause) {
@@ -109,6 +128,7 @@ export function createSessionState({
       me.value = profile;
       session.value = 'signed-in';
       signInError.value = null;
+      signInNotice.value = null;
       onSignedIn(profile);
     });
     openSocket();
@@ -116,19 +136,62 @@ export function createSessionState({
 
   async function signOut(): Promise<void> {
     try {
-      await api.logout();
-      signedOut(null);
+      await endSessions(() => api.logout(), null);
     } catch (cause) {
       showError(cause);
     }
   }
 
-  /** Drops everything held for the agent; `reason` is shown on the sign-in form. */
-  function signedOut(reason: string | null): void {
+  /**
+   * [P25] Ends every session of the agent, this one included, and shows the sign-in form; rejects
+   * with a `ConsoleError` (for the confirmation dialog to show) when the server could not do it.
+   */
+  function signOutEverywhere(): Promise<void> {
+    return endSessions(() => api.logoutEverywhere(), ACCOUNT_TEXTS.signedOutEverywhere);
+  }
+
+  async function endSessions(request: () => Promise<void>, notice: string | null): Promise<void> {
+    isSigningOut = true;
+    hasEndedMeanwhile = false;
+    try {
+      await request();
+      signedOut(notice);
+    } catch (cause) {
+      const failure = toConsoleError(cause);
+      if (!hasEndedMeanwhile && failure.code !== 'UNAUTHORIZED') throw failure;
+      signedOut(ACCOUNT_TEXTS.sessionEnded);
+    } finally {
+      isSigningOut = false;
+    }
+  }
+
+  /** [P25] The server ended the session (signed out elsewhere, expired, deactivated…). */
+  function sessionEnded(): void {
+    if (isSigningOut) hasEndedMeanwhile = true;
+    else signedOut(ACCOUNT_TEXTS.sessionEnded);
+  }
+
+  /**
+   * [P25] Changes the agent's password; the other sessions end, this one stays. Rejects with a
+   * `ConsoleError` for the dialog to show (`FORBIDDEN`: the current password is wrong).
+   */
+  async function changePassword(body: ChangePasswordBody): Promise<void> {
+    try {
+      await api.changePassword(body);
+    } catch (cause) {
+      const failure = toConsoleError(cause);
+      if (failure.code === 'UNAUTHORIZED') check.unauthorized();
+      throw failure;
+    }
+  }
+
+  /** Drops everything held for the agent; `notice` says why on the sign-in form. */
+  function signedOut(notice: string | null): void {
     closeSocket();
     batch(() => {
       session.value = 'signed-out';
-      signInError.value = reason;
+      signInError.value = null;
+      signInNotice.value = notice;
       me.value = null;
       error.value = null;
       onSignedOut();
@@ -142,24 +205,19 @@ export function createSessionState({
     disposers = [
       ...watch(s),
       on(s, 'agent:updated', (profile) => (me.value = profile), showError),
+      onCommandRefused(s, (refusal) => {
+        if (refusal.code === 'UNAUTHORIZED') check.unauthorized();
+      }),
       ...subscribe(s),
     ];
   }
 
   function closeSocket(): void {
+    check.reset();
     for (const dispose of disposers) dispose();
     disposers = [];
     socket?.disconnect();
     socket = null;
-  }
-
-  async function recheckSession(s: AgentSocket): Promise<void> {
-    try {
-      if (await api.me()) s.connect();
-      else signedOut('Your session has ended. Sign in again.');
-    } catch (cause) {
-      showError(cause);
-    }
   }
 
   async function setStatus(status: AgentStatus): Promise<void> {
@@ -174,6 +232,7 @@ export function createSessionState({
     session,
     me,
     signInError,
+    signInNotice,
     isSigningIn,
     connection,
     isBackOnline,
@@ -184,6 +243,8 @@ export function createSessionState({
     start,
     signIn,
     signOut,
+    signOutEverywhere,
+    changePassword,
     closeSocket,
     setStatus,
   };

@@ -22,6 +22,28 @@ export type Notification<K extends NotificationName> = z.output<AgentNotificatio
 /** How long a command waits for its ack before it fails as `UNAVAILABLE`, in ms. */
 export const COMMAND_TIMEOUT_MS = 10_000;
 
+/** Who hears of a socket's error acks besides the caller: the session, to notice `UNAUTHORIZED`. */
+const refusalListeners = new WeakMap<AgentSocket, Set<(refusal: ConsoleError) => void>>();
+
+/**
+ * Calls `listener` with every error ack a command on `socket` receives, wherever it was sent from;
+ * returns the disposer.
+ *
+ * @example
+ * const off = onCommandRefused(socket, (refusal) => refusal.code === 'UNAUTHORIZED' && recheck());
+ */
+export function onCommandRefused(socket: AgentSocket, listener: (refusal: ConsoleError) => void): () => void {
+  let listeners = refusalListeners.get(socket);
+  if (!listeners) {
+    listeners = new Set();
+    refusalListeners.set(socket, listeners);
+  }
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
 /** Opens the `/agent` namespace on this origin; the session cookie authenticates it. */
 export function connectAgentSocket(): AgentSocket {
   return io(AGENT_NAMESPACE, { auth: { v: PROTOCOL_VERSION }, transports: ['websocket'] });
@@ -64,7 +86,11 @@ export async function command<K extends CommandName>(
       },
     );
   }
-  if (!ack.data.ok) throw ConsoleError.fromBody(ack.data.error);
+  if (!ack.data.ok) {
+    const refusal = ConsoleError.fromBody(ack.data.error);
+    for (const listener of refusalListeners.get(socket) ?? []) listener(refusal);
+    throw refusal;
+  }
   return ack.data.data as CommandOutput<AgentCommands, K>;
 }
 
