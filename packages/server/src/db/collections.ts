@@ -54,6 +54,9 @@ export interface SiteDoc {
   preChat?: PreChatSettings | null;
   /** The key the site's backend signs identity tokens with (HS256); missing: no identities [P19]. */
   identitySecret?: string | null;
+  /** The `aud` and `iss` identity tokens must carry, when set [P19]. */
+  identityAudience?: string | null;
+  identityIssuer?: string | null;
   /** Only the settings that differ from the defaults. */
   routing?: Partial<RoutingSettings>;
   createdAt: Date;
@@ -168,9 +171,17 @@ export interface VisitorIdentityDoc {
 }
 
 /** The page's facts about a visitor, apart from the visitor's document (one writer each) [P19]. */
+/** A page's fact about a visitor, stored as a pair: its key may hold a `.`, which no stored key may. */
+export interface VisitorAttributeEntry {
+  key: string;
+  value: string | number | boolean;
+}
+
 export interface VisitorAttributesDoc {
   _id: string;
-  attributes: Record<string, string | number | boolean>;
+  entries?: VisitorAttributeEntry[];
+  /** How attributes were stored before keys with a `.` were allowed to be stored; read, never written. */
+  attributes?: Record<string, string | number | boolean>;
   updatedAt: Date;
 }
 

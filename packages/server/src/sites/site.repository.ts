@@ -18,6 +18,10 @@ export type Site = {
   preChat: PreChatSettings | null;
   /** The secret identity tokens are signed with; null: the site does not identify visitors [P19]. */
   identitySecret: string | null;
+  /** When set, an identity token must carry this `aud` [P19]. */
+  identityAudience: string | null;
+  /** When set, an identity token must carry this `iss` [P19]. */
+  identityIssuer: string | null;
   /** The site's greeting and offline text in other languages, by language code. */
   texts: Record<string, SiteTexts>;
   routing: RoutingSettings;
@@ -38,6 +42,8 @@ function toSite(doc: SiteDoc): Site {
     sound: doc.sound ?? true,
     preChat: doc.preChat ?? null,
     identitySecret: doc.identitySecret ?? null,
+    identityAudience: doc.identityAudience ?? null,
+    identityIssuer: doc.identityIssuer ?? null,
     texts: doc.texts ?? {},
     routing: withRoutingDefaults(doc.routing),
   };
@@ -56,12 +62,16 @@ export function createSiteRepository(c: Collections) {
         | 'position'
         | 'launcherText'
         | 'identitySecret'
+        | 'identityAudience'
+        | 'identityIssuer'
         | 'sound'
         | 'preChat'
       > & {
         preChat?: PreChatSettings | null;
         sound?: boolean;
         identitySecret?: string | null;
+        identityAudience?: string | null;
+        identityIssuer?: string | null;
         texts?: Site['texts'];
         position?: Site['position'];
         launcherText?: string;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signIdentityToken, verifyIdentityToken } from './identity.js';
+import { IDENTITY_MAX_LIFETIME_S, signIdentityToken, verifyIdentityToken } from './identity.js';
 
 const SECRET = 'site-identity-secret-0123456789abcdef';
 const NOW = Date.UTC(2026, 10, 30, 12, 0, 0);
@@ -52,6 +52,41 @@ describe('identity tokens [P19]', () => {
     expect(refusal(signIdentityToken({ sub: 42, exp: now + 60 }, SECRET))).toMatch(/sub/);
     expect(refusal(signIdentityToken({ sub: 'u', exp: now + 60, name: 'x'.repeat(121) }, SECRET))).toMatch(
       /name/,
+    );
+  });
+
+  it('refuses a token that lives longer than a day, such as one with a 10-year exp', () => {
+    expect(refusal(signIdentityToken({ sub: 'u', exp: now + 10 * 365 * 86_400 }, SECRET))).toMatch(
+      /more than 24 hours away/,
+    );
+    expect(refusal(signIdentityToken({ sub: 'u', exp: now + IDENTITY_MAX_LIFETIME_S }, SECRET))).toBe(
+      'accepted',
+    );
+  });
+
+  it('checks aud and iss when the site expects them', () => {
+    const expected = { audience: 'hovor', issuer: 'https://shop.example' };
+    const verify = (claims: Record<string, unknown>) => {
+      try {
+        verifyIdentityToken(
+          signIdentityToken({ sub: 'u', exp: now + 60, ...claims }, SECRET),
+          SECRET,
+          NOW,
+          expected,
+        );
+        return 'accepted';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(verify({ aud: 'hovor', iss: 'https://shop.example' })).toBe('accepted');
+    expect(verify({ aud: ['other', 'hovor'], iss: 'https://shop.example' })).toBe('accepted');
+    expect(verify({ iss: 'https://shop.example' })).toMatch(/aud must include "hovor"/);
+    expect(verify({ aud: 'other', iss: 'https://shop.example' })).toMatch(/aud/);
+    expect(verify({ aud: 'hovor', iss: 'https://evil.example' })).toMatch(/iss must be/);
+    // Without expectations, aud and iss are not checked.
+    expect(refusal(signIdentityToken({ sub: 'u', exp: now + 60, aud: 'x', iss: 'y' }, SECRET))).toBe(
+      'accepted',
     );
   });
 });

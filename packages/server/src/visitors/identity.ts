@@ -4,6 +4,13 @@ import { AppError } from '../errors.js';
 
 /** A clock difference tolerated between the site's backend and Hovor, in seconds. */
 export const IDENTITY_CLOCK_SKEW_S = 60;
+/**
+ * The longest an identity token may still be valid, in seconds: a site's backend signs short-lived
+ * tokens on each page load, so one that lives for years is a leaked master key, not a session.
+ */
+export const IDENTITY_MAX_LIFETIME_S = 24 * 3600;
+/** The shortest identity secret a site may sign with (HS256 wants at least 256 bits). */
+export const MIN_IDENTITY_SECRET_CHARS = 32;
 /** A site's user id as the `sub` claim carries it. */
 const MAX_USER_ID_CHARS = 200;
 
@@ -39,10 +46,16 @@ const optionalText = (value: unknown, max: number, claim: string): string | null
 /**
  * Verifies a JWT the site's backend signed with the site's identity secret: HS256 only (the
  * header cannot choose another algorithm), a signature compared in constant time, `exp` required
- * and not past, `nbf` and `iat` not in the future (each with `IDENTITY_CLOCK_SKEW_S`), `sub` the
+ * and not past nor more than IDENTITY_MAX_LIFETIME_S away, `nbf` and `iat` not in the future (each
+ * with `IDENTITY_CLOCK_SKEW_S`), `aud` and `iss` as the site expects when it sets them, `sub` the
  * user id. Anything else is UNAUTHORIZED with the reason.
  */
-export function verifyIdentityToken(token: string, secret: string, nowMs: number): VerifiedIdentity {
+export function verifyIdentityToken(
+  token: string,
+  secret: string,
+  nowMs: number,
+  site: { audience?: string | null; issuer?: string | null } = {},
+): VerifiedIdentity {
   const parts = token.split('.');
   if (parts.length !== 3) return refuse('not a JWT');
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
@@ -55,6 +68,14 @@ export function verifyIdentityToken(token: string, secret: string, nowMs: number
   const now = nowMs / 1000;
   if (typeof claims.exp !== 'number') return refuse('exp is required');
   if (claims.exp + IDENTITY_CLOCK_SKEW_S < now) return refuse('expired');
+  if (claims.exp - now > IDENTITY_MAX_LIFETIME_S + IDENTITY_CLOCK_SKEW_S) {
+    return refuse(`exp is more than ${IDENTITY_MAX_LIFETIME_S / 3600} hours away; sign short-lived tokens`);
+  }
+  if (site.audience) {
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!audiences.includes(site.audience)) return refuse(`aud must include "${site.audience}"`);
+  }
+  if (site.issuer && claims.iss !== site.issuer) return refuse(`iss must be "${site.issuer}"`);
   for (const claim of ['nbf', 'iat'] as const) {
     const at = claims[claim];
     if (at !== undefined && (typeof at !== 'number' || at - IDENTITY_CLOCK_SKEW_S > now)) {

@@ -1,5 +1,5 @@
 import type { VisitorAttributes, VisitorProfile } from '@hovor/protocol';
-import type { Collections, VisitorDoc } from '../db/collections.js';
+import type { Collections, VisitorAttributesDoc, VisitorDoc } from '../db/collections.js';
 import { newId } from '../db/ids.js';
 import { isDuplicateKey } from '../errors.js';
 
@@ -10,6 +10,12 @@ export type TokenHolder = Visitor & { userId: string | null; lastSeenAt: Date };
 
 function toVisitor(doc: VisitorDoc): Visitor {
   return { id: doc._id, siteId: doc.siteId, name: doc.name };
+}
+
+/** [P19] The stored attributes as the page gave them (pairs, or the older object form). */
+function attributesOf(doc: VisitorAttributesDoc | null): Record<string, string | number | boolean> {
+  if (doc?.entries) return Object.fromEntries(doc.entries.map(({ key, value }) => [key, value]));
+  return { ...doc?.attributes };
 }
 
 export function createVisitorRepository(c: Collections) {
@@ -93,7 +99,7 @@ export function createVisitorRepository(c: Collections) {
       maxKeys: number,
       now: Date,
     ): Promise<Record<string, string | number | boolean> | null> {
-      const held = (await c.visitorAttributes.findOne({ _id: id }))?.attributes ?? {};
+      const held = attributesOf(await c.visitorAttributes.findOne({ _id: id }));
       const merged: Record<string, string | number | boolean> = { ...held };
       for (const [key, value] of Object.entries(changes)) {
         if (value === null) delete merged[key];
@@ -102,7 +108,7 @@ export function createVisitorRepository(c: Collections) {
       if (Object.keys(merged).length > maxKeys) return null;
       await c.visitorAttributes.replaceOne(
         { _id: id },
-        { attributes: merged, updatedAt: now },
+        { entries: Object.entries(merged).map(([key, value]) => ({ key, value })), updatedAt: now },
         { upsert: true },
       );
       return merged;
@@ -118,7 +124,7 @@ export function createVisitorRepository(c: Collections) {
         name: doc?.name ?? 'Visitor',
         email: doc?.email ?? null,
         userId: doc?.userId ?? null,
-        attributes: attributes?.attributes ?? {},
+        attributes: attributesOf(attributes),
       };
     },
   };

@@ -3,7 +3,7 @@ import { hashToken, newToken } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Site, SiteRepository } from '../sites/site.repository.js';
-import { verifyIdentityToken } from './identity.js';
+import { MIN_IDENTITY_SECRET_CHARS, verifyIdentityToken } from './identity.js';
 import type { TokenHolder, Visitor, VisitorRepository } from './visitor.repository.js';
 
 const toVisitor = ({ id, siteId, name }: TokenHolder): Visitor => ({ id, siteId, name });
@@ -86,7 +86,16 @@ export function createVisitorService(deps: {
       );
     }
     const now = deps.clock.now();
-    const user = verifyIdentityToken(identity, site.identitySecret, now.getTime());
+    if (site.identitySecret.length < MIN_IDENTITY_SECRET_CHARS) {
+      throw new AppError(
+        'FORBIDDEN',
+        `Identity token refused: site "${site.key}" has an identity secret shorter than ${MIN_IDENTITY_SECRET_CHARS} characters; set a longer one`,
+      );
+    }
+    const user = verifyIdentityToken(identity, site.identitySecret, now.getTime(), {
+      audience: site.identityAudience,
+      issuer: site.identityIssuer,
+    });
     let linkedId = await deps.visitors.findIdentity(site.id, user.userId);
     if (!linkedId) {
       // The user's visitor has a token nobody holds: it opens with an identity token only.
