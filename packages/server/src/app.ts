@@ -189,6 +189,7 @@ export function createApp(deps: AppDeps): HovorApp {
   const attachmentRepository = createAttachmentRepository(c);
   const pages = createPageViewService({
     pageViews: createPageViewRepository(c),
+    keepsFullUrls: async (siteId) => (await sites.findById(siteId))?.keepsFullPageUrls ?? false,
     openConversation: async (visitor) => {
       const id = await conversationRepository.findOpenId(visitor.siteId, visitor.id);
       return id ? conversationRepository.findById(id) : null;

@@ -13,6 +13,22 @@ afterEach(async () => {
 const SHOP = 'https://shop.example';
 
 describe('the pages a visitor views', () => {
+  it('[P18] stores a page without its query and fragment unless the site keeps full addresses', async () => {
+    const visitor = await h.visitor();
+    await ok(visitor.socket, 'page:view', {
+      url: `${SHOP}/reset?token=s3cret&email=a@b.c#top`,
+      title: 'Reset',
+    });
+    expect((await h.c.pageViews.findOne({ visitorId: visitor.visitorId }))?.url).toBe(`${SHOP}/reset`);
+    await h.c.sites.updateOne({ _id: h.site.id }, { $set: { keepsFullPageUrls: true } });
+    await ok(visitor.socket, 'page:view', { url: `${SHOP}/search?q=mug`, title: 'Search' });
+    expect(
+      (await h.c.pageViews.find({ visitorId: visitor.visitorId }).sort({ viewedAt: 1 }).toArray()).map(
+        (v) => v.url,
+      ),
+    ).toEqual([`${SHOP}/reset`, `${SHOP}/search?q=mug`]);
+  });
+
   it('[P18] records the visit before the chat and each page during it, once each, and shows them to the agent live', async () => {
     const agent = await h.onlineAgent('Alice');
     const visitor = await h.visitor();
@@ -38,7 +54,7 @@ describe('the pages a visitor views', () => {
     await ok(visitor.socket, 'page:view', { url: `${SHOP}/cart#step-2`, title: 'Cart — <b>2 items</b>' });
     expect(await heard).toMatchObject({
       conversationId,
-      page: { url: `${SHOP}/cart#step-2`, title: 'Cart — <b>2 items</b>' },
+      page: { url: `${SHOP}/cart`, title: 'Cart — <b>2 items</b>' },
     });
     const again = await ok<OpenConversationResult>(agent.socket, 'conversation:open', {
       conversationId,

@@ -54,6 +54,8 @@ export interface SiteDoc {
   preChat?: PreChatSettings | null;
   /** The key the site's backend signs identity tokens with (HS256); missing: no identities [P19]. */
   identitySecret?: string | null;
+  /** Keep pages' query strings and fragments (off: they are cut before storing) [P18]. */
+  keepsFullPageUrls?: boolean;
   /** The `aud` and `iss` identity tokens must carry, when set [P19]. */
   identityAudience?: string | null;
   identityIssuer?: string | null;

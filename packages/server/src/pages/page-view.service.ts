@@ -13,6 +13,8 @@ export const MAX_CONVERSATION_PAGES = 50;
 /** [P18] The pages a visitor views, kept apart from conversations and read by their time. */
 export function createPageViewService(deps: {
   pageViews: PageViewRepository;
+  /** Whether the site keeps pages' query strings and fragments (they may carry personal data) [P18]. */
+  keepsFullUrls: (siteId: string) => Promise<boolean>;
   /** The visitor's open conversation, if any, to announce the page to its agents. */
   openConversation: (visitor: Visitor) => Promise<Conversation | null>;
   notifier: () => Notifier;
@@ -21,12 +23,13 @@ export function createPageViewService(deps: {
   return {
     /** Records the page unless it is the visitor's last one (a reconnect sends it again). */
     async record(visitor: Visitor, input: PageViewInput): Promise<null> {
+      const url = (await deps.keepsFullUrls(visitor.siteId)) ? input.url : withoutQuery(input.url);
       const last = await deps.pageViews.latest(visitor.id);
-      if (last?.url === input.url && last.title === input.title) return null;
+      if (last?.url === url && last.title === input.title) return null;
       const doc = await deps.pageViews.insert({
         siteId: visitor.siteId,
         visitorId: visitor.id,
-        url: input.url,
+        url,
         title: input.title,
         viewedAt: deps.clock.now(),
       });
@@ -57,3 +60,12 @@ export function createPageViewService(deps: {
   };
 }
 export type PageViewService = ReturnType<typeof createPageViewService>;
+
+/**
+ * [P18] A page's address without its query and fragment: tokens, e-mails and order numbers often
+ * travel there, and agents need the page, not them.
+ */
+export function withoutQuery(url: string): string {
+  const end = url.search(/[?#]/);
+  return end === -1 ? url : url.slice(0, end);
+}

@@ -18,6 +18,8 @@ export type Site = {
   preChat: PreChatSettings | null;
   /** The secret identity tokens are signed with; null: the site does not identify visitors [P19]. */
   identitySecret: string | null;
+  /** Whether pages' query strings and fragments are kept; off by default [P18]. */
+  keepsFullPageUrls: boolean;
   /** When set, an identity token must carry this `aud` [P19]. */
   identityAudience: string | null;
   /** When set, an identity token must carry this `iss` [P19]. */
@@ -42,6 +44,7 @@ function toSite(doc: SiteDoc): Site {
     sound: doc.sound ?? true,
     preChat: doc.preChat ?? null,
     identitySecret: doc.identitySecret ?? null,
+    keepsFullPageUrls: doc.keepsFullPageUrls ?? false,
     identityAudience: doc.identityAudience ?? null,
     identityIssuer: doc.identityIssuer ?? null,
     texts: doc.texts ?? {},
@@ -64,6 +67,7 @@ export function createSiteRepository(c: Collections) {
         | 'identitySecret'
         | 'identityAudience'
         | 'identityIssuer'
+        | 'keepsFullPageUrls'
         | 'sound'
         | 'preChat'
       > & {
@@ -72,6 +76,7 @@ export function createSiteRepository(c: Collections) {
         identitySecret?: string | null;
         identityAudience?: string | null;
         identityIssuer?: string | null;
+        keepsFullPageUrls?: boolean;
         texts?: Site['texts'];
         position?: Site['position'];
         launcherText?: string;
