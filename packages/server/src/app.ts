@@ -53,6 +53,7 @@ import { attachAgentNamespace } from './sockets/agent.handlers.js';
 import { handshakeError } from './sockets/command.js';
 import { type AgentNamespace, createSocketNotifier, type VisitorNamespace } from './sockets/notifier.js';
 import type { SocketAdapterFactory } from './sockets/redis-adapter.js';
+import { guardedParser } from './sockets/frame-guard.js';
 import { createSessionSockets } from './sockets/session-sockets.js';
 import { guardSlowConsumers } from './sockets/slow-consumers.js';
 import { attachVisitorNamespace } from './sockets/visitor.handlers.js';
@@ -152,7 +153,14 @@ export function createApp(deps: AppDeps): HovorApp {
   // Express goes in first: Socket.IO then hands it only the requests outside its own path, and
   // Express's catch-all 404 never answers a polling request Socket.IO is answering too.
   const httpServer = createServer(app);
-  const io = new Server(httpServer, { maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES, serveClient: false });
+  // WebSocket only: no HTTP long-polling, so any load balancer works without sticky sessions, and
+  // no polling request reaches a handler that Express answers too (README, "Deployment").
+  const io = new Server(httpServer, {
+    maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,
+    serveClient: false,
+    transports: ['websocket'],
+    parser: guardedParser,
+  });
   if (deps.socketAdapter) io.adapter(deps.socketAdapter);
   // The namespaces' event maps come from the protocol (the server itself is untyped: two maps).
   const visitorNsp = io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace;

@@ -151,10 +151,10 @@ describe('default security headers', () => {
     expectDefaultHeaders(miss);
   });
 
-  it('leaves Socket.IO’s own requests to Socket.IO: the catch-all 404 does not answer a polling handshake too', async () => {
+  it('leaves Socket.IO’s own requests to Socket.IO, which refuses HTTP long-polling (WebSocket only)', async () => {
     const answer = await rawGet(h.baseUrl, '/socket.io/?EIO=4&transport=polling');
-    expect(answer.status).toBe(200);
-    expect(answer.body).toMatch(/^0\{"sid":/);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toContain('Transport unknown');
   });
 
   it('lets other sites load widget.js (CORP cross-origin)', async () => {

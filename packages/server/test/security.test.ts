@@ -237,6 +237,33 @@ describe('malformed input', () => {
     expect(await h.c.agents.countDocuments({ status: 'online' })).toBe(1);
   });
 
+  it('[P4] closes a connection whose handshake nests deeper than the limit, or is too large, before parsing it', async () => {
+    let nested: unknown = 'x';
+    for (let i = 0; i < 500; i++) nested = [nested];
+    for (const auth of [
+      { v: 1, deep: nested },
+      { v: 1, token: 'x'.repeat(20_000) },
+    ]) {
+      const socket: Socket = io(`${h.baseUrl}/visitor`, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        auth: auth as Record<string, unknown>,
+      });
+      // Cut by the server at the transport ('transport close'), before any handshake handler could
+      // parse and answer it (a handler's refusal makes the client close it: 'forced close').
+      const outcome = await new Promise<string>((resolve) => {
+        socket.once('connect', () => resolve('connected'));
+        socket.io.engine?.once('close', (reason) => resolve(reason));
+      });
+      socket.disconnect();
+      expect(outcome).toBe('transport close');
+    }
+    // The server goes on serving.
+    const visitor = await h.visitor();
+    expect(visitor.socket.connected).toBe(true);
+  });
+
   it('[P4] closes the connection on a frame above the size limit, changing nothing', async () => {
     const { visitor, conversation } = await assignedChat();
     const closed = new Promise((resolve) => visitor.socket.once('disconnect', resolve));
