@@ -42,7 +42,19 @@ function VisitedPages({ pages }: { pages: readonly PageView[] }) {
   );
 }
 
-/** [P19] Who the visitor is: the site's verified user id, the e-mail, the page's attributes, as text. */
+/** Says whether the site vouched for a fact or only the visitor claims it [P19]. */
+function Provenance({ isVerified }: { isVerified: boolean }) {
+  return isVerified ? (
+    <span class="verified">verified by the site</span>
+  ) : (
+    <span class="unverified">not verified</span>
+  );
+}
+
+/**
+ * [P19] Who the visitor is: the site's verified user id, the name and e-mail (each labelled as
+ * verified by the site or only the visitor's word), the page's attributes, as text.
+ */
 function VisitorFacts({ visitor }: { visitor: VisitorProfile }) {
   const attributes = Object.entries(visitor.attributes);
   if (!visitor.userId && !visitor.email && attributes.length === 0) return null;
@@ -52,14 +64,20 @@ function VisitorFacts({ visitor }: { visitor: VisitorProfile }) {
         <>
           <dt>User</dt>
           <dd>
-            {visitor.userId} <span class="verified">verified by the site</span>
+            {visitor.userId} <Provenance isVerified />
+          </dd>
+          <dt>Name</dt>
+          <dd>
+            {visitor.name} <Provenance isVerified={visitor.isNameVerified} />
           </dd>
         </>
       )}
       {visitor.email && (
         <>
           <dt>E-mail</dt>
-          <dd>{visitor.email}</dd>
+          <dd>
+            {visitor.email} <Provenance isVerified={visitor.isEmailVerified} />
+          </dd>
         </>
       )}
       {attributes.map(([key, value]) => (

@@ -67,7 +67,7 @@ describe('resync [P16]', () => {
           receipts: [],
           rating: null,
           pages: [],
-          visitor: { name: 'Visitor', email: null, userId: null, attributes: {} },
+          visitor: { name: 'Visitor', email: null, userId: null, isNameVerified: false, isEmailVerified: false, attributes: {} },
         };
       },
     });
@@ -167,7 +167,7 @@ describe('receipts [P13]', () => {
         receipts: [visitorReceipt(2, 1), { ...visitorReceipt(2, 2), side: 'agent' }],
         rating: null,
         pages: [],
-        visitor: { name: 'Visitor', email: null, userId: null, attributes: {} },
+        visitor: { name: 'Visitor', email: null, userId: null, isNameVerified: false, isEmailVerified: false, attributes: {} },
       }),
     });
     await state.start();
@@ -251,7 +251,7 @@ describe('ratings [P17]', () => {
         receipts: [],
         rating: rating(CONVERSATION_ID, 2),
         pages: [],
-        visitor: { name: 'Visitor', email: null, userId: null, attributes: {} },
+        visitor: { name: 'Visitor', email: null, userId: null, isNameVerified: false, isEmailVerified: false, attributes: {} },
       }),
     });
     await state.start();

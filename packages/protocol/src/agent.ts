@@ -53,6 +53,9 @@ export const VisitorProfile = z.strictObject({
   email: z.nullable(z.string()),
   /** The site's user id, when the site verified who the visitor is (`Hovor('identify')`). */
   userId: z.nullable(z.string()),
+  /** Whether the name and the e-mail are the ones the site's identity token gave, not the visitor's word. */
+  isNameVerified: z.boolean(),
+  isEmailVerified: z.boolean(),
   /** The page's facts about the visitor (`Hovor('setAttributes')`). */
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
 });

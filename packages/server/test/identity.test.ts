@@ -48,6 +48,8 @@ describe('identified visitors [P19]', () => {
       userId: 'user-42',
       name: 'Jana Nováková',
       email: 'jana@example.com',
+      isNameVerified: true,
+      isEmailVerified: true,
     });
     expect(opened.conversation.visitorName).toBe('Jana Nováková');
   });
@@ -84,6 +86,32 @@ describe('identified visitors [P19]', () => {
       data: { code: 'FORBIDDEN' },
     });
     expect(await h.c.visitorIdentities.countDocuments({})).toBe(0);
+  });
+});
+
+describe('what the site vouches for and what the visitor only claims [P19]', () => {
+  it('[P19] labels a name or e-mail the visitor typed as unverified, even for a signed-in user', async () => {
+    const agent = await h.onlineAgent('Alice');
+    const laptop = await device(identity('user-5', { name: 'Jana', email: 'jana@example.com' }));
+    // The offline form's name and e-mail are the visitor's word, not the site's.
+    const left = await ok<VisitorConversation>(laptop, 'offline:leave', {
+      requestId: clientId(),
+      name: 'Ceo Of Shop',
+      email: 'ceo@shop.test',
+      text: 'Refund me',
+    });
+    await ok(agent.socket, 'conversation:reopen', { conversationId: left.id });
+    const opened = await ok<OpenConversationResult>(agent.socket, 'conversation:open', {
+      conversationId: left.id,
+      afterSeq: 0,
+    });
+    expect(opened.visitor).toMatchObject({
+      userId: 'user-5',
+      name: 'Ceo Of Shop',
+      isNameVerified: false,
+      email: 'ceo@shop.test',
+      isEmailVerified: false,
+    });
   });
 });
 
@@ -136,7 +164,7 @@ describe('visitor attributes [P19]', () => {
       afterSeq: 0,
     });
     expect(opened.visitor.attributes).toEqual({ plan: 'pro', seats: 12, orderId: '<b>1042</b>' });
-    expect(opened.visitor.userId).toBeNull();
+    expect(opened.visitor).toMatchObject({ userId: null, isNameVerified: false, isEmailVerified: false });
   });
 
   it('[P4] refuses nested values, bad keys, long values and more than 20 attributes, changing nothing', async () => {

@@ -160,6 +160,9 @@ export interface VisitorDoc {
   email?: string | null;
   /** The site's user id, once the site verified who the visitor is [P19]. */
   userId?: string | null;
+  /** The name and e-mail the site's identity token last gave; `name`/`email` are verified while equal. */
+  identityName?: string | null;
+  identityEmail?: string | null;
   createdAt: Date;
   /** When the token was last used; it expires a while after that [P24]. Absent: `createdAt`. */
   lastSeenAt?: Date;

@@ -81,7 +81,9 @@ export function createVisitorRepository(c: Collections) {
       const changes = {
         ...(doc?.userId !== userId ? { userId } : {}),
         ...(name && doc?.name !== name ? { name } : {}),
+        ...(name && doc?.identityName !== name ? { identityName: name } : {}),
         ...(email && doc?.email !== email ? { email } : {}),
+        ...(email && doc?.identityEmail !== email ? { identityEmail: email } : {}),
       };
       if (Object.keys(changes).length > 0) await c.visitors.updateOne({ _id: id }, { $set: changes });
     },
@@ -124,6 +126,8 @@ export function createVisitorRepository(c: Collections) {
         name: doc?.name ?? 'Visitor',
         email: doc?.email ?? null,
         userId: doc?.userId ?? null,
+        isNameVerified: !!doc?.userId && !!doc.identityName && doc.identityName === doc.name,
+        isEmailVerified: !!doc?.userId && !!doc.identityEmail && doc.identityEmail === doc.email,
         attributes: attributesOf(attributes),
       };
     },
