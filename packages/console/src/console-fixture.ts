@@ -33,7 +33,14 @@ export function setupConsole(
       receipts: [],
       rating: null,
       pages: [],
-      visitor: { name: 'Visitor', email: null, userId: null, isNameVerified: false, isEmailVerified: false, attributes: {} },
+      visitor: {
+        name: 'Visitor',
+        email: null,
+        userId: null,
+        isNameVerified: false,
+        isEmailVerified: false,
+        attributes: {},
+      },
     }),
     'receipt:set': (input): Receipt => ({
       conversationId: String(input.conversationId),

@@ -67,7 +67,14 @@ describe('resync [P16]', () => {
           receipts: [],
           rating: null,
           pages: [],
-          visitor: { name: 'Visitor', email: null, userId: null, isNameVerified: false, isEmailVerified: false, attributes: {} },
+          visitor: {
+            name: 'Visitor',
+            email: null,
+            userId: null,
+            isNameVerified: false,
+            isEmailVerified: false,
+            attributes: {},
+          },
         };
       },
     });
@@ -167,7 +174,14 @@ describe('receipts [P13]', () => {
         receipts: [visitorReceipt(2, 1), { ...visitorReceipt(2, 2), side: 'agent' }],
         rating: null,
         pages: [],
-        visitor: { name: 'Visitor', email: null, userId: null, isNameVerified: false, isEmailVerified: false, attributes: {} },
+        visitor: {
+          name: 'Visitor',
+          email: null,
+          userId: null,
+          isNameVerified: false,
+          isEmailVerified: false,
+          attributes: {},
+        },
       }),
     });
     await state.start();
@@ -251,7 +265,14 @@ describe('ratings [P17]', () => {
         receipts: [],
         rating: rating(CONVERSATION_ID, 2),
         pages: [],
-        visitor: { name: 'Visitor', email: null, userId: null, isNameVerified: false, isEmailVerified: false, attributes: {} },
+        visitor: {
+          name: 'Visitor',
+          email: null,
+          userId: null,
+          isNameVerified: false,
+          isEmailVerified: false,
+          attributes: {},
+        },
       }),
     });
     await state.start();
