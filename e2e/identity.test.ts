@@ -43,7 +43,7 @@ describe('identified visitors [P19]', () => {
       const transcript = agent.page.getByRole('log', { name: 'Transcript' });
       await transcript.getByText('Written on my laptop').waitFor();
       const facts = agent.page.getByRole('definition');
-      await agent.page.getByText('verified by the site').waitFor();
+      await agent.page.getByText('verified by the site').first().waitFor();
       expect(await agent.page.locator('.visitor-facts').textContent()).toContain('user-42');
       expect(await agent.page.locator('.visitor-facts').textContent()).toContain('jana@example.com');
       await facts.getByText('<b>1042</b>', { exact: true }).waitFor();
