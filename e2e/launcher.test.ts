@@ -224,7 +224,8 @@ describe('the launcher', () => {
       await pages.locator('summary').click();
       const visited = agent.page.getByRole('list', { name: 'Pages visited' }).getByRole('link');
       await expect.poll(() => visited.count()).toBe(2);
-      expect(await visited.nth(1).getAttribute('href')).toBe(`${suite.stack.demoUrl}/cart?step=2`);
+      // [P18] Stored without its query unless the site keeps full addresses.
+      expect(await visited.nth(1).getAttribute('href')).toBe(`${suite.stack.demoUrl}/cart`);
       expect(await visited.nth(1).getAttribute('rel')).toBe('noopener noreferrer nofollow');
       expect(await agent.page.locator('.visited-pages img').count()).toBe(0);
       expect(

@@ -1,6 +1,9 @@
 import type { PageView, VisitorProfile } from '@hovor/protocol';
 import { Fragment } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { fill } from './account/account-texts';
+import { BlockVisitorDialog } from './blocks/BlockVisitorDialog';
+import { BLOCK_TEXTS } from './blocks/block-texts';
 import { Composer } from './Composer';
 import { useConsoleState } from './console-context';
 import { formatTime } from './format-time';
@@ -98,7 +101,18 @@ export function ConversationView() {
   const rating = state.rating.value;
   const pages = state.pages.value;
   const visitor = state.visitor.value;
+  const block = state.block.value;
   const [isTransferOpen, setIsTransferOpen] = useState(false);
+  const [isBlockOpen, setIsBlockOpen] = useState(false);
+  const blockButton = useRef<HTMLButtonElement>(null);
+  const blockedNotice = useRef<HTMLParagraphElement>(null);
+  /** [P26] Set by this agent's block: the focus goes to the notice that replaces the button. */
+  const [isNoticeFocusDue, setIsNoticeFocusDue] = useState(false);
+  useEffect(() => {
+    if (!isNoticeFocusDue || !blockedNotice.current) return;
+    blockedNotice.current.focus();
+    setIsNoticeFocusDue(false);
+  }, [isNoticeFocusDue, block]);
   if (!state.currentId.value) {
     return (
       <section class="conversation placeholder">
@@ -134,17 +148,46 @@ export function ConversationView() {
             {rating.comment && <q>{rating.comment}</q>}
           </p>
         )}
-        {isMine && (
+        {(isMine || !block) && (
           <div class="conversation-actions">
-            <button type="button" onClick={() => setIsTransferOpen(true)}>
-              Transfer
-            </button>
-            <button type="button" class="danger" onClick={() => void state.closeConversation()}>
-              Close conversation
-            </button>
+            {isMine && (
+              <>
+                <button type="button" onClick={() => setIsTransferOpen(true)}>
+                  Transfer
+                </button>
+                <button type="button" class="danger" onClick={() => void state.closeConversation()}>
+                  Close conversation
+                </button>
+              </>
+            )}
+            {!block && (
+              <button ref={blockButton} type="button" onClick={() => setIsBlockOpen(true)}>
+                {BLOCK_TEXTS.blockVisitor}
+              </button>
+            )}
           </div>
         )}
       </header>
+      {block && (
+        <p ref={blockedNotice} class="blocked-notice" tabIndex={-1}>
+          {fill(BLOCK_TEXTS.blockedNotice, {
+            name: block.blockedBy.name,
+            time: formatTime(block.blockedAt),
+            reason: block.reason,
+          })}
+        </p>
+      )}
+      {isBlockOpen && !block && (
+        <BlockVisitorDialog
+          visitorName={summary.visitorName}
+          returnFocusTo={blockButton}
+          onClose={() => setIsBlockOpen(false)}
+          onBlocked={() => {
+            setIsBlockOpen(false);
+            setIsNoticeFocusDue(true);
+          }}
+        />
+      )}
       {visitor && <VisitorFacts visitor={visitor} />}
       {pages.length > 0 && <VisitedPages pages={pages} />}
       {isMine && isTransferOpen && <TransferDialog onClose={() => setIsTransferOpen(false)} />}

@@ -1,5 +1,6 @@
 import { AgentStatus } from '@hovor/protocol';
 import { AccountMenu } from './account/AccountMenu';
+import { BlockedVisitorsButton } from './blocks/BlockedVisitors';
 import { useConsoleState } from './console-context';
 
 /** The top bar's dot; the words for a lost connection are in `ConnectionBanner`. */
@@ -31,6 +32,7 @@ export function TopBar() {
           ))}
         </select>
       </label>
+      {(me.role === 'supervisor' || me.role === 'admin') && <BlockedVisitorsButton />}
       <AccountMenu name={me.name} />
     </header>
   );

@@ -4,8 +4,14 @@ import { BACK_ONLINE_SHOW_MS, createConnectionState } from './connection-state';
 import type { ConsoleError } from './console-error';
 import { fakeSocket } from './test-fakes';
 
-const refusal = (code: string) =>
-  Object.assign(new Error('refused'), { data: { code, message: `handshake refused: ${code}` } });
+const refusal = (code: string, retryAfterMs?: number) =>
+  Object.assign(new Error('refused'), {
+    data: {
+      code,
+      message: `handshake refused: ${code}`,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    },
+  });
 
 function setup() {
   const fake = fakeSocket();
@@ -45,6 +51,16 @@ describe('createConnectionState', () => {
     fire('connect_error', refusal('UNAVAILABLE'));
     await vi.advanceTimersByTimeAsync(resendDelayMs(1, () => 0.5));
     expect(connectCalls()).toBe(3);
+  });
+
+  it('[A4] connects again no sooner than the retryAfterMs of a handshake refused as RATE_LIMITED', async () => {
+    const { fire, connectCalls, refusals } = setup();
+    fire('connect_error', refusal('RATE_LIMITED', 20_000));
+    expect(refusals.map((r) => [r.code, r.retryAfterMs])).toEqual([['RATE_LIMITED', 20_000]]);
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(connectCalls()).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(connectCalls()).toBe(1);
   });
 
   it('[P1] does not retry a handshake refused for good', async () => {

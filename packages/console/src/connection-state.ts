@@ -1,4 +1,4 @@
-import { RETRYABLE_CODES, resendDelayMs } from '@hovor/protocol';
+import { RETRYABLE_CODES, retryDelayMs } from '@hovor/protocol';
 import { batch, signal } from '@preact/signals';
 import type { ConsoleError } from './console-error';
 import { type AgentSocket, handshakeError } from './socket';
@@ -78,7 +78,8 @@ export function createConnectionState({ onConnected, onDisconnected, onRefused, 
       if (!RETRYABLE_CODES.includes(refused.code)) return;
       refusals++;
       clearTimeout(retryTimer);
-      retryTimer = setTimeout(() => socket.connect(), resendDelayMs(refusals, random));
+      // [A4] A refusal's retryAfterMs (too many handshakes from this address) is the least wait.
+      retryTimer = setTimeout(() => socket.connect(), retryDelayMs(refusals, random, refused.retryAfterMs));
     };
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);

@@ -6,17 +6,20 @@ import type { ErrorBody, ErrorCode } from '@hovor/protocol';
  */
 export class ConsoleError extends Error {
   override readonly name = 'ConsoleError';
+  /** The least wait the server asked for before trying again (RATE_LIMITED) [A4]. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
 
   static fromBody(body: ErrorBody): ConsoleError {
-    return new ConsoleError(body.code, body.message);
+    return new ConsoleError(body.code, body.message, body);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ConversationSummary, Message } from '@hovor/protocol';
 import { batch, computed, signal } from '@preact/signals';
 import type { Api } from './api';
+import { createBlockActions } from './blocks/block-actions';
 import { toConsoleError } from './console-error';
 import { createConversationActions } from './conversation-actions';
 import { createConversationState } from './conversation-state';
@@ -53,6 +54,8 @@ export function createConsoleState({ api, connect, storage, page, random = Math.
       on(s, 'receipt:updated', (receipt) => receipts.apply([receipt]), showError),
       on(s, 'conversation:rated', (rating) => conversation.onRated(rating), showError),
       on(s, 'conversation:page', (viewed) => conversation.onPage(viewed), showError),
+      on(s, 'visitor:blocked', (block) => conversation.onBlocked(block), showError),
+      on(s, 'visitor:unblocked', (lifted) => conversation.onUnblocked(lifted), showError),
       page.on('focus', () => void resync()),
       page.on('online', () => void resync()),
       page.on('pageshow', () => void resync()),
@@ -103,6 +106,7 @@ export function createConsoleState({ api, connect, storage, page, random = Math.
     onReceived: received,
     onReceipts: receipts.apply,
   });
+  const blocks = createBlockActions({ requireSocket, conversation });
   const actions = createConversationActions({
     requireSocket,
     showError,
@@ -190,6 +194,8 @@ export function createConsoleState({ api, connect, storage, page, random = Math.
     rating: conversation.rating,
     pages: conversation.pages,
     visitor: conversation.visitor,
+    /** The open conversation's visitor's block, while they are blocked [P26]. */
+    block: conversation.block,
     pending: conversation.pending,
     /** The visitor's receipt of the open conversation, for the state of the agent's messages. */
     visitorReceipt: computed(() => receipts.visitorOf(conversation.currentId.value)),
@@ -207,6 +213,9 @@ export function createConsoleState({ api, connect, storage, page, random = Math.
     reopenConversation: actions.reopenConversation,
     loadTeam: actions.loadTeam,
     transferConversation: actions.transferConversation,
+    blockVisitor: blocks.blockVisitor,
+    listBlocks: blocks.listBlocks,
+    unblockVisitor: blocks.unblockVisitor,
     sendMessage: conversation.sendMessage,
     sendFile: conversation.sendFile,
     addNote: conversation.addNote,

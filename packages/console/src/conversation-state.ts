@@ -5,7 +5,9 @@ import type {
   Rating,
   Receipt,
   TypingChanged,
+  VisitorBlock,
   VisitorProfile,
+  VisitorUnblocked,
 } from '@hovor/protocol';
 import { AckOf, API_PREFIX, Attachment } from '@hovor/protocol';
 import { batch, computed, signal } from '@preact/signals';
@@ -55,6 +57,8 @@ export function createConversationState({
   const pages = signal<readonly PageView[]>([]);
   /** Who the visitor of the open conversation is (verified user, e-mail, attributes) [P19]. */
   const visitor = signal<VisitorProfile | null>(null);
+  /** The block of the open conversation's visitor, while they are blocked [P26]. */
+  const block = signal<VisitorBlock | null>(null);
   const pending = computed(() => outbox.pending.value.filter((p) => p.conversationId === currentId.value));
   const agentTyping = createAgentTyping({ conversationId: currentId, currentSocket, showError });
 
@@ -73,6 +77,7 @@ export function createConversationState({
       rating.value = null;
       pages.value = [];
       visitor.value = null;
+      block.value = null;
     });
     void fetch(id, 0);
   }
@@ -94,6 +99,7 @@ export function createConversationState({
           if (page.rating) rating.value = page.rating;
           pages.value = page.pages;
           visitor.value = page.visitor;
+          block.value = page.block ?? null;
           onReceived(id, page.messages);
           messages.value = mergeMessages(messages.value, page.messages);
         });
@@ -200,6 +206,7 @@ export function createConversationState({
     rating.value = null;
     pages.value = [];
     visitor.value = null;
+    block.value = null;
   }
 
   /** `conversation:rated`: shown when it is about the open conversation. */
@@ -212,6 +219,18 @@ export function createConversationState({
     if (conversationId === currentId.value) pages.value = [...pages.value, page];
   }
 
+  /** [P26] `visitor:blocked` (or the block's ack): shown when it is the open conversation's visitor. */
+  function onBlocked(given: VisitorBlock): void {
+    const open = current.value;
+    if (open?.id === currentId.value && open.visitorId === given.visitorId && open.siteId === given.siteId)
+      block.value = given;
+  }
+
+  /** [P26] `visitor:unblocked` (or the ack of lifting it). */
+  function onUnblocked(lifted: VisitorUnblocked): void {
+    if (block.value?.id === lifted.id) block.value = null;
+  }
+
   return {
     currentId,
     current,
@@ -221,6 +240,7 @@ export function createConversationState({
     rating,
     pages,
     visitor,
+    block,
     pending,
     open,
     refetch,
@@ -229,6 +249,8 @@ export function createConversationState({
     onTypingChanged,
     onRated,
     onPage,
+    onBlocked,
+    onUnblocked,
     sendMessage,
     sendFile,
     addNote,

@@ -13,6 +13,7 @@ import {
   memoryBackend,
   mine,
   OTHER_CONVERSATION_ID,
+  Refusal,
   refuse,
 } from './test-fakes';
 
@@ -259,6 +260,31 @@ describe('createOutbox', () => {
     expect(new Set(sentOf('message:send').map((i) => i.clientMsgId)).size).toBe(1);
     expect(confirmed.map((m) => m.text)).toEqual(['Hello']);
     expect(outbox.pending.value).toEqual([]);
+  });
+
+  it('[A4] resends a RATE_LIMITED message no sooner than the retryAfterMs the server asked for', async () => {
+    const times: number[] = [];
+    const server = fakeServer();
+    const { outbox, confirmed } = setup({
+      random: () => 1,
+      handlers: {
+        'message:send': (input) => {
+          times.push(Date.now());
+          if (times.length === 1) {
+            return new Refusal({ code: 'RATE_LIMITED', message: 'Too many requests', retryAfterMs: 4_000 });
+          }
+          return server.store(input);
+        },
+      },
+    });
+    outbox.resume();
+    outbox.queue(CONVERSATION_ID, 'text', 'Hello');
+    await vi.advanceTimersByTimeAsync(3_999);
+    expect(times).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBe(4_000);
+    expect(confirmed.map((m) => m.text)).toEqual(['Hello']);
   });
 
   it('[P16] shows a message as failed after the give-up time, keeps it, and resends it on reconnect', async () => {

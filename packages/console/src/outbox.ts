@@ -1,4 +1,4 @@
-import { type Message, OUTBOX_GIVE_UP_MS, RETRYABLE_CODES, resendDelayMs } from '@hovor/protocol';
+import { type Message, OUTBOX_GIVE_UP_MS, RETRYABLE_CODES, retryDelayMs } from '@hovor/protocol';
 import { batch, signal } from '@preact/signals';
 import { type ConsoleError, toConsoleError } from './console-error';
 import { readOutbox, type StoredPendingMessage, writeOutbox } from './outbox-storage';
@@ -173,7 +173,8 @@ export function createOutbox({ storage, requireSocket, onSent, random }: OutboxD
         lane.retryTimer = undefined;
         pump(entry.conversationId);
       },
-      resendDelayMs(count, random),
+      // [A4] Never sooner than a RATE_LIMITED answer asked.
+      retryDelayMs(count, random, failure.retryAfterMs),
     );
   }
 

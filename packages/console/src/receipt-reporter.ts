@@ -1,4 +1,4 @@
-import { RETRYABLE_CODES, type Receipt, resendDelayMs } from '@hovor/protocol';
+import { RETRYABLE_CODES, type Receipt, retryDelayMs } from '@hovor/protocol';
 import { toConsoleError } from './console-error';
 import { type AgentSocket, command } from './socket';
 
@@ -123,7 +123,7 @@ export function createReceiptReporter({
         p.read = readSeq;
       } else if (RETRYABLE_CODES.includes(failure.code)) {
         p.failures++;
-        retryInMs = resendDelayMs(p.failures, random);
+        retryInMs = retryDelayMs(p.failures, random, failure.retryAfterMs);
       } else {
         showError(failure);
       }

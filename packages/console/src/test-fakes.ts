@@ -67,7 +67,7 @@ export type Handler = (input: Record<string, unknown>) => unknown;
 
 /** What a handler returns to make the server refuse the command with an error ack. */
 export class Refusal {
-  constructor(readonly error: { code: string; message: string }) {}
+  constructor(readonly error: { code: string; message: string; retryAfterMs?: number }) {}
 }
 
 export const refuse = (code: string, message = `refused: ${code}`) => new Refusal({ code, message });

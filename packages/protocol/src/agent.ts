@@ -1,5 +1,13 @@
 import { z } from 'zod/mini';
 import {
+  BlockList,
+  BlockVisitorInput,
+  ListBlocksInput,
+  UnblockVisitorInput,
+  VisitorBlock,
+  VisitorUnblocked,
+} from './blocks.js';
+import {
   AgentProfile,
   AgentStatus,
   ClientId,
@@ -71,6 +79,8 @@ export const OpenConversationResult = z.strictObject({
   /** The pages the visitor viewed around the conversation, oldest first [P18]. */
   pages: z.array(PageView),
   visitor: VisitorProfile,
+  /** The visitor's block on the site, while they are blocked [P26]. */
+  block: z.optional(VisitorBlock),
 });
 export type OpenConversationResult = z.infer<typeof OpenConversationResult>;
 
@@ -148,6 +158,15 @@ export const AgentCommands = {
   'typing:set': { input: SetTypingInput, output: z.null() },
   /** Reports what the assigned agent's console has received and shown; answers the stored receipt. */
   'receipt:set': { input: SetReceiptInput, output: Receipt },
+  /**
+   * [P26] Blocks the conversation's visitor on its site: their conversations close, their sockets
+   * end, and they cannot chat there until unblocked. The first block stands: again answers it.
+   */
+  'visitor:block': { input: BlockVisitorInput, output: VisitorBlock },
+  /** [P26] Blocked visitors of the sites the caller oversees (supervisors, admins), newest first. */
+  'blocks:list': { input: ListBlocksInput, output: BlockList },
+  /** [P26] Lifts a block (supervisors, admins); a block already lifted answers null too. */
+  'visitor:unblock': { input: UnblockVisitorInput, output: z.null() },
 } as const satisfies CommandMap;
 export type AgentCommands = typeof AgentCommands;
 
@@ -165,6 +184,10 @@ export const AgentNotifications = {
   'conversation:rated': Rating,
   /** The visitor of an open conversation viewed a page [P18]. */
   'conversation:page': z.strictObject({ conversationId: Id, page: PageView }),
+  /** A visitor of the agent's sites was blocked [P26]. */
+  'visitor:blocked': VisitorBlock,
+  /** A block on one of the agent's sites was lifted [P26]. */
+  'visitor:unblocked': VisitorUnblocked,
 } as const satisfies NotificationMap;
 export type AgentNotifications = typeof AgentNotifications;
 

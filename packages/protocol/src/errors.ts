@@ -19,6 +19,16 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const ErrorBody = z.strictObject({
   code: ErrorCode,
   message: z.string(),
+  /**
+   * With `RATE_LIMITED` (and any other retryable code the server can time): wait at least this
+   * long, in ms, before sending the same command or request again.
+   */
+  retryAfterMs: z.optional(z.int().check(z.gte(0))),
+  /**
+   * [P26] Set with `FORBIDDEN` when this visitor cannot chat on the site (blocked): the chat then
+   * says only that it is not available, and neither retries nor starts over as a new visitor.
+   */
+  isChatUnavailable: z.optional(z.literal(true)),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 

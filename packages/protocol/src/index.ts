@@ -1,5 +1,6 @@
 export * from './ack.js';
 export * from './agent.js';
+export * from './blocks.js';
 export * from './common.js';
 export * from './errors.js';
 export * from './events.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RESEND_BASE_DELAY_MS, RESEND_MAX_DELAY_MS, resendDelayMs } from './retry-policy.js';
+import { ErrorBody } from './errors.js';
+import { RESEND_BASE_DELAY_MS, RESEND_MAX_DELAY_MS, resendDelayMs, retryDelayMs } from './retry-policy.js';
 
 describe('resend delays', () => {
   it('[P16] doubles per attempt up to the cap, between half and all of the ceiling', () => {
@@ -18,5 +19,22 @@ describe('resend delays', () => {
     };
     const delays = new Set(Array.from({ length: 100 }, () => resendDelayMs(4, random)));
     expect(delays.size).toBeGreaterThan(80);
+  });
+});
+
+describe('retry-after', () => {
+  it('[A4] waits at least the retryAfterMs a refusal asked for, and the backoff when that is longer', () => {
+    expect(retryDelayMs(1, () => 1, 5_000)).toBe(5_000);
+    expect(retryDelayMs(3, () => 1, 100)).toBe(RESEND_BASE_DELAY_MS * 4);
+    expect(retryDelayMs(1, () => 1)).toBe(RESEND_BASE_DELAY_MS);
+  });
+
+  it('[A4] an error body carries retryAfterMs only as a whole number of ms, not negative', () => {
+    const body = { code: 'RATE_LIMITED', message: 'Slow down' };
+    expect(ErrorBody.safeParse({ ...body, retryAfterMs: 1_500 }).success).toBe(true);
+    expect(ErrorBody.safeParse(body).success).toBe(true);
+    for (const retryAfterMs of [-1, 1.5, '1500', null]) {
+      expect(ErrorBody.safeParse({ ...body, retryAfterMs }).success).toBe(false);
+    }
   });
 });

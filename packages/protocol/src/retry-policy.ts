@@ -20,3 +20,14 @@ export function resendDelayMs(attempt: number, random: () => number): number {
   // Half fixed, half random: never a zero wait, never two clients in lockstep.
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+
+/**
+ * The wait before attempt `attempt` after a refusal: the backoff of `resendDelayMs`, and never
+ * less than the `retryAfterMs` the server asked for (a `RATE_LIMITED` answer) [A4].
+ *
+ * @example
+ * setTimeout(resend, retryDelayMs(attempt, Math.random, ack.error.retryAfterMs));
+ */
+export function retryDelayMs(attempt: number, random: () => number, retryAfterMs = 0): number {
+  return Math.max(resendDelayMs(attempt, random), retryAfterMs);
+}

@@ -18,6 +18,8 @@ import { authRoutes } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createSessionRepository } from './auth/session.repository.js';
 import { createSessionCookie } from './auth/session-cookie.js';
+import { createBlockRepository } from './blocks/block.repository.js';
+import { createBlockService } from './blocks/block.service.js';
 import { type Clock, systemClock } from './clock.js';
 import type { AppConfig } from './config.js';
 import { createConversationRepository } from './conversations/conversation.repository.js';
@@ -32,6 +34,8 @@ import { listRoutes, routesOf } from './http/guard.js';
 import { errorMiddleware } from './http/respond.js';
 import { securityHeaders } from './http/security-headers.js';
 import { type StaticPaths, staticRoutes } from './http/static.routes.js';
+import { clientIp, compileTrust } from './limits/client-ip.js';
+import { createRateLimits, type RateLimitOptions } from './limits/rate-limiter.js';
 import type { Logger } from './logger.js';
 import { createMessageRepository } from './messages/message.repository.js';
 import { createPageViewRepository } from './pages/page-view.repository.js';
@@ -50,6 +54,7 @@ import { createSweeper, DEFAULT_PRESENCE_LEASE_MS } from './routing/sweeper.js';
 import { createDepartmentRepository } from './sites/department.repository.js';
 import { createSiteRepository } from './sites/site.repository.js';
 import { attachAgentNamespace } from './sockets/agent.handlers.js';
+import { createBlockSockets } from './sockets/block-sockets.js';
 import { handshakeError } from './sockets/command.js';
 import { guardedParser } from './sockets/frame-guard.js';
 import { type AgentNamespace, createSocketNotifier, type VisitorNamespace } from './sockets/notifier.js';
@@ -91,6 +96,8 @@ export interface AppDeps {
   availabilityCacheMs?: number;
   /** Upload caps, quotas and deadline [P21]; the defaults of `upload-limits.ts` where absent. */
   uploadLimits?: Partial<UploadLimits>;
+  /** [A4] Rate limits: the numbers of `limits/rate-limits.ts` in this node's memory by default; Redis shares them. */
+  rateLimits?: RateLimitOptions;
 }
 
 export interface HovorApp {
@@ -136,6 +143,9 @@ export function createApp(deps: AppDeps): HovorApp {
   const isHttps = new URL(publicOrigin).protocol === 'https:';
   const sessionCookie = createSessionCookie({ isSecure: isHttps });
   const c = collections(deps.db);
+  const rateLimits = createRateLimits({ ...deps.rateLimits, logger, clock });
+  /** [A4] Whose X-Forwarded-For is believed (TRUST_PROXY), for REST and handshakes alike. */
+  const trust = compileTrust(deps.config.trustProxy ?? false);
 
   const sites = createSiteRepository(c);
   const agents = createAgentRepository(c);
@@ -224,6 +234,15 @@ export function createApp(deps: AppDeps): HovorApp {
     clock,
   });
   const audit = createAuditLog(c, clock);
+  const blocks = createBlockService({
+    blocks: createBlockRepository(c),
+    conversations: conversationRepository,
+    closer,
+    visitors: visitorRepository,
+    audit,
+    announce: createBlockSockets(visitorNsp, agentNsp),
+    clock,
+  });
   const loadConversation = (id: string) => conversationRepository.findById(id);
   const sessionSockets = createSessionSockets(agentNsp);
   const auth = createAuthService({
@@ -233,6 +252,7 @@ export function createApp(deps: AppDeps): HovorApp {
     audit,
     clock,
     sessionTtlMs: deps.config.sessionTtlMs,
+    hashing: rateLimits.hashing,
   });
   const agentAccess = createAgentAccess({ agents, sessions, sockets: sessionSockets, audit, clock });
   const visitorTokenTtlMs = deps.config.visitorTokenTtlMs ?? DEFAULT_VISITOR_TOKEN_TTL_MS;
@@ -260,10 +280,20 @@ export function createApp(deps: AppDeps): HovorApp {
   io.of('/').use((_socket, next) =>
     next(handshakeError(new AppError('NOT_FOUND', 'Use the /visitor or /agent namespace'))),
   );
+  // [A4] Before each namespace's own checks: a refused handshake costs no database read.
+  for (const nsp of [visitorNsp, agentNsp] as const) {
+    nsp.use((socket, next) => {
+      rateLimits.consume('ipHandshakes', clientIp(socket.request, trust)).then(
+        () => next(),
+        (error: unknown) => next(handshakeError(error)),
+      );
+    });
+  }
   attachVisitorNamespace(visitorNsp, {
     visitors,
     conversations,
     pages,
+    blocks,
     publishQueue: (siteId) => {
       routing
         .publishQueue(siteId)
@@ -272,6 +302,7 @@ export function createApp(deps: AppDeps): HovorApp {
     availability: (siteId, departmentId, locale) => routing.availability(siteId, departmentId, locale),
     publicOrigin,
     loadConversation,
+    rateLimits,
     db: dbAvailability,
     logger,
   });
@@ -282,6 +313,7 @@ export function createApp(deps: AppDeps): HovorApp {
     leases,
     conversations,
     routing,
+    blocks,
     notifier,
     clock,
     nodeId,
@@ -289,12 +321,13 @@ export function createApp(deps: AppDeps): HovorApp {
     publicOrigin,
     defaultCapacity: deps.config.defaultCapacity,
     loadConversation,
+    rateLimits,
     db: dbAvailability,
     logger,
   });
 
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', trust);
   app.use(securityHeaders({ isHttps }));
   const on = routesOf(app);
   on('GET /healthz', (_req, res) => {
@@ -326,6 +359,7 @@ export function createApp(deps: AppDeps): HovorApp {
       }),
       slots: uploadSlots,
       limits: uploadLimits,
+      rateLimits,
       auth,
       sessionCookie,
       visitors,
@@ -339,6 +373,7 @@ export function createApp(deps: AppDeps): HovorApp {
       publicOrigin,
       sessionCookie,
       defaultCapacity: deps.config.defaultCapacity,
+      rateLimits,
     }),
   );
   app.use(
@@ -352,6 +387,7 @@ export function createApp(deps: AppDeps): HovorApp {
         load: (siteId, departmentId, locale) => routing.availability(siteId, departmentId, locale),
       }),
       publicOrigin,
+      rateLimits,
     }),
   );
   app.use(staticRoutes({ paths: deps.paths, sites, publicOrigin }));

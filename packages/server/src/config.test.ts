@@ -71,4 +71,17 @@ describe('parseEnv', () => {
       'https://chat.example.com',
     );
   });
+
+  it('[A4] reads TRUST_PROXY as off by default, true, a number of hops or a list of proxies', () => {
+    expect(toAppConfig(parseEnv({})).trustProxy).toBe(false);
+    expect(parseEnv({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(parseEnv({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(parseEnv({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8']);
+  });
+
+  it('[A4] refuses a TRUST_PROXY that names no proxy it can read', () => {
+    for (const TRUST_PROXY of ['yes', '10.0.0.0/99', 'loopback,,', '-1']) {
+      expect(() => parseEnv({ TRUST_PROXY })).toThrow(/TRUST_PROXY/);
+    }
+  });
 });

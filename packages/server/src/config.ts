@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './limits/client-ip.js';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 
@@ -34,6 +35,23 @@ export const EnvSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12, 'at least 12 characters').max(200).optional(),
   /** The first admin's e-mail on the first start. */
   ADMIN_EMAIL: z.email().max(200).optional(),
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For), for the rate limits per
+   * address [A4]: `false` (none, the default), `true` (all), a number of hops, or a comma list of
+   * addresses, CIDR ranges and `loopback`/`linklocal`/`uniquelocal`.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx) => {
+      const parsed = parseTrustProxy(value);
+      if (parsed !== null) return parsed;
+      ctx.addIssue({
+        code: 'custom',
+        message: 'false, true, a number of hops, or a comma list of addresses, CIDR ranges or loopback',
+      });
+      return z.NEVER;
+    }),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -46,6 +64,8 @@ export interface AppConfig {
   isProduction: boolean;
   /** How long a visitor token lasts unused [P24]; 90 days when absent. */
   visitorTokenTtlMs?: number;
+  /** Which proxies to believe about the client's address [A4]; none when absent. */
+  trustProxy?: TrustProxy;
 }
 
 /** Parses the environment or throws an Error listing every bad variable. */
@@ -79,5 +99,6 @@ export function toAppConfig(env: Env): AppConfig {
     defaultCapacity: env.AGENT_CAPACITY,
     isProduction: env.NODE_ENV === 'production',
     visitorTokenTtlMs: env.VISITOR_TOKEN_TTL_DAYS * 24 * 3_600_000,
+    trustProxy: env.TRUST_PROXY,
   };
 }

@@ -1,6 +1,14 @@
+import { createRequire } from 'node:module';
 import { MongoNetworkError, MongoServerError } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { AppError, isDatabaseUnreachable, toAppError } from './errors.js';
+
+/** The pool's errors: the driver throws them but does not export them, so they come from its file. */
+type PoolError = new (pool: { address: string }) => Error;
+const poolErrors = createRequire(import.meta.url)('mongodb/lib/cmap/errors.js') as Record<
+  'PoolClearedError' | 'PoolClearedOnNetworkError' | 'PoolClosedError',
+  PoolError
+>;
 
 /** A socket error as Node raises it, e.g. writing to a connection the other side ended. */
 function socketError(code: string): Error {
@@ -18,6 +26,19 @@ describe('errors', () => {
       expect(isDatabaseUnreachable(error)).toBe(true);
       expect(toAppError(error).code).toBe('UNAVAILABLE');
       expect(isDatabaseUnreachable(new AppError('INTERNAL', 'wrapped', { cause: error }))).toBe(true);
+    }
+  });
+
+  it('[P14] answers UNAVAILABLE for a command that waited for a connection when the pool was cleared or closed', () => {
+    const pool = { address: '127.0.0.1:27017' };
+    for (const PoolErrorClass of [
+      poolErrors.PoolClearedError,
+      poolErrors.PoolClearedOnNetworkError,
+      poolErrors.PoolClosedError,
+    ]) {
+      const error = new PoolErrorClass(pool);
+      expect(isDatabaseUnreachable(error)).toBe(true);
+      expect(toAppError(error).code).toBe('UNAVAILABLE');
     }
   });
 

@@ -18,27 +18,48 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 /** The one error type that leaves the server; its code comes from the protocol's closed table. */
 export class AppError extends Error {
   readonly code: ErrorCode;
+  /** How long the client should wait before trying again, in ms (sent with `RATE_LIMITED`) [A4]. */
+  readonly retryAfterMs: number | undefined;
+  /** The visitor may not chat on the site (blocked); the chat says only "not available" [P26]. */
+  readonly isChatUnavailable: boolean;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; retryAfterMs?: number; isChatUnavailable?: boolean },
+  ) {
     super(message, options);
     this.name = 'AppError';
     this.code = code;
+    this.retryAfterMs =
+      options?.retryAfterMs === undefined ? undefined : Math.max(0, Math.ceil(options.retryAfterMs));
+    this.isChatUnavailable = options?.isChatUnavailable === true;
   }
 
   toBody(): ErrorBody {
-    return { code: this.code, message: this.message };
+    const body: ErrorBody =
+      this.retryAfterMs === undefined
+        ? { code: this.code, message: this.message }
+        : { code: this.code, message: this.message, retryAfterMs: this.retryAfterMs };
+    return this.isChatUnavailable ? { ...body, isChatUnavailable: true } : body;
   }
 }
 
-/** Driver errors that mean "the database is not reachable now": the client may retry. */
+/**
+ * Driver errors that mean "the database is not reachable now": the client may retry. These are
+ * the errors' `name`s, which for the pool's errors differ from their class names
+ * (`PoolClearedError` is named `MongoPoolClearedError`): a command waiting for a connection
+ * when the pool was cleared must answer UNAVAILABLE, not INTERNAL.
+ */
 const UNAVAILABLE_ERROR_NAMES = new Set([
   'MongoNetworkError',
   'MongoNetworkTimeoutError',
   'MongoServerSelectionError',
   'MongoTopologyClosedError',
   'MongoNotConnectedError',
-  'PoolClearedError',
-  'PoolClosedError',
+  'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
+  'MongoPoolClosedError',
 ]);
 
 /**

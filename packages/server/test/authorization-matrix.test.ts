@@ -5,7 +5,7 @@ import {
   type VisitorCommands,
   type VisitorConversation,
 } from '@hovor/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AGENT_COMMAND_POLICIES,
   type Policy,
@@ -53,6 +53,7 @@ function allowedBy(policy: Policy): Caller[] {
   if (policy === 'visitor') return ['visitorA', 'visitorB'];
   const active: Caller[] = ['assignee', 'colleague', 'otherSite', 'supervisor', 'admin'];
   if (policy === 'agent') return active;
+  if (policy === 'supervisor') return ['supervisor', 'admin'];
   switch (policy.conversation) {
     case 'visitor':
       return ['visitorA'];
@@ -73,7 +74,7 @@ interface Scenario {
 
 let h: Harness;
 const agents = {} as Record<AgentName, { id: string; email: string; cookie: string; socket: AgentSocket }>;
-const visitors = {} as Record<VisitorName, { token: string; socket: VisitorSocket }>;
+const visitors = {} as Record<VisitorName, { token: string; visitorId: string; socket: VisitorSocket }>;
 let otherSiteId: string;
 
 beforeAll(async () => {
@@ -107,8 +108,7 @@ beforeAll(async () => {
   }
   await ok(agents.assignee.socket, 'status:set', { status: 'online' });
   for (const name of ['visitorA', 'visitorB'] as const) {
-    const { token, socket } = await h.visitor();
-    visitors[name] = { token, socket };
+    visitors[name] = await h.visitor();
   }
   await h.c.agents.updateOne({ _id: agents.deactivated.id }, { $set: { deactivatedAt: new Date() } });
   await h.c.sessions.deleteMany({ agentId: agents.revoked.id });
@@ -116,9 +116,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
+/** [P26] A row that blocked visitor A (`visitor:block`) lifts it and reconnects them for the rows after it. */
+afterEach(async () => {
+  if ((await h.c.visitorBlocks.deleteMany({})).deletedCount === 0) return;
+  for (const visitor of Object.values(visitors)) {
+    visitor.socket.disconnect();
+    visitor.socket = await h.visitorWithToken(visitor.token);
+  }
+});
 
 /** A fresh chat of visitor A's, assigned to `assignee`, with a file in it. */
 async function scenario(): Promise<Scenario> {
+  // The harness runs no sweeper: renew the connections' 30-second leases, or a matrix that runs
+  // longer than that finds the assignee gone and leaves the chat queued.
+  await h.hovor.sweep();
   // Only the assignee is online, so routing gives the chat to them.
   for (const name of ['colleague', 'otherSite', 'supervisor', 'admin'] as const) {
     await ok(agents[name].socket, 'status:set', { status: 'offline' });
@@ -204,6 +215,9 @@ const agentInputs: Record<keyof typeof AgentCommands, (s: Scenario) => unknown> 
   'message:send': (s) => ({ conversationId: s.conversationId, clientMsgId: clientId(), text: 'reply' }),
   'typing:set': (s) => ({ conversationId: s.conversationId, isTyping: true }),
   'receipt:set': (s) => ({ conversationId: s.conversationId, deliveredSeq: 1, readSeq: 1 }),
+  'visitor:block': (s) => ({ conversationId: s.conversationId, reason: 'Abusive language' }),
+  'blocks:list': () => ({}),
+  'visitor:unblock': () => ({ visitorId: visitors.visitorB.visitorId }),
 };
 
 /**

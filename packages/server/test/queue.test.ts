@@ -106,6 +106,32 @@ describe('queue positions', () => {
   });
 });
 
+describe('the queue box', () => {
+  it('[RT5] lists the queue box in queue order, priority first, at most `limit`', async () => {
+    await start();
+    const visitors = await waitingVisitors(4);
+    const ids = visitors.map((v) => v.conversation.id);
+    // Only what the store sorts by decides: the third arrival is moved ahead.
+    await h.c.conversations.updateOne({ _id: ids[2]! }, { $set: { priority: 5 } });
+    const agent = await h.agent((await h.seedAgent({ name: 'Alice' })).email);
+    const listed = await ok<{ items: Array<{ id: string }> }>(agent, 'conversations:list', {
+      box: 'queue',
+      limit: 3,
+    });
+    expect(listed.items.map((item) => item.id)).toEqual([ids[2], ids[0], ids[1]]);
+  });
+
+  it('[RT13] records each chat’s place on entering the queue', async () => {
+    await start();
+    const visitors = await waitingVisitors(3);
+    const stored = await h.c.conversations
+      .find({ _id: { $in: visitors.map((v) => v.conversation.id) } })
+      .toArray();
+    const entryOf = new Map(stored.map((doc) => [doc._id, doc.entryPosition]));
+    expect(visitors.map((v) => entryOf.get(v.conversation.id))).toEqual([1, 2, 3]);
+  });
+});
+
 describe('taking a chat', () => {
   it('[RT14] gives a queued chat to exactly one of ten agents taking it at once', async () => {
     await start({ strategy: 'manual' });

@@ -11,6 +11,11 @@ export function oversees(agent: Agent, siteId: string): boolean {
   return (agent.role === 'supervisor' || agent.role === 'admin') && agent.siteIds.includes(siteId);
 }
 
+/** [A1] Whether the agent is a supervisor or an admin of at least one of their sites (policy `supervisor`). */
+export function overseesAny(agent: Agent): boolean {
+  return agent.siteIds.some((siteId) => oversees(agent, siteId));
+}
+
 /**
  * [A2] Whether an agent may read a conversation: of one of their sites, and either overseen
  * (supervisor, admin) or one an agent works on — the queue, their own, left messages, and the

@@ -10,12 +10,14 @@ import type { ConversationRule } from './conversation-access.js';
  * - `public`: anyone, no credentials (the page's widget config, sign-in, health).
  * - `visitor`: a visitor (token, and identity when signed in), about themselves.
  * - `agent`: a signed-in, active agent, about themselves.
+ * - `supervisor`: a signed-in, active supervisor or admin of at least one site; the handler scopes
+ *   what it reads or changes to the sites the caller oversees (another site's is NOT_FOUND).
  * - `{ conversation: rule }`: about the conversation named in the input (`conversationId`),
  *   decided by `authorizeConversation`: `visitor` its visitor; `reader` an agent who may read it
  *   (`agentMayRead`); `assignee` its assigned agent; `manager` its assigned agent or a supervisor
  *   or admin of its site; `participant` its visitor or a reader.
  */
-export type Policy = 'public' | 'visitor' | 'agent' | { conversation: ConversationRule };
+export type Policy = 'public' | 'visitor' | 'agent' | 'supervisor' | { conversation: ConversationRule };
 
 const conversation = <R extends ConversationRule>(rule: R) => ({ conversation: rule }) as const;
 
@@ -47,6 +49,10 @@ export const AGENT_COMMAND_POLICIES = {
   'message:send': conversation('assignee'),
   'typing:set': conversation('assignee'),
   'receipt:set': conversation('assignee'),
+  // [P26] Any agent who may read the conversation blocks its visitor; supervisors lift blocks.
+  'visitor:block': conversation('reader'),
+  'blocks:list': 'supervisor',
+  'visitor:unblock': 'supervisor',
 } as const satisfies Record<keyof typeof AgentCommands, Policy>;
 
 /** Every HTTP route Hovor answers, by `METHOD path` as Express matches it. */

@@ -13,6 +13,7 @@ import type { AuthService } from '../auth/auth.service.js';
 import type { SessionCookie } from '../auth/session-cookie.js';
 import { AppError } from '../errors.js';
 import { parse } from '../http/respond.js';
+import type { RateLimits } from '../limits/rate-limiter.js';
 import type { VisitorService } from '../visitors/visitor.service.js';
 import type { AttachmentService, Requester } from './attachment.service.js';
 import { declaredFile, readBody, type UploadRefusal } from './upload-body.js';
@@ -36,6 +37,8 @@ export function attachmentRoutes(deps: {
   /** Admission control: uploads in flight per requester and on this node. */
   slots: UploadSlots;
   limits: Pick<UploadLimits, 'bodyTimeoutMs' | 'retryAfterS'>;
+  /** [A4] Uploads per visitor or agent over time, besides the slots in flight. */
+  rateLimits: Pick<RateLimits, 'consume'>;
 }): Router {
   const router = Router();
 
@@ -107,11 +110,13 @@ export function attachmentRoutes(deps: {
         const { conversationId } = parse(AttachmentUploadParams, req.params);
         const { name } = parse(AttachmentUploadQuery, req.query);
         const requester = await requesterOf(req);
+        await deps.rateLimits.consume('uploads', requesterKey(requester));
         release = deps.slots.tryAcquire(requesterKey(requester));
         if (!release) {
           throw new AppError(
             'RATE_LIMITED',
             `Too many uploads at once; retry in ${deps.limits.retryAfterS} s`,
+            { retryAfterMs: deps.limits.retryAfterS * 1000 },
           );
         }
         const conversation = await deps.attachments.conversationForUpload(requester, conversationId);

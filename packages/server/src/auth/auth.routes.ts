@@ -4,6 +4,7 @@ import { toAgentProfile } from '../agents/agent.repository.js';
 import { AppError } from '../errors.js';
 import { routesOf, signedInAgent } from '../http/guard.js';
 import { parse, route } from '../http/respond.js';
+import type { RateLimits } from '../limits/rate-limiter.js';
 import type { AuthService, RequestMeta } from './auth.service.js';
 import type { SessionCookie } from './session-cookie.js';
 
@@ -12,6 +13,8 @@ export function authRoutes(deps: {
   publicOrigin: string;
   sessionCookie: SessionCookie;
   defaultCapacity: number;
+  /** [A4] Sign-ins are limited per address and per e-mail, with a lockout that doubles. */
+  rateLimits: Pick<RateLimits, 'login'>;
 }): Router {
   const router = Router();
   const { sessionCookie } = deps;
@@ -33,7 +36,9 @@ export function authRoutes(deps: {
     'POST /api/v1/auth/login',
     route(async (req, res) => {
       const body = parse(LoginBody, req.body);
-      const { agent, token, expiresAt } = await deps.auth.signIn(body.email, body.password, metaOf(req));
+      const { agent, token, expiresAt } = await deps.rateLimits.login(req.ip ?? 'unknown', body.email, () =>
+        deps.auth.signIn(body.email, body.password, metaOf(req)),
+      );
       res.cookie(sessionCookie.name, token, { ...sessionCookie.options, expires: expiresAt });
       return toAgentProfile(agent, deps.defaultCapacity);
     }),

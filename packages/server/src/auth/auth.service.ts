@@ -27,6 +27,8 @@ export function createAuthService(deps: {
   audit: AuditLog;
   clock: Clock;
   sessionTtlMs: number;
+  /** [A4] Runs a password hash or check in one of the node's few slots, or refuses RATE_LIMITED. */
+  hashing: <T>(work: () => Promise<T>) => Promise<T>;
 }) {
   /** Sessions checked lately on this node: id → the session and when it was checked. */
   const checked = new Map<string, { session: Session; checkedAt: number }>();
@@ -53,7 +55,9 @@ export function createAuthService(deps: {
       meta: RequestMeta,
     ): Promise<{ agent: Agent; token: string; expiresAt: Date }> {
       const found = await deps.agents.findCredentials(email);
-      const isValid = await verifyPassword(found?.passwordHash ?? (await dummyPasswordHash()), password);
+      const isValid = await deps.hashing(async () =>
+        verifyPassword(found?.passwordHash ?? (await dummyPasswordHash()), password),
+      );
       if (!found || !isValid || !found.agent.isActive) {
         await deps.audit.record({
           action: 'auth.sign_in_failed',
@@ -134,7 +138,10 @@ export function createAuthService(deps: {
     ): Promise<void> {
       const { agent, session } = await sessionOf(token);
       const found = await deps.agents.findCredentials(agent.email);
-      if (!found || !(await verifyPassword(found.passwordHash, input.currentPassword))) {
+      const isCurrent = await deps.hashing(async () =>
+        found ? verifyPassword(found.passwordHash, input.currentPassword) : false,
+      );
+      if (!isCurrent) {
         await deps.audit.record({
           action: 'auth.sign_in_failed',
           actorId: agent.id,
@@ -144,7 +151,7 @@ export function createAuthService(deps: {
         });
         throw new AppError('FORBIDDEN', 'The current password is wrong');
       }
-      await deps.agents.setPasswordHash(agent.id, await hashPassword(input.newPassword));
+      await deps.agents.setPasswordHash(agent.id, await deps.hashing(() => hashPassword(input.newPassword)));
       await deps.sessions.deleteOfAgent(agent.id, session.id);
       checked.clear();
       deps.sockets.endAgent(agent.id, session.id);

@@ -47,6 +47,17 @@ function withUnwritten(
 
 /** Longest preview of the last message kept on the conversation, in characters. */
 const LAST_MESSAGE_PREVIEW_CHARS = 200;
+/**
+ * Queue positions counted at most when a conversation is queued: its entry position (the wait
+ * estimate's divisor [RT13]) is exact up to here, and counting stops instead of reading the queue.
+ */
+export const MAX_COUNTED_QUEUE_POSITION = 1_000;
+/**
+ * Queue order [RT5] as the store sorts it (index `siteId_state_queue_order`): higher priority first,
+ * then the original queue time, then the id. Documents written before `priority` existed lack it and
+ * sort after every priority.
+ */
+const QUEUE_SORT = { priority: -1, queuedAt: 1, _id: 1 } as const;
 
 export function createConversationRepository(
   c: Collections,
@@ -224,9 +235,13 @@ export function createConversationRepository(
       return withActivity(await c.conversations.find({ agentId, state: 'assigned' }).toArray());
     },
 
+    /** Queued conversations of the department's queue (null: the general one), up to MAX_COUNTED_QUEUE_POSITION. */
     async countQueued(siteId: string, departmentId: string | null): Promise<number> {
-      const queued = await c.conversations.find({ siteId, state: 'queued' }).toArray();
-      return queued.filter((doc) => (doc.departmentId ?? null) === departmentId).length;
+      // `departmentId: null` also matches documents written before the field existed.
+      return c.conversations.countDocuments(
+        { siteId, state: 'queued', departmentId },
+        { limit: MAX_COUNTED_QUEUE_POSITION },
+      );
     },
 
     /** Records the latest message on the activity cache (never on the conversation itself). */
@@ -279,15 +294,22 @@ export function createConversationRepository(
 
     async listForAgent(siteIds: string[], box: Inbox, agentId: string, limit: number, before?: Date) {
       let docs: ConversationDoc[];
+      // Queue and offline boxes grow with the visitors: read in the store's order, `limit` at most.
       if (box === 'offline') {
-        docs = await c.conversations.find({ siteId: { $in: siteIds }, state: 'offline' }).toArray();
-        return withActivity(
-          docs.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).slice(0, limit),
-        );
+        docs = await c.conversations
+          .find({ siteId: { $in: siteIds }, state: 'offline' })
+          .sort({ createdAt: 1, _id: 1 })
+          .limit(limit)
+          .toArray();
+        return withActivity(docs);
       }
       if (box === 'queue') {
-        docs = await c.conversations.find({ siteId: { $in: siteIds }, state: 'queued' }).toArray();
-        return withActivity(docs.sort(byQueuedDoc).slice(0, limit));
+        docs = await c.conversations
+          .find({ siteId: { $in: siteIds }, state: 'queued' })
+          .sort(QUEUE_SORT)
+          .limit(limit)
+          .toArray();
+        return withActivity(docs);
       }
       if (box === 'mine') {
         docs = await c.conversations.find({ agentId, state: 'assigned' }).toArray();
@@ -314,10 +336,6 @@ function queueOrder(
   b: { priority?: number; queuedAt: Date | null },
 ): number {
   return (b.priority ?? 0) - (a.priority ?? 0) || (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0);
-}
-
-function byQueuedDoc(a: ConversationDoc, b: ConversationDoc): number {
-  return queueOrder(a, b) || a._id.localeCompare(b._id);
 }
 
 function byQueuedAt(a: Conversation, b: Conversation): number {

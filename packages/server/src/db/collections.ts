@@ -315,6 +315,23 @@ export interface PageViewDoc {
   viewedAt: Date;
 }
 
+/**
+ * Claim: a visitor blocked on a site, `_id = siteId:visitorId`, so there is one block per visitor
+ * and site however many agents block at once [P26]. Written once; lifting deletes it.
+ */
+export interface VisitorBlockDoc {
+  _id: string;
+  siteId: string;
+  visitorId: string;
+  visitorName: string;
+  /** The site's user when identified [P19]; that user is this one visitor on every device. */
+  userId: string | null;
+  reason: string;
+  blockedBy: { id: string; name: string };
+  at: Date;
+  conversationId: string;
+}
+
 /** Claim: one open conversation per visitor and site. `_id = siteId:visitorId`. */
 export interface OpenConversationDoc {
   _id: string;
@@ -384,6 +401,7 @@ export function collections(db: Db) {
     visitorIdentities: db.collection<VisitorIdentityDoc>('visitor_identities'),
     visitorAttributes: db.collection<VisitorAttributesDoc>('visitor_attributes'),
     openConversations: db.collection<OpenConversationDoc>('open_conversations'),
+    visitorBlocks: db.collection<VisitorBlockDoc>('visitor_blocks'),
     assignmentClaims: db.collection<AssignmentClaimDoc>('assignment_claims'),
     agentSlots: db.collection<AgentSlotDoc>('agent_slots'),
     agentLeases: db.collection<AgentLeaseDoc>('agent_leases'),
@@ -407,6 +425,12 @@ export async function ensureIndexes(c: Collections): Promise<void> {
     c.auditLog.createIndex({ siteId: 1, at: -1 }, { name: 'siteId_at' }),
     c.visitors.createIndex({ tokenHash: 1 }, { unique: true, name: 'tokenHash_unique' }),
     c.conversations.createIndex({ siteId: 1, state: 1 }, { name: 'siteId_state' }),
+    // The queue and offline boxes, read sorted and limited [A4].
+    c.conversations.createIndex(
+      { siteId: 1, state: 1, priority: -1, queuedAt: 1, _id: 1 },
+      { name: 'siteId_state_queue_order' },
+    ),
+    c.conversations.createIndex({ siteId: 1, state: 1, createdAt: 1 }, { name: 'siteId_state_createdAt' }),
     c.conversations.createIndex({ visitorId: 1 }, { name: 'visitorId' }),
     c.conversations.createIndex({ agentId: 1, state: 1 }, { name: 'agentId_state' }),
     c.conversations.createIndex({ state: 1 }, { name: 'state' }),
@@ -423,6 +447,7 @@ export async function ensureIndexes(c: Collections): Promise<void> {
     c.attachmentUsage.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
     c.attachmentUsage.createIndex({ visitorId: 1 }, { name: 'visitorId' }),
     c.assignmentClaims.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
+    c.visitorBlocks.createIndex({ siteId: 1, at: -1 }, { name: 'siteId_at' }),
     c.agentSlots.createIndex({ agentId: 1 }, { name: 'agentId' }),
     c.agentSlots.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
     c.agentLeases.createIndex({ agentId: 1 }, { name: 'agentId' }),

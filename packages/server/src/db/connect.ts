@@ -1,10 +1,23 @@
 import { type Db, MongoClient } from 'mongodb';
+import { failWritesOnClosedSockets } from './closed-socket-writes.js';
 
 /**
  * How long the driver looks for the server before a command fails as UNAVAILABLE. Short,
  * because clients retry: a visitor should see "reconnecting…" rather than a frozen send.
  */
 const SERVER_SELECTION_TIMEOUT_MS = 3_000;
+
+/**
+ * How soon the driver notices connections that died silently (a lost route, a dropped firewall
+ * state: no reset ever arrives) and replaces them. Until then every command and readiness ping
+ * waits behind commands stuck on dead connections. The driver's monitor checks the server every
+ * `heartbeatFrequencyMS` and gives up on an unanswered check after `connectTimeoutMS`, then
+ * clears the pool and interrupts the stuck commands. Its defaults (10 s + 30 s) kept the node
+ * not ready for ~35 s after a 3 s blip (test/faults/database-stale-connections.test.ts); these keep
+ * it to a few seconds. 5 s is still far above a connection's handshake on a busy machine (< 1 s).
+ */
+const HEARTBEAT_FREQUENCY_MS = 2_000;
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * Connections to the embedded database. It runs every command on the same two cores as Hovor,
@@ -19,8 +32,11 @@ export async function connectMongo(
   dbName: string,
   options: { maxPoolSize?: number } = {},
 ): Promise<{ db: Db; close(): Promise<void> }> {
+  failWritesOnClosedSockets();
   const client = new MongoClient(url, {
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    heartbeatFrequencyMS: HEARTBEAT_FREQUENCY_MS,
+    connectTimeoutMS: CONNECT_TIMEOUT_MS,
     appName: 'hovor',
     ...(options.maxPoolSize ? { maxPoolSize: options.maxPoolSize } : {}),
   });

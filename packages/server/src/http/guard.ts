@@ -1,5 +1,6 @@
 import type { RequestHandler, Router } from 'express';
-import { ROUTE_POLICIES, type RouteKey } from '../access/policies.js';
+import { overseesAny } from '../access/conversation-access.js';
+import { type Policy, ROUTE_POLICIES, type RouteKey } from '../access/policies.js';
 import type { Agent } from '../agents/agent.repository.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { SessionCookie } from '../auth/session-cookie.js';
@@ -22,7 +23,8 @@ export function signedInAgent(locals: Record<string, unknown>): Agent {
  * [A1] The one way a route is registered: its method and path come from its key in the policy
  * registry, so no route exists without a policy, and the policy's check runs first. `public` needs
  * nothing; `agent` needs a live session of an active agent (UNAUTHORIZED otherwise; a router
- * without `deps` cannot have such routes); a conversation policy is checked by the route's own
+ * without `deps` cannot have such routes), `supervisor` also a supervisor or admin of a site
+ * (FORBIDDEN otherwise); a conversation policy is checked by the route's own
  * handler through `authorizeConversation` with the registry's rule, once it knows the
  * conversation (from the path, or from the attachment it names).
  *
@@ -33,12 +35,17 @@ export function signedInAgent(locals: Record<string, unknown>): Agent {
 export function routesOf(router: Pick<Router, 'get' | 'post'>, deps?: GuardDeps) {
   return (key: RouteKey, ...handlers: RequestHandler[]): void => {
     const [method, path] = key.split(' ') as [string, string];
-    const policy = ROUTE_POLICIES[key];
+    // Widened to every kind of policy: a route may take any, whatever the registry holds today.
+    const policy = ROUTE_POLICIES[key] as Policy;
     const checks: RequestHandler[] = [];
-    if (policy === 'agent') {
+    if (policy === 'agent' || policy === 'supervisor') {
       if (!deps) throw new Error(`${key} needs a signed-in agent: give its router the guard's deps`);
       checks.push((req, res, next) => {
         deps.auth.authenticate(deps.sessionCookie.read(req.headers.cookie)).then((agent) => {
+          if (policy === 'supervisor' && !overseesAny(agent)) {
+            next(new AppError('FORBIDDEN', 'Only a supervisor or an admin can do this'));
+            return;
+          }
           res.locals.agent = agent;
           next();
         }, next);

@@ -2,7 +2,7 @@ import type { Ack } from '@hovor/protocol';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod/mini';
 import { AppError, HTTP_STATUS, toAppError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { type Logger, logServerFailure } from '../logger.js';
 import { describeIssues } from '../sockets/command.js';
 
 /** Parses a request part with a protocol schema, or throws BAD_REQUEST. */
@@ -28,10 +28,11 @@ export function route<T>(handler: (req: Request, res: Response) => Promise<T>): 
 export function errorMiddleware(logger: Logger) {
   return (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const appError = bodyParserError(error) ?? toAppError(error);
-    if (appError.code === 'INTERNAL' || appError.code === 'UNAVAILABLE') {
-      logger.error({ err: appError.cause ?? appError, code: appError.code }, 'request failed');
-    }
+    logServerFailure(logger, appError, {}, 'request failed');
     if (res.headersSent) return;
+    // [A4] In whole seconds, rounded up: never earlier than the body's retryAfterMs.
+    if (appError.retryAfterMs !== undefined)
+      res.setHeader('Retry-After', String(Math.ceil(appError.retryAfterMs / 1000)));
     res.status(HTTP_STATUS[appError.code]).json({ ok: false, error: appError.toBody() } satisfies Ack<never>);
   };
 }

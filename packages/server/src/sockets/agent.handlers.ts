@@ -5,11 +5,14 @@ import { toAgentProfile } from '../agents/agent.repository.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Session } from '../auth/session.repository.js';
 import type { SessionCookie } from '../auth/session-cookie.js';
+import type { BlockService } from '../blocks/block.service.js';
 import type { Clock } from '../clock.js';
 import type { Conversation } from '../conversations/conversation.repository.js';
 import type { ConversationService } from '../conversations/conversation.service.js';
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable } from '../errors.js';
+import type { RateLimits } from '../limits/rate-limiter.js';
+import { AGENT_COMMAND_LIMITS } from '../limits/rate-limits.js';
 import type { Logger } from '../logger.js';
 import type { LeaseRepository } from '../routing/lease.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
@@ -29,6 +32,8 @@ export interface AgentSocketDeps {
   leases: LeaseRepository;
   conversations: ConversationService;
   routing: RoutingService;
+  /** [P26] Blocking visitors. */
+  blocks: BlockService;
   notifier: () => Notifier;
   clock: Clock;
   nodeId: string;
@@ -37,6 +42,8 @@ export interface AgentSocketDeps {
   defaultCapacity: number;
   /** Reads a conversation for the command wrapper's policy check [A1]. */
   loadConversation: (id: string) => Promise<Conversation | null>;
+  /** [A4] Each command spends its limit, counted per console socket. */
+  rateLimits: Pick<RateLimits, 'consume'>;
   db: DbAvailability;
   logger: Logger;
 }
@@ -137,9 +144,12 @@ export function attachAgentNamespace(
           ),
         }),
         'conversation:open': async (input, { conversation }) => {
-          const result = await deps.conversations.openForAgent(conversation!, input.afterSeq);
+          const [result, block] = await Promise.all([
+            deps.conversations.openForAgent(conversation!, input.afterSeq),
+            deps.blocks.blockOf(conversation!),
+          ]);
           await socket.join(rooms.conversation(input.conversationId));
-          return result;
+          return block ? { ...result, block } : result;
         },
         'conversation:close': async (_input, { who: { agent }, conversation }) =>
           deps.conversations.close(agent, conversation!),
@@ -165,9 +175,16 @@ export function attachAgentNamespace(
           deps.conversations.typingAsAgent(agent, conversation!, input.isTyping),
         'receipt:set': async (input, { conversation }) =>
           deps.conversations.receiptAsAgent(conversation!, input),
+        'visitor:block': async (input, { who: { agent }, conversation }) =>
+          deps.blocks.block(agent, conversation!, input.reason),
+        'blocks:list': async (input, { who: { agent } }) => deps.blocks.list(agent, input),
+        'visitor:unblock': async (input, { who: { agent } }) => deps.blocks.unblock(agent, input),
       },
       {
         policies: AGENT_COMMAND_POLICIES,
+        limits: AGENT_COMMAND_LIMITS,
+        limitKey: socket.id,
+        rateLimits: deps.rateLimits,
         who: async () => ({ type: 'agent', agent: await current() }) as const,
         loadConversation: deps.loadConversation,
         logger: log,

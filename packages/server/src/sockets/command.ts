@@ -1,12 +1,14 @@
 import type { Ack, CommandMap, ErrorCode } from '@hovor/protocol';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod/mini';
-import { authorizeConversation, type Principal } from '../access/conversation-access.js';
+import { authorizeConversation, overseesAny, type Principal } from '../access/conversation-access.js';
 import type { Policy } from '../access/policies.js';
 import type { Conversation } from '../conversations/conversation.repository.js';
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable, toAppError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { RateLimits } from '../limits/rate-limiter.js';
+import type { LimitName } from '../limits/rate-limits.js';
+import { type Logger, logServerFailure } from '../logger.js';
 
 /**
  * Longest a command may take before it is answered `UNAVAILABLE` (retryable). Work still running
@@ -41,6 +43,12 @@ async function authorize(
     if (who.type !== policy) throw new AppError('FORBIDDEN', 'Not allowed');
     return null;
   }
+  if (policy === 'supervisor') {
+    if (who.type !== 'agent' || !overseesAny(who.agent)) {
+      throw new AppError('FORBIDDEN', 'Only a supervisor or an admin can do this');
+    }
+    return null;
+  }
   const id = (input as { conversationId?: unknown }).conversationId;
   // Only a visitor's sync may name none: it means their own open conversation.
   if (typeof id !== 'string') {
@@ -73,7 +81,9 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
  * Registers the commands of a namespace on a socket: each input is parsed by its schema
  * before the handler runs, and every outcome is acked as `Ack<T>`. Unknown events and
  * events without an ack callback get BAD_REQUEST (when they can be answered) and change nothing.
- * While the database is known to be unreachable, commands answer UNAVAILABLE at once [P14].
+ * Each command first spends a point of its rate limit; past it, RATE_LIMITED with `retryAfterMs`
+ * at once [A4]. While the database is known to be unreachable, commands answer UNAVAILABLE at
+ * once [P14].
  */
 export function registerCommands<M extends CommandMap, Who extends Principal>(
   socket: Socket,
@@ -85,6 +95,10 @@ export function registerCommands<M extends CommandMap, Who extends Principal>(
     /** Who is asking, checked again for each command (an agent's session may have ended). */
     who: () => Promise<Who>;
     loadConversation: (id: string) => Promise<Conversation | null>;
+    /** [A4] The limit each command spends (`limits/rate-limits.ts`), counted by `limitKey`. */
+    limits: { [K in keyof M]: LimitName };
+    limitKey: string;
+    rateLimits: Pick<RateLimits, 'consume'>;
     logger: Logger;
     db: DbAvailability;
     deadlineMs?: number;
@@ -111,6 +125,13 @@ export function registerCommands<M extends CommandMap, Who extends Principal>(
         fail(ack, 'BAD_REQUEST', `"${name}" takes one input and an ack callback`);
         return;
       }
+      try {
+        // [A4] Before anything else is done for it, malformed input included.
+        await options.rateLimits.consume(options.limits[name], options.limitKey);
+      } catch (error) {
+        answer(ack, { ok: false, error: toAppError(error).toBody() });
+        return;
+      }
       const parsed = command.input.safeParse(args[0]);
       if (!parsed.success) {
         fail(ack, 'BAD_REQUEST', describeIssues(parsed.error));
@@ -132,12 +153,7 @@ export function registerCommands<M extends CommandMap, Who extends Principal>(
       } catch (error) {
         if (isDatabaseUnreachable(error)) db.reportUnreachable();
         const appError = toAppError(error);
-        if (appError.code === 'INTERNAL' || appError.code === 'UNAVAILABLE') {
-          logger.error(
-            { err: appError.cause ?? appError, code: appError.code, command: name },
-            'command failed',
-          );
-        }
+        logServerFailure(logger, appError, { command: name }, 'command failed');
         answer(ack, { ok: false, error: appError.toBody() });
       }
     });

@@ -2,11 +2,17 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import type { Logger } from '../logger.js';
 
+const newClient = (url: string) => createClient({ url });
+/** A client `connectRedisAdapter` makes. */
+type RedisClient = ReturnType<typeof newClient>;
+
 /** What `io.adapter(...)` takes: builds the adapter of each namespace. */
 export type SocketAdapterFactory = ReturnType<typeof createAdapter>;
 
 export interface RedisSocketAdapter {
   adapter: SocketAdapterFactory;
+  /** The publishing client, which also serves commands: the rate limits' shared counts [A4]. */
+  client: RedisClient;
   /** Closes both Redis clients; call after the Socket.IO server has closed. */
   close(): Promise<void>;
 }
@@ -39,7 +45,7 @@ export async function connectRedisAdapter(
   } = {},
 ): Promise<RedisSocketAdapter> {
   const log = logger.child({ module: 'redis-adapter' });
-  const pub = createClient({ url });
+  const pub = newClient(url);
   const sub = pub.duplicate();
   for (const [role, client] of [
     ['pub', pub],
@@ -76,6 +82,7 @@ export async function connectRedisAdapter(
 
   return {
     adapter: createAdapter(pub, sub, options.key ? { key: options.key } : {}),
+    client: pub,
     async close() {
       const results = await Promise.allSettled([pub.close(), sub.close()]);
       for (const result of results) {

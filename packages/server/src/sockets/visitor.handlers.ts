@@ -1,9 +1,12 @@
 import { VisitorCommands, VisitorHandshake } from '@hovor/protocol';
 import { VISITOR_COMMAND_POLICIES } from '../access/policies.js';
+import type { BlockService } from '../blocks/block.service.js';
 import type { Conversation } from '../conversations/conversation.repository.js';
 import type { ConversationService } from '../conversations/conversation.service.js';
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable } from '../errors.js';
+import type { RateLimits } from '../limits/rate-limiter.js';
+import { VISITOR_COMMAND_LIMITS } from '../limits/rate-limits.js';
 import type { Logger } from '../logger.js';
 import type { PageViewService } from '../pages/page-view.service.js';
 import type { RoutingService } from '../routing/routing.service.js';
@@ -24,12 +27,16 @@ export function attachVisitorNamespace(
     visitors: VisitorService;
     conversations: ConversationService;
     pages: PageViewService;
+    /** [P26] Refuses blocked visitors. */
+    blocks: BlockService;
     /** Tells the site's waiting visitors their places, in the background. */
     publishQueue: (siteId: string) => void;
     availability: RoutingService['availability'];
     publicOrigin: string;
     /** Reads a conversation for the command wrapper's policy check [A1]. */
     loadConversation: (id: string) => Promise<Conversation | null>;
+    /** [A4] Each command spends its limit, counted per visitor (all their tabs together). */
+    rateLimits: Pick<RateLimits, 'consume'>;
     db: DbAvailability;
     logger: Logger;
   },
@@ -49,7 +56,9 @@ export function attachVisitorNamespace(
       if (origin !== undefined && origin !== deps.publicOrigin && origin !== auth.hostOrigin) {
         throw new AppError('ORIGIN_NOT_ALLOWED', `Connections from ${origin} are not allowed`);
       }
-      socket.data.visitor = await deps.visitors.authenticate(site, auth.token, auth.identity);
+      const visitor = await deps.visitors.authenticate(site, auth.token, auth.identity);
+      await deps.blocks.refuseIfBlocked(visitor);
+      socket.data.visitor = visitor;
       next();
     } catch (error) {
       if (isDatabaseUnreachable(error)) deps.db.reportUnreachable();
@@ -62,11 +71,25 @@ export function attachVisitorNamespace(
     void socket.join(rooms.visitor(visitor.id));
     const service = deps.conversations;
     const who = { type: 'visitor', visitor } as const;
+    /**
+     * [P26] A socket that connected before its visitor was blocked (the block's disconnect missed
+     * it) is refused, then ended once the answer is out: its next handshake says why.
+     */
+    const unlessBlocked = async <T>(work: () => Promise<T>): Promise<T> => {
+      try {
+        await deps.blocks.refuseIfBlocked(visitor);
+      } catch (error) {
+        if (error instanceof AppError && error.isChatUnavailable) setImmediate(() => socket.disconnect(true));
+        throw error;
+      }
+      return work();
+    };
     registerCommands(
       socket,
       VisitorCommands,
       {
-        'conversation:start': (input) => service.start(visitor, input.departmentId, input.about),
+        'conversation:start': (input) =>
+          unlessBlocked(() => service.start(visitor, input.departmentId, input.about)),
         'conversation:sync': async (input, { conversation }) => {
           const result = await service.syncForVisitor(visitor, conversation, input.afterSeq);
           // A waiting visitor who (re)connects learns their place at once [RT13].
@@ -79,13 +102,16 @@ export function attachVisitorNamespace(
         'receipt:set': (input, { conversation }) => service.receiptAsVisitor(conversation!, input),
         'availability:get': (input) =>
           deps.availability(visitor.siteId, input.departmentId ?? null, input.locale),
-        'offline:leave': (input) => service.leaveMessage(visitor, input),
+        'offline:leave': (input) => unlessBlocked(() => service.leaveMessage(visitor, input)),
         'conversation:rate': (input, { conversation }) => service.rateAsVisitor(conversation!, input),
         'page:view': (input) => deps.pages.record(visitor, input),
         'visitor:attributes': (input) => deps.visitors.setAttributes(visitor, input.attributes),
       },
       {
         policies: VISITOR_COMMAND_POLICIES,
+        limits: VISITOR_COMMAND_LIMITS,
+        limitKey: visitor.id,
+        rateLimits: deps.rateLimits,
         who: async () => who,
         loadConversation: deps.loadConversation,
         logger: log,

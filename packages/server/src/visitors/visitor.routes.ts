@@ -14,6 +14,8 @@ import { readCookie } from '../auth/auth.service.js';
 import { AppError } from '../errors.js';
 import { routesOf } from '../http/guard.js';
 import { parse, route } from '../http/respond.js';
+import { limitByIp } from '../limits/limit-by-ip.js';
+import type { RateLimits } from '../limits/rate-limiter.js';
 import type { VisitorService } from './visitor.service.js';
 
 /** One cookie per site, so two Hovor sites embedded on one page keep separate visitors. */
@@ -30,6 +32,8 @@ export function visitorRoutes(deps: {
   publicOrigin: string;
   /** How long a visitor token lasts unused [P24]. */
   tokenTtlMs: number;
+  /** [A4] New visitors are limited per address. */
+  rateLimits: Pick<RateLimits, 'consume'>;
 }): Router {
   const router = Router();
   const on = routesOf(router);
@@ -108,6 +112,7 @@ export function visitorRoutes(deps: {
    */
   on(
     'POST /api/v1/visitors',
+    limitByIp(deps.rateLimits, 'ipVisitorCreations'),
     route(async (req, res): Promise<CreatedVisitor> => {
       const origin = req.headers.origin;
       if (origin !== undefined && origin !== deps.publicOrigin) {

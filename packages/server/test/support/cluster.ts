@@ -20,6 +20,7 @@ import {
   signIn,
   type VisitorSocket,
 } from './harness.js';
+import { relaxedRateLimits } from './rate-limits.js';
 
 export interface ClusterNode {
   nodeId: string;
@@ -84,6 +85,7 @@ export async function startCluster(n: number, options: { sweepIntervalMs?: numbe
         nodeId,
         sweepIntervalMs: options.sweepIntervalMs ?? 0,
         socketAdapter: redis.adapter,
+        rateLimits: relaxedRateLimits(),
       });
       await hovor.start();
       await new Promise<void>((resolve) => hovor.httpServer.listen(0, '127.0.0.1', resolve));

@@ -21,10 +21,12 @@ import type { Clock } from '../../src/clock.js';
 import type { AppConfig } from '../../src/config.js';
 import { collections } from '../../src/db/collections.js';
 import { connectMongo, EMBEDDED_DB_POOL_SIZE } from '../../src/db/connect.js';
+import type { RateLimitOptions } from '../../src/limits/rate-limiter.js';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_STATIC_PATHS } from '../../src/paths.js';
 import type { RoutingSettings } from '../../src/sites/routing-settings.js';
 import type { Site } from '../../src/sites/site.repository.js';
+import { relaxedRateLimits } from './rate-limits.js';
 
 export type VisitorSocket = Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
 export type AgentSocket = Socket<AgentServerToClientEvents, AgentClientToServerEvents>;
@@ -88,6 +90,10 @@ export async function startHarness(
     shareDatabaseWith?: Harness;
     /** A database server of the test's own (e.g. one it stops); the run's shared one by default. */
     mongoUrl?: string;
+    /** [A4] The node's rate limits; out of reach by default (`relaxedRateLimits`). */
+    rateLimits?: RateLimitOptions;
+    /** Whose X-Forwarded-For the node believes (TRUST_PROXY); nobody's by default. */
+    trustProxy?: AppConfig['trustProxy'];
   } = {},
 ): Promise<Harness> {
   const shared = options.shareDatabaseWith;
@@ -98,6 +104,7 @@ export async function startHarness(
     sessionTtlMs: 3_600_000,
     defaultCapacity: 3,
     isProduction: false,
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
   };
   const hovor = createApp({
     db: mongo.db,
@@ -108,6 +115,7 @@ export async function startHarness(
     sweepIntervalMs: options.sweepIntervalMs ?? 0,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.uploadLimits ? { uploadLimits: options.uploadLimits } : {}),
+    rateLimits: options.rateLimits ?? relaxedRateLimits(),
   });
   await hovor.start();
   await new Promise<void>((resolve) => hovor.httpServer.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,5 @@
 import type { FunctionComponent } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Composer } from './Composer.js';
 import { useChatSnapshot, useServices } from './chat-context.js';
 import { chatView, isRateable } from './chat-state.js';
@@ -30,6 +30,27 @@ const loadOfflineForm = () => import('./OfflineForm.js').then((m) => m.OfflineFo
 const loadPreChatForm = () => import('./OfflineForm.js').then((m) => m.PreChatForm);
 const loadEndedPanel = () => import('./EndedPanel.js').then((m) => m.EndedPanel);
 
+/**
+ * [P26] The visitor may not chat on this site: the same words as a hidden chat, nothing to type
+ * into and no retry. Opening the chat puts the focus on the close button.
+ */
+function Unavailable() {
+  const { host, i18n } = useServices();
+  const close = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (host.isOpen) close.current?.focus();
+    return host.onOpened(() => close.current?.focus());
+  }, [host]);
+  return (
+    <div class="hv-scroller hv-unavailable">
+      <p role="status">{i18n.t.hidden}</p>
+      <button ref={close} type="button" class="hv-send" onClick={() => host.post({ type: 'close' })}>
+        {i18n.t.closeChat}
+      </button>
+    </div>
+  );
+}
+
 export function App() {
   const snapshot = useChatSnapshot();
   const { config, i18n } = useServices();
@@ -42,7 +63,9 @@ export function App() {
   return (
     <div class="hv-app">
       <Header />
-      {view === 'hidden' ? (
+      {fatal?.isChatUnavailable ? (
+        <Unavailable />
+      ) : view === 'hidden' ? (
         <p class="hv-scroller">{t.hidden}</p>
       ) : (
         <>

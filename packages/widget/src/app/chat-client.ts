@@ -8,6 +8,7 @@ import type {
   VisitorHandshake,
 } from '@hovor/protocol';
 import {
+  type ChatSnapshot,
   type ChatState,
   INITIAL_SNAPSHOT,
   isConversationActive,
@@ -247,7 +248,12 @@ export function createChatClient({
   }
 
   function fail(error: ErrorBody): void {
-    state.update((s) => ({ ...s, connection: 'failed', fatal: error }));
+    // [P26] Not available to this visitor: nothing of the chat stays shown, and the page hears that
+    // no conversation goes on, so the launcher stops reopening the chat on every page.
+    const kept = (s: ChatSnapshot) =>
+      error.isChatUnavailable ? { ...INITIAL_SNAPSHOT, pending: s.pending } : s;
+    state.update((s) => ({ ...kept(s), connection: 'failed', fatal: error }));
+    if (error.isChatUnavailable) reports.synced();
     host.post({ type: 'error', code: error.code, message: error.message.slice(0, 500) });
   }
 

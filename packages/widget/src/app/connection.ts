@@ -1,7 +1,7 @@
 import {
   ErrorBody,
   PROTOCOL_VERSION,
-  resendDelayMs,
+  retryDelayMs,
   VISITOR_NAMESPACE,
   type VisitorHandshake,
 } from '@hovor/protocol';
@@ -51,6 +51,7 @@ export async function openConnection(
   let hasRetriedAuth = false;
   let handshakeAttempts = 0;
   let restoredTimer: ReturnType<typeof setTimeout> | undefined;
+  let returnTimer: ReturnType<typeof setTimeout> | undefined;
 
   s.on('connect', () => {
     hasRetriedAuth = false;
@@ -64,8 +65,13 @@ export async function openConnection(
     );
     deps.onConnect();
   });
-  s.on('disconnect', () => {
+  s.on('disconnect', (reason) => {
     state.update((st) => ({ ...st, connection: 'offline' }));
+    // The server ended the connection on purpose (Socket.IO does not come back by itself): the
+    // next handshake resumes, or says why not (e.g. the chat is not available to them [P26]).
+    if (reason === 'io server disconnect') {
+      returnTimer = setTimeout(() => s.connect(), retryDelayMs(1, Math.random));
+    }
   });
   s.on('connect_error', (err) => {
     // A transport error: Socket.IO keeps reconnecting by itself.
@@ -76,12 +82,18 @@ export async function openConnection(
     const parsed = ErrorBody.safeParse((err as Error & { data?: unknown }).data);
     const error = parsed.success ? parsed.data : { code: 'INTERNAL' as const, message: err.message };
     if (isRetryable(new WidgetError(error.code, error.message))) {
-      // [P14] The server is up but cannot serve now (its database is down): try again later.
+      // [P14] The server is up but cannot serve now (its database is down, or [A4] this address
+      // handshakes too often): try again later, never sooner than it asked.
       state.update((st) => ({ ...st, connection: 'offline' }));
-      setTimeout(() => s.connect(), resendDelayMs(++handshakeAttempts, Math.random));
+      setTimeout(() => s.connect(), retryDelayMs(++handshakeAttempts, Math.random, error.retryAfterMs));
       return;
     }
     const current = s.auth as VisitorHandshake;
+    if (error.isChatUnavailable) {
+      // [P26] Not for this visitor on this site: no retry, no identity dropped, no new visitor.
+      deps.fail(error);
+      return;
+    }
     if (error.code === 'FORBIDDEN' && current.identity) {
       // [P19] The site's identity token was refused: say why on the page, go on anonymously.
       host.post({ type: 'error', code: error.code, message: error.message.slice(0, 500) });
@@ -104,5 +116,11 @@ export async function openConnection(
     }
     deps.fail(error);
   });
-  return { socket: s, dispose: () => clearTimeout(restoredTimer) };
+  return {
+    socket: s,
+    dispose: () => {
+      clearTimeout(restoredTimer);
+      clearTimeout(returnTimer);
+    },
+  };
 }

@@ -111,6 +111,19 @@ describe('the widget outbox', () => {
     expect(p.state.get().pending).toEqual([]);
   });
 
+  it('[A4] resends a RATE_LIMITED message no sooner than the retryAfterMs the server asked for', async () => {
+    const p = page(memoryStore());
+    p.outbox.add('client-msg-1', 'hello');
+    await vi.advanceTimersByTimeAsync(0);
+    await p.answer(new WidgetError('RATE_LIMITED', 'slow down', { retryAfterMs: 3_000 }));
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(p.sent).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(p.sent.map((s) => s.clientMsgId)).toEqual(['client-msg-1', 'client-msg-1']);
+    await p.answer();
+    expect(p.state.get().pending).toEqual([]);
+  });
+
   it('[P16] shows the message and those after it as failed after the give-up time, and a retry sends them again', async () => {
     const p = page(memoryStore());
     p.outbox.add('client-msg-1', 'one');

@@ -1,8 +1,8 @@
-import { ClientId, MessageText, OUTBOX_GIVE_UP_MS, resendDelayMs } from '@hovor/protocol';
+import { ClientId, MessageText, OUTBOX_GIVE_UP_MS, retryDelayMs } from '@hovor/protocol';
 import { z } from 'zod/mini';
 import type { ChatState } from './chat-state.js';
 import { withPending } from './chat-state.js';
-import { isRetryable } from './retry.js';
+import { isRetryable, type WidgetError } from './retry.js';
 import type { KeyValueStore } from './storage.js';
 
 /**
@@ -104,7 +104,7 @@ export function createOutbox(deps: OutboxDeps) {
           return true;
         }
         if (now() - startedAt >= OUTBOX_GIVE_UP_MS) return false;
-        await pause(resendDelayMs(attempt, random));
+        await pause(retryDelayMs(attempt, random, (error as WidgetError).retryAfterMs));
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { Ack } from '@hovor/protocol';
-import { describe, expect, it } from 'vitest';
-import { WidgetError, withRetry } from './retry.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sleep, WidgetError, withRetry } from './retry.js';
 
 function scripted<T>(steps: Array<Ack<T> | Error>) {
   const calls: number[] = [];
@@ -12,6 +12,10 @@ function scripted<T>(steps: Array<Ack<T> | Error>) {
   };
   return { attempt, calls };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('withRetry', () => {
   it('[P16] retries a timeout and an UNAVAILABLE answer, with growing waits, until success', async () => {
@@ -25,6 +29,30 @@ describe('withRetry', () => {
     expect(result).toBe('done');
     expect(calls).toHaveLength(3);
     expect(waits).toEqual([500, 1000]);
+  });
+
+  it('[A4] waits at least the retryAfterMs of a RATE_LIMITED answer before trying again', async () => {
+    vi.useFakeTimers();
+    const { attempt, calls } = scripted<string>([
+      { ok: false, error: { code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: 4_000 } },
+      { ok: true, data: 'done' },
+    ]);
+    const result = withRetry(attempt, { sleep, random: () => 1 });
+    await vi.advanceTimersByTimeAsync(3_999);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(2);
+    await expect(result).resolves.toBe('done');
+  });
+
+  it("[A4] keeps a refusal's retryAfterMs on the error it fails with", async () => {
+    const { attempt } = scripted<string>([
+      { ok: false, error: { code: 'RATE_LIMITED', message: 'slow down', retryAfterMs: 2_000 } },
+    ]);
+    await expect(withRetry(attempt, { sleep: async () => {}, maxAttempts: 1 })).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterMs: 2_000,
+    });
   });
 
   it('fails at once on a non-retryable code', async () => {

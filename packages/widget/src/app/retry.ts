@@ -1,17 +1,21 @@
-import { type Ack, type ErrorCode, RETRYABLE_CODES, resendDelayMs } from '@hovor/protocol';
+import { type Ack, type ErrorCode, RETRYABLE_CODES, retryDelayMs } from '@hovor/protocol';
 
 /** Attempts per command before it fails (about 15 s of trying); messages have the outbox instead. */
 export const MAX_COMMAND_ATTEMPTS = 5;
 
 /** The one error the frame's code throws: a code from the protocol's table and a message. */
 export class WidgetError extends Error {
+  /** The least wait the server asked for before trying again (RATE_LIMITED) [A4]. */
+  readonly retryAfterMs: number | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
     this.name = 'WidgetError';
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 
@@ -30,14 +34,15 @@ export const isRetryable = (error: unknown) =>
 
 /**
  * Runs `attempt` until it acks success. A throw (timeout, network) or a retryable error code is
- * retried with jittered exponential backoff [P16]; the caller reuses the same clientMsgId/requestId in every
+ * retried with jittered exponential backoff, never sooner than a refusal's `retryAfterMs` [P16][A4];
+ * the caller reuses the same clientMsgId/requestId in every
  * attempt, so the server applies the command once. Other error codes fail at once.
  */
 export async function withRetry<T>(attempt: () => Promise<Ack<T>>, options: RetryOptions): Promise<T> {
   const maxAttempts = options.maxAttempts ?? MAX_COMMAND_ATTEMPTS;
   let lastError: WidgetError = new WidgetError('INTERNAL', 'no attempt made');
   for (let i = 0; i < maxAttempts; i++) {
-    if (i > 0) await options.sleep(resendDelayMs(i, options.random ?? Math.random));
+    if (i > 0) await options.sleep(retryDelayMs(i, options.random ?? Math.random, lastError.retryAfterMs));
     let ack: Ack<T>;
     try {
       ack = await attempt();
@@ -46,7 +51,7 @@ export async function withRetry<T>(attempt: () => Promise<Ack<T>>, options: Retr
       continue;
     }
     if (ack.ok) return ack.data;
-    lastError = new WidgetError(ack.error.code, ack.error.message);
+    lastError = new WidgetError(ack.error.code, ack.error.message, ack.error);
     if (!isRetryable(lastError)) break;
   }
   throw lastError;
