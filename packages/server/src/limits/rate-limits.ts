@@ -62,10 +62,13 @@ export const RATE_LIMITS = {
   agentCommands: { key: 'socket', points: 20, perMs: SECOND_MS, burstPoints: 40, burstPerMs: 10 * SECOND_MS },
   /** Uploads of one visitor or agent: 10 a minute (besides the concurrency caps and quotas of [P21]). */
   uploads: { key: 'requester', points: 10, perMs: MINUTE_MS },
-  /** New visitors (POST /api/v1/visitors) from one address: 30 a minute. */
-  ipVisitorCreations: { key: 'ip', points: 30, perMs: MINUTE_MS },
-  /** Socket.IO handshakes from one address, both namespaces together: 60 a minute. */
-  ipHandshakes: { key: 'ip', points: 60, perMs: MINUTE_MS },
+  /**
+   * New visitors (POST /api/v1/visitors) from one address: 120 a minute. Generous on purpose:
+   * a mobile carrier's or an office's NAT puts many real visitors behind one address.
+   */
+  ipVisitorCreations: { key: 'ip', points: 120, perMs: MINUTE_MS },
+  /** Socket.IO handshakes from one address, both namespaces together: 600 a minute (NAT, as above). */
+  ipHandshakes: { key: 'ip', points: 600, perMs: MINUTE_MS },
   /** Sign-in attempts from one address, whatever the account: 20 a minute. */
   ipLogins: { key: 'ip', points: 20, perMs: MINUTE_MS },
   /**
