@@ -1,5 +1,5 @@
 /** The whole console state over fakes, for the unit tests of its wiring (never imported by the app). */
-import type { AgentProfile, Receipt } from '@hovor/protocol';
+import type { AgentProfile, Receipt, VisitorProfile } from '@hovor/protocol';
 import { vi } from 'vitest';
 import type { Api } from './api';
 import { createConsoleState } from './console-state';
@@ -16,6 +16,16 @@ const api = (profile: AgentProfile | null, overrides: Partial<Api>): Api => ({
 });
 
 /** Lets pending acks and zero-delay timers run; time stands still otherwise. */
+
+/** A visitor the site did not identify, as `conversation:open` describes them. */
+export const ANONYMOUS_VISITOR: VisitorProfile = {
+  name: 'Visitor',
+  email: null,
+  userId: null,
+  isNameVerified: false,
+  isEmailVerified: false,
+  attributes: {},
+};
 export const settle = () => vi.advanceTimersByTimeAsync(0);
 
 /** `apiOverrides` replace the signed-in agent's REST calls, e.g. a session that ends. */
@@ -33,14 +43,7 @@ export function setupConsole(
       receipts: [],
       rating: null,
       pages: [],
-      visitor: {
-        name: 'Visitor',
-        email: null,
-        userId: null,
-        isNameVerified: false,
-        isEmailVerified: false,
-        attributes: {},
-      },
+      visitor: ANONYMOUS_VISITOR,
     }),
     'receipt:set': (input): Receipt => ({
       conversationId: String(input.conversationId),

@@ -1,6 +1,6 @@
 import { OUTBOX_GIVE_UP_MS } from '@hovor/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { settle, setupConsole as setup } from './console-fixture';
+import { ANONYMOUS_VISITOR, settle, setupConsole as setup } from './console-fixture';
 import { storedState } from './message-state';
 import { outboxStorageKey } from './outbox-storage';
 import { RECEIPT_REPORT_DELAY_MS } from './receipt-reporter';
@@ -67,14 +67,7 @@ describe('resync [P16]', () => {
           receipts: [],
           rating: null,
           pages: [],
-          visitor: {
-            name: 'Visitor',
-            email: null,
-            userId: null,
-            isNameVerified: false,
-            isEmailVerified: false,
-            attributes: {},
-          },
+          visitor: ANONYMOUS_VISITOR,
         };
       },
     });
@@ -174,14 +167,7 @@ describe('receipts [P13]', () => {
         receipts: [visitorReceipt(2, 1), { ...visitorReceipt(2, 2), side: 'agent' }],
         rating: null,
         pages: [],
-        visitor: {
-          name: 'Visitor',
-          email: null,
-          userId: null,
-          isNameVerified: false,
-          isEmailVerified: false,
-          attributes: {},
-        },
+        visitor: ANONYMOUS_VISITOR,
       }),
     });
     await state.start();
@@ -265,14 +251,7 @@ describe('ratings [P17]', () => {
         receipts: [],
         rating: rating(CONVERSATION_ID, 2),
         pages: [],
-        visitor: {
-          name: 'Visitor',
-          email: null,
-          userId: null,
-          isNameVerified: false,
-          isEmailVerified: false,
-          attributes: {},
-        },
+        visitor: ANONYMOUS_VISITOR,
       }),
     });
     await state.start();
