@@ -294,11 +294,7 @@ export function createApp(deps: AppDeps): HovorApp {
     conversations,
     pages,
     blocks,
-    publishQueue: (siteId) => {
-      routing
-        .publishQueue(siteId)
-        .catch((error: unknown) => logger.warn({ err: error }, 'publishing the queue failed'));
-    },
+    retellPosition: routing.retellPosition,
     availability: (siteId, departmentId, locale) => routing.availability(siteId, departmentId, locale),
     publicOrigin,
     loadConversation,

@@ -97,6 +97,10 @@ export function toAppError(error: unknown): AppError {
   if (isUnreachableError(error)) {
     return new AppError('UNAVAILABLE', 'The database is unavailable; retry shortly', { cause: error });
   }
+  // Every pooled connection stayed busy for the driver's wait-queue timeout: busy, not down.
+  if (error instanceof Error && error.name === 'WaitQueueTimeoutError') {
+    return new AppError('UNAVAILABLE', 'The server is busy; retry shortly', { cause: error });
+  }
   return new AppError('INTERNAL', 'Internal error', { cause: error });
 }
 

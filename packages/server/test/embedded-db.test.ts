@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Collection, type Document, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { collections } from '../src/db/collections.js';
 
 /**
  * The embedded database (FerretDB with SQLite, patched in tools/devdb/overlay) answers equality
@@ -81,5 +82,19 @@ describe('the embedded database', () => {
     await rows.deleteMany({ conversationId: 'c6' });
     await rows.deleteOne({ _id: 'c4:m2' });
     expect(await rows.countDocuments({ conversationId: { $in: ['c4', 'c6'] } })).toBe(19);
+  });
+});
+
+describe('reads through Hovor’s collections', () => {
+  it('answers a read of more than a first batch (101) whole, leaving no cursor open', async () => {
+    const c = collections(client.db(rows.dbName));
+    const docs = Array.from({ length: 250 }, (_, i) => ({ _id: `s${i}`, key: `key-${i}` }));
+    await c.sites.insertMany(docs as never[]);
+    const cursor = c.sites.find({});
+    expect(await cursor.hasNext()).toBe(true);
+    // The first batch holds everything and the server closed the cursor (id 0).
+    expect(cursor.bufferedCount()).toBe(250);
+    expect(cursor.id?.toString()).toBe('0');
+    await cursor.close();
   });
 });

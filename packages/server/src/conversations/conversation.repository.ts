@@ -49,15 +49,23 @@ function withUnwritten(
 const LAST_MESSAGE_PREVIEW_CHARS = 200;
 /**
  * Queue positions counted at most when a conversation is queued: its entry position (the wait
- * estimate's divisor [RT13]) is exact up to here, and counting stops instead of reading the queue.
+ * estimate's divisor [RT13]) is counted up to here; past it, the queue's length as last published
+ * answers. Counting reads the queue, so it stays short.
  */
-export const MAX_COUNTED_QUEUE_POSITION = 1_000;
+export const MAX_COUNTED_QUEUE_POSITION = 100;
 /**
  * Queue order [RT5] as the store sorts it (index `siteId_state_queue_order`): higher priority first,
  * then the original queue time, then the id. Documents written before `priority` existed lack it and
  * sort after every priority.
  */
 const QUEUE_SORT = { priority: -1, queuedAt: 1, _id: 1 } as const;
+
+/** A queued conversation as far as its place in the queue goes. */
+export interface QueuedEntry {
+  id: string;
+  visitorId: string;
+  departmentId: string | null;
+}
 
 export function createConversationRepository(
   c: Collections,
@@ -90,13 +98,15 @@ export function createConversationRepository(
       return toConversation(doc, stored, activityWriter.unwritten(id));
     },
 
-    /** Inserts the conversation unless one with this id exists (a retried start). */
-    async insertIfMissing(conversation: Conversation): Promise<void> {
+    /** Inserts the conversation unless one with this id exists (a retried start); true when inserted now. */
+    async insertIfMissing(conversation: Conversation): Promise<boolean> {
       const { id, lastSeq: _seq, lastMessageText: _text, lastMessageAt: _at, ...rest } = conversation;
       try {
         await c.conversations.insertOne({ _id: id, ...rest });
+        return true;
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
+        return false;
       }
     },
 
@@ -237,11 +247,14 @@ export function createConversationRepository(
 
     /** Queued conversations of the department's queue (null: the general one), up to MAX_COUNTED_QUEUE_POSITION. */
     async countQueued(siteId: string, departmentId: string | null): Promise<number> {
-      // `departmentId: null` also matches documents written before the field existed.
-      return c.conversations.countDocuments(
-        { siteId, state: 'queued', departmentId },
-        { limit: MAX_COUNTED_QUEUE_POSITION },
-      );
+      // A find of ids, not `countDocuments`: the embedded database answers an aggregation by reading
+      // the whole collection, a find by the index. `departmentId: null` also matches documents
+      // written before the field existed.
+      const ids = await c.conversations
+        .find({ siteId, state: 'queued', departmentId }, { projection: { _id: 1 } })
+        .limit(MAX_COUNTED_QUEUE_POSITION)
+        .toArray();
+      return ids.length;
     },
 
     /** Records the latest message on the activity cache (never on the conversation itself). */
@@ -259,10 +272,28 @@ export function createConversationRepository(
     flushActivity: (timeoutMs: number) => activityWriter.idle(timeoutMs),
     stopActivity: () => activityWriter.stop(),
 
-    /** Queued conversations of a site, oldest first. */
-    async listQueued(siteId: string): Promise<Conversation[]> {
-      const docs = await c.conversations.find({ siteId, state: 'queued' }).toArray();
-      return (await withActivity(docs)).sort(byQueuedAt);
+    /** [RT5] The first `limit` conversations of a department's queue (null: the general one), in queue order. */
+    async queueHead(siteId: string, departmentId: string | null, limit: number): Promise<Conversation[]> {
+      const docs = await c.conversations
+        .find({ siteId, state: 'queued', departmentId })
+        .sort(QUEUE_SORT)
+        .limit(limit)
+        .toArray();
+      return withActivity(docs);
+    },
+
+    /** [RT5] Who waits in a site's queues, in queue order, `limit` at most: enough to tell them their places. */
+    async queueOrder(siteId: string, limit: number): Promise<QueuedEntry[]> {
+      const docs = await c.conversations
+        .find({ siteId, state: 'queued' }, { projection: { _id: 1, visitorId: 1, departmentId: 1 } })
+        .sort(QUEUE_SORT)
+        .limit(limit)
+        .toArray();
+      return docs.map((doc) => ({
+        id: doc._id,
+        visitorId: doc.visitorId,
+        departmentId: doc.departmentId ?? null,
+      }));
     },
 
     /** Site ids that have at least one queued conversation. */
@@ -329,15 +360,3 @@ export function createConversationRepository(
   };
 }
 export type ConversationRepository = ReturnType<typeof createConversationRepository>;
-
-/** Queue order [RT5]: higher priority first, then the longest waiting (original queue time). */
-function queueOrder(
-  a: { priority?: number; queuedAt: Date | null },
-  b: { priority?: number; queuedAt: Date | null },
-): number {
-  return (b.priority ?? 0) - (a.priority ?? 0) || (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0);
-}
-
-function byQueuedAt(a: Conversation, b: Conversation): number {
-  return queueOrder(a, b) || a.id.localeCompare(b.id);
-}

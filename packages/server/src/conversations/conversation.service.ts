@@ -29,7 +29,11 @@ import type { DepartmentRepository } from '../sites/department.repository.js';
 import type { SiteRepository } from '../sites/site.repository.js';
 import type { Notifier } from '../sockets/notifier.js';
 import type { Visitor, VisitorRepository } from '../visitors/visitor.repository.js';
-import type { Conversation, ConversationRepository } from './conversation.repository.js';
+import {
+  type Conversation,
+  type ConversationRepository,
+  MAX_COUNTED_QUEUE_POSITION,
+} from './conversation.repository.js';
 import type { ConversationCloser } from './conversation-closer.js';
 import { createInFlight } from './in-flight.js';
 import { leaveOfflineMessage, type OfflineMessageInput } from './offline-message.js';
@@ -115,6 +119,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return appendText(conversation, author, input);
   }
 
+  /** [RT13] The place a new chat takes in its queue: counted up to a bound, past it as last published. */
+  async function entryPosition(siteId: string, departmentId: string | null): Promise<number> {
+    const counted = await conversations.countQueued(siteId, departmentId);
+    if (counted < MAX_COUNTED_QUEUE_POSITION) return counted + 1;
+    return Math.max(counted, deps.routing.queueLength(siteId, departmentId)) + 1;
+  }
+
   /** The visitor's open conversation (`openId`), or a new one in the department's queue (checked by the caller). */
   async function startFor(
     visitor: Visitor,
@@ -135,7 +146,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       round: 1,
       priority: 0,
       excludedAgentIds: [],
-      entryPosition: openId ? 1 : (await conversations.countQueued(visitor.siteId, departmentId ?? null)) + 1,
+      entryPosition: openId ? 1 : await entryPosition(visitor.siteId, departmentId ?? null),
       lastSeq: 0,
       lastMessageText: null,
       lastMessageAt: null,
@@ -147,8 +158,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
     };
     const winnerId = openId ?? (await conversations.claimOpen(visitor.siteId, visitor.id, candidate.id, now));
     // The claim may point at a conversation whose insert never happened (a crash): heal it.
-    await conversations.insertIfMissing({ ...candidate, id: winnerId });
-    const conversation = (await conversations.findById(winnerId))!;
+    const isInserted = await conversations.insertIfMissing({ ...candidate, id: winnerId });
+    const conversation = isInserted
+      ? { ...candidate, id: winnerId }
+      : (await conversations.findById(winnerId))!;
     if (conversation.visitorId !== visitor.id) {
       // A claim left behind by a move to a signed-in user that stopped halfway [P19]: drop it.
       await conversations.releaseOpen(visitor.siteId, visitor.id, winnerId);
@@ -199,13 +212,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
           if (name) starter = { ...visitor, name };
           if (site.preChat.consent) consentAt = clock.now();
         }
-        if (!(await deps.routing.acceptsChats(visitor.siteId, departmentId ?? null))) {
+        if (!(await deps.routing.acceptsChats(visitor.siteId, departmentId ?? null, site ?? undefined))) {
           throw new AppError('CONFLICT', 'The team is offline now; leave a message instead');
         }
       }
       const conversation = await startFor(starter, departmentId, openId, consentAt);
-      if (conversation.state === 'queued') await deps.routing.assignQueued(conversation.siteId);
-      const current = (await conversations.findById(conversation.id))!;
+      if (conversation.state !== 'queued') return toVisitorConversation(conversation);
+      const assigned = await deps.routing.assignQueued(conversation.siteId);
+      const current = assigned.get(conversation.id) ?? (await conversations.findById(conversation.id))!;
       return toVisitorConversation(current);
     },
 

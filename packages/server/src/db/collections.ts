@@ -7,7 +7,7 @@ import type {
   ConversationEvent,
   ConversationState,
 } from '@hovor/protocol';
-import type { Binary, Db } from 'mongodb';
+import type { Binary, Collection, Db, Document } from 'mongodb';
 import type { BusinessHours } from '../sites/business-hours.js';
 import type { RoutingSettings } from '../sites/routing-settings.js';
 
@@ -380,34 +380,53 @@ export interface QueueStatsDoc {
   ewmaWaitPerPositionMs: number;
 }
 
+/**
+ * Documents the first batch of any read may hold. Every read Hovor makes is bounded far below
+ * this, so each answer comes whole in its first batch and the database closes the cursor at once.
+ * An open cursor costs the embedded database a connection until the client asks for more, and
+ * under a burst the client may have no free connection left to ask with (ADR 0017).
+ */
+export const FIRST_BATCH_MAX_DOCS = 10_000;
+
+/** The collection, with every `find` answered in one batch (see FIRST_BATCH_MAX_DOCS). */
+function inOneBatch<T extends Document>(collection: Collection<T>): Collection<T> {
+  const find = collection.find.bind(collection) as (filter: unknown, options?: object) => unknown;
+  Object.defineProperty(collection, 'find', {
+    value: (filter: unknown = {}, options: object = {}) =>
+      find(filter, { batchSize: FIRST_BATCH_MAX_DOCS, ...options }),
+  });
+  return collection;
+}
+
 export function collections(db: Db) {
+  const collection = <T extends Document>(name: string) => inOneBatch(db.collection<T>(name));
   return {
-    sites: db.collection<SiteDoc>('sites'),
-    departments: db.collection<DepartmentDoc>('departments'),
-    agents: db.collection<AgentDoc>('agents'),
-    sessions: db.collection<SessionDoc>('sessions'),
-    auditLog: db.collection<AuditDoc>('audit_log'),
-    visitors: db.collection<VisitorDoc>('visitors'),
-    conversations: db.collection<ConversationDoc>('conversations'),
-    conversationActivity: db.collection<ConversationActivityDoc>('conversation_activity'),
-    agentRouting: db.collection<AgentRoutingDoc>('agent_routing'),
-    agentActivity: db.collection<AgentActivityDoc>('agent_activity'),
-    messages: db.collection<MessageDoc>('messages'),
-    receipts: db.collection<ReceiptDoc>('receipts'),
-    ratings: db.collection<RatingDoc>('ratings'),
-    pageViews: db.collection<PageViewDoc>('page_views'),
-    attachments: db.collection<AttachmentDoc>('attachments'),
-    attachmentUsage: db.collection<AttachmentUsageDoc>('attachment_usage'),
-    visitorIdentities: db.collection<VisitorIdentityDoc>('visitor_identities'),
-    visitorAttributes: db.collection<VisitorAttributesDoc>('visitor_attributes'),
-    openConversations: db.collection<OpenConversationDoc>('open_conversations'),
-    visitorBlocks: db.collection<VisitorBlockDoc>('visitor_blocks'),
-    assignmentClaims: db.collection<AssignmentClaimDoc>('assignment_claims'),
-    agentSlots: db.collection<AgentSlotDoc>('agent_slots'),
-    agentLeases: db.collection<AgentLeaseDoc>('agent_leases'),
-    actionClaims: db.collection<ActionClaimDoc>('action_claims'),
-    requestClaims: db.collection<RequestClaimDoc>('request_claims'),
-    queueStats: db.collection<QueueStatsDoc>('queue_stats'),
+    sites: collection<SiteDoc>('sites'),
+    departments: collection<DepartmentDoc>('departments'),
+    agents: collection<AgentDoc>('agents'),
+    sessions: collection<SessionDoc>('sessions'),
+    auditLog: collection<AuditDoc>('audit_log'),
+    visitors: collection<VisitorDoc>('visitors'),
+    conversations: collection<ConversationDoc>('conversations'),
+    conversationActivity: collection<ConversationActivityDoc>('conversation_activity'),
+    agentRouting: collection<AgentRoutingDoc>('agent_routing'),
+    agentActivity: collection<AgentActivityDoc>('agent_activity'),
+    messages: collection<MessageDoc>('messages'),
+    receipts: collection<ReceiptDoc>('receipts'),
+    ratings: collection<RatingDoc>('ratings'),
+    pageViews: collection<PageViewDoc>('page_views'),
+    attachments: collection<AttachmentDoc>('attachments'),
+    attachmentUsage: collection<AttachmentUsageDoc>('attachment_usage'),
+    visitorIdentities: collection<VisitorIdentityDoc>('visitor_identities'),
+    visitorAttributes: collection<VisitorAttributesDoc>('visitor_attributes'),
+    openConversations: collection<OpenConversationDoc>('open_conversations'),
+    visitorBlocks: collection<VisitorBlockDoc>('visitor_blocks'),
+    assignmentClaims: collection<AssignmentClaimDoc>('assignment_claims'),
+    agentSlots: collection<AgentSlotDoc>('agent_slots'),
+    agentLeases: collection<AgentLeaseDoc>('agent_leases'),
+    actionClaims: collection<ActionClaimDoc>('action_claims'),
+    requestClaims: collection<RequestClaimDoc>('request_claims'),
+    queueStats: collection<QueueStatsDoc>('queue_stats'),
   };
 }
 export type Collections = ReturnType<typeof collections>;

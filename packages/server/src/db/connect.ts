@@ -18,6 +18,15 @@ const SERVER_SELECTION_TIMEOUT_MS = 3_000;
  */
 const HEARTBEAT_FREQUENCY_MS = 2_000;
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * A command with no answer for this long fails, and its connection is closed and replaced: a
+ * stuck connection (a database blocked on itself, a half-open socket the monitor has not caught)
+ * never holds a pool slot for ever. Far above any command Hovor sends (bounded reads, single
+ * writes), and above the clients' command deadline, so it only ends what nobody waits for.
+ */
+const SOCKET_TIMEOUT_MS = 20_000;
+/** Longest a command waits for a free pooled connection before it fails as retryable. */
+const WAIT_QUEUE_TIMEOUT_MS = 5_000;
 
 /**
  * Connections to the embedded database. It runs every command on the same two cores as Hovor,
@@ -37,6 +46,8 @@ export async function connectMongo(
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
     heartbeatFrequencyMS: HEARTBEAT_FREQUENCY_MS,
     connectTimeoutMS: CONNECT_TIMEOUT_MS,
+    socketTimeoutMS: SOCKET_TIMEOUT_MS,
+    waitQueueTimeoutMS: WAIT_QUEUE_TIMEOUT_MS,
     appName: 'hovor',
     ...(options.maxPoolSize ? { maxPoolSize: options.maxPoolSize } : {}),
   });

@@ -1,6 +1,7 @@
 import type { Availability } from '@hovor/protocol';
 import { AppError } from '../errors.js';
 import { isOpenAt } from '../sites/business-hours.js';
+import type { Site } from '../sites/site.repository.js';
 import type { RoutingCore, RoutingDeps, SiteContext } from './routing.service.js';
 
 /** [RT17] What a site offers a visitor now: live, queue, the offline form, or nothing. */
@@ -38,8 +39,12 @@ export function createAvailability(deps: RoutingDeps, core: RoutingCore) {
       return settings.offlineWhenNoAgents ? offline : { mode: 'queue', offlineText };
     },
 
-    /** [RT17] Whether a new chat may start now; cheaper than `availability` when only that matters. */
-    async acceptsChats(siteId: string, departmentId: string | null): Promise<boolean> {
+    /** [RT17] Whether a new chat may start now; cheaper than `availability` when only that matters (`known`: the site, read already). */
+    async acceptsChats(siteId: string, departmentId: string | null, known?: Site): Promise<boolean> {
+      // The common case needs nothing but the site the caller holds: no department, no agents.
+      if (known && departmentId === null && !known.routing.offlineWhenNoAgents) {
+        return isOpenAt(known.routing.businessHours, deps.clock.now());
+      }
       const ctx = await siteWithDepartment(siteId, departmentId);
       if (!isOpenNow(ctx, departmentId)) return false;
       if (!ctx.site.routing.offlineWhenNoAgents) return true;

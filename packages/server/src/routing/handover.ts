@@ -34,7 +34,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
         if (outcome === 'full') throw new AppError('CONFLICT', 'You have no free chat slot');
         if (outcome === 'lost') throw new AppError('CONFLICT', 'This conversation has already been taken');
         const assigned = await core.finishAssignment(current, agent);
-        await core.publishQueue(current.siteId);
+        core.requestPositions(current.siteId);
         return toSummary(assigned);
       });
     },

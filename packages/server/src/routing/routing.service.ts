@@ -1,4 +1,4 @@
-import type { EventReason, QueuePosition } from '@hovor/protocol';
+import type { EventReason } from '@hovor/protocol';
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import type { Clock } from '../clock.js';
 import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
@@ -15,6 +15,7 @@ import type { CapacityRepository } from './capacity.repository.js';
 import { type Candidate, rankCandidates } from './choose-agent.js';
 import { createHandover } from './handover.js';
 import type { LeaseRepository } from './lease.repository.js';
+import { createQueuePositions, inQueueOrder, queueKey } from './queue-positions.js';
 import type { QueueStatsRepository } from './queue-stats.repository.js';
 
 export interface RoutingDeps {
@@ -39,20 +40,22 @@ export type SiteContext = {
   agents: Agent[];
   departments: Map<string, Department>;
   /**
-   * Eligible agents per department as read once in this pass, kept current in memory as this
-   * pass assigns: a burst of chats costs one read of presence and load, not one per chat. Stale
-   * entries only cost a lost claim; the claims decide [RT3].
+   * The site's eligible agents (online, connected) with their load, read once in this pass and kept
+   * current in memory as this pass assigns: a burst of chats costs one read of presence and load,
+   * not one per chat. Stale entries only cost a lost claim; the claims decide [RT3].
    */
-  pool: Map<string | null, Candidate[]>;
+  eligible: Candidate[] | null;
 };
+
+/** Conversations one drain assigned, by id, as they are after the assignment. */
+export type Assignments = Map<string, Conversation>;
 
 /** How far fallback departments are followed; a loop in the settings ends here. */
 const MAX_FALLBACK_DEPTH = 5;
-
-/** The queue a conversation waits in: its department's, or the site's general one. */
-export function queueKey(siteId: string, departmentId: string | null): string {
-  return `${siteId}:${departmentId ?? '-'}`;
-}
+/** Queued chats read at most per queue in one step of a drain (within the first batch of a read). */
+const DRAIN_PAGE = 100;
+/** Assignments of one drain whose claims and writes run at once. */
+const ASSIGNMENTS_IN_FLIGHT = 4;
 
 /**
  * Routes queued conversations to eligible agents and takes them back when an owner fails.
@@ -67,9 +70,10 @@ export interface RoutingCore {
   rankedIn(ctx: SiteContext, excluded: readonly string[], departmentId: string | null): Promise<Candidate[]>;
   claimFor(conversation: Conversation, candidate: Candidate): Promise<'won' | 'lost' | 'full'>;
   finishAssignment(conversation: Conversation, agent: { id: string; name: string }): Promise<Conversation>;
-  publishQueue(siteId: string): Promise<QueuePosition[]>;
+  /** [RT13] The site's queue changed: its waiting visitors hear their places soon. */
+  requestPositions(siteId: string): void;
   capacityOf(agent: Agent, site: Site): number;
-  requestDrain(siteId: string): Promise<void>;
+  requestDrain(siteId: string): Promise<Assignments>;
   rankedEligible(
     ctx: SiteContext,
     excluded: readonly string[],
@@ -81,6 +85,12 @@ export function createRoutingService(deps: RoutingDeps) {
   const log = deps.logger.child({ module: 'routing' });
   /** Routing takes turns per site, so one node does not race itself. Other nodes are handled by claims. */
   const siteTurns = createTurns();
+  const positions = createQueuePositions({
+    conversations: deps.conversations,
+    queueStats: deps.queueStats,
+    notifier: deps.notifier,
+    logger: log,
+  });
 
   async function loadSite(siteId: string): Promise<SiteContext | null> {
     const [site, agents, departments] = await Promise.all([
@@ -89,7 +99,7 @@ export function createRoutingService(deps: RoutingDeps) {
       deps.departments.listBySite(siteId),
     ]);
     if (!site) return null;
-    return { site, agents, departments: new Map(departments.map((d) => [d.id, d])), pool: new Map() };
+    return { site, agents, departments: new Map(departments.map((d) => [d.id, d])), eligible: null };
   }
 
   function strategyOf(ctx: SiteContext, departmentId: string | null) {
@@ -108,19 +118,14 @@ export function createRoutingService(deps: RoutingDeps) {
     ctx: SiteContext,
     excluded: readonly string[],
     departmentId: string | null,
-    depth = 0,
   ): Promise<Candidate[]> {
-    const own = await rankedIn(ctx, excluded, departmentId);
-    const fallback = departmentId ? ctx.departments.get(departmentId)?.fallbackDepartmentId : null;
-    if (own.length > 0 || !fallback || depth >= MAX_FALLBACK_DEPTH) return own;
-    return rankedEligible(ctx, excluded, fallback, depth + 1);
+    await eligibleIn(ctx, null);
+    return rankedNow(ctx, excluded, departmentId);
   }
 
   async function rankedIn(ctx: SiteContext, excluded: readonly string[], departmentId: string | null) {
-    const candidates = ctx.pool.get(departmentId) ?? (await eligibleIn(ctx, departmentId));
-    ctx.pool.set(departmentId, candidates);
     const strategy = strategyOf(ctx, departmentId) === 'round-robin' ? 'round-robin' : 'least-busy';
-    const ranked = rankCandidates(candidates, strategy);
+    const ranked = rankCandidates(await eligibleIn(ctx, departmentId), strategy);
     // [RT8] Agents a chat was taken from come last: only when nobody else can take it.
     return [
       ...ranked.filter((candidate) => !excluded.includes(candidate.id)),
@@ -129,22 +134,23 @@ export function createRoutingService(deps: RoutingDeps) {
   }
 
   /** After an assignment in this pass, the agent has one chat more and waited least. */
-  function noteAssigned(ctx: SiteContext, agentId: string, at: Date): void {
-    for (const candidates of ctx.pool.values()) {
-      for (const candidate of candidates) {
-        if (candidate.id !== agentId) continue;
-        candidate.active++;
-        candidate.lastAssignedAt = at;
-      }
-    }
+  function noteAssigned(candidate: Candidate, at: Date): void {
+    candidate.active++;
+    candidate.lastAssignedAt = at;
   }
 
   async function eligibleIn(ctx: SiteContext, departmentId: string | null): Promise<Candidate[]> {
-    const now = deps.clock.now();
-    const online = ctx.agents.filter(
-      (agent) =>
-        agent.status === 'online' && (departmentId === null || agent.departmentIds.includes(departmentId)),
+    ctx.eligible ??= await eligibleOfSite(ctx);
+    if (departmentId === null) return ctx.eligible;
+    const members = new Set(
+      ctx.agents.filter((agent) => agent.departmentIds.includes(departmentId)).map((agent) => agent.id),
     );
+    return ctx.eligible.filter((candidate) => members.has(candidate.id));
+  }
+
+  async function eligibleOfSite(ctx: SiteContext): Promise<Candidate[]> {
+    const now = deps.clock.now();
+    const online = ctx.agents.filter((agent) => agent.status === 'online');
     const connected = await deps.leases.connectedAgentIds(
       online.map((agent) => agent.id),
       now,
@@ -168,8 +174,10 @@ export function createRoutingService(deps: RoutingDeps) {
     agent: { id: string; name: string },
   ): Promise<Conversation> {
     const now = deps.clock.now();
-    await deps.conversations.markAssigned(conversation.id, agent, now);
-    await deps.agents.setLastAssignedAt(agent.id, now);
+    await Promise.all([
+      deps.conversations.markAssigned(conversation.id, agent, now),
+      deps.agents.setLastAssignedAt(agent.id, now),
+    ]);
     const assigned: Conversation = {
       ...conversation,
       state: transition(conversation.state, 'assign'),
@@ -177,21 +185,28 @@ export function createRoutingService(deps: RoutingDeps) {
       agentName: agent.name,
       assignedAt: now,
     };
-    const { conversation: afterEvent } = await deps.transcript.append(assigned, {
-      conversationId: conversation.id,
-      kind: 'event',
-      author: SYSTEM_AUTHOR,
-      text: '',
-      event: { type: 'assigned', agentId: agent.id, agentName: agent.name, reason: null },
-      clientMsgId: serverMsgId(`event-assigned-${conversation.round}`),
-    });
+    const { conversation: afterEvent } = await deps.transcript.append(
+      assigned,
+      {
+        conversationId: conversation.id,
+        kind: 'event',
+        author: SYSTEM_AUTHOR,
+        text: '',
+        event: { type: 'assigned', agentId: agent.id, agentName: agent.name, reason: null },
+        clientMsgId: serverMsgId(`event-assigned-${conversation.round}`),
+      },
+      { isCacheLater: true },
+    );
     deps.notifier().conversationChanged(afterEvent);
     if (conversation.queuedAt) {
       const waitMs = Math.max(0, now.getTime() - conversation.queuedAt.getTime());
-      await deps.queueStats.addSample(
-        queueKey(conversation.siteId, conversation.departmentId),
-        waitMs / Math.max(1, conversation.entryPosition),
-      );
+      // The wait estimate learns behind the assignment: nobody waits for it.
+      deps.queueStats
+        .addSample(
+          queueKey(conversation.siteId, conversation.departmentId),
+          waitMs / Math.max(1, conversation.entryPosition),
+        )
+        .catch((error: unknown) => log.warn({ err: error }, 'recording the wait failed'));
     }
     log.info({ conversationId: conversation.id, agentId: agent.id, round: conversation.round }, 'assigned');
     return afterEvent;
@@ -211,74 +226,144 @@ export function createRoutingService(deps: RoutingDeps) {
     return 'lost';
   }
 
-  /** Tries to give one queued conversation an owner; true when it has one now. */
-  async function assignOne(conversation: Conversation, ctx: SiteContext): Promise<boolean> {
-    if (conversation.state !== 'queued') return false;
-    for (const candidate of await rankedEligible(
-      ctx,
-      conversation.excludedAgentIds,
-      conversation.departmentId,
-    )) {
-      const outcome = await claimFor(conversation, candidate);
-      if (outcome === 'full') {
-        candidate.active = candidate.capacity;
-        continue;
-      }
-      if (outcome === 'won') {
-        await finishAssignment(conversation, ctx.agents.find((a) => a.id === candidate.id)!);
-        noteAssigned(ctx, candidate.id, deps.clock.now());
+  /** The candidates of `rankedEligible`, from what this pass has read already (`eligibleIn` ran). */
+  function rankedNow(
+    ctx: SiteContext,
+    excluded: readonly string[],
+    departmentId: string | null,
+    depth = 0,
+  ): Candidate[] {
+    const members =
+      departmentId === null
+        ? null
+        : new Set(ctx.agents.filter((a) => a.departmentIds.includes(departmentId)).map((a) => a.id));
+    const strategy = strategyOf(ctx, departmentId) === 'round-robin' ? 'round-robin' : 'least-busy';
+    const ranked = rankCandidates(
+      (ctx.eligible ?? []).filter((candidate) => !members || members.has(candidate.id)),
+      strategy,
+    );
+    const own = [
+      ...ranked.filter((candidate) => !excluded.includes(candidate.id)),
+      ...ranked.filter((candidate) => excluded.includes(candidate.id)),
+    ];
+    const fallback = departmentId ? ctx.departments.get(departmentId)?.fallbackDepartmentId : null;
+    if (own.length > 0 || !fallback || depth >= MAX_FALLBACK_DEPTH) return own;
+    return rankedNow(ctx, excluded, fallback, depth + 1);
+  }
+
+  /** Someone holds the round: another node, or a node that died before finishing. Finishing again is harmless (same owner, same event id). */
+  async function finishClaimedElsewhere(conversation: Conversation, ctx: SiteContext): Promise<void> {
+    const claimedBy = await deps.conversations.findAssignmentClaim(conversation.id, conversation.round);
+    const owner = claimedBy
+      ? (ctx.agents.find((agent) => agent.id === claimedBy) ?? (await deps.agents.findById(claimedBy)))
+      : null;
+    const current = await deps.conversations.findById(conversation.id);
+    if (owner && current?.state === 'queued' && current.round === conversation.round) {
+      await finishAssignment(current, owner);
+    }
+  }
+
+  /**
+   * Gives one queued conversation to `candidate` (already counted as busier by the caller), or,
+   * when the candidate turns out full, to the next one with room. The conversation as this node
+   * assigned it, true when someone else did, false when nobody has room.
+   */
+  async function assignTo(
+    conversation: Conversation,
+    candidate: Candidate,
+    ctx: SiteContext,
+  ): Promise<Conversation | boolean> {
+    let next: Candidate | undefined = candidate;
+    while (next) {
+      const outcome = await claimFor(conversation, next);
+      if (outcome === 'won')
+        return finishAssignment(conversation, ctx.agents.find((a) => a.id === next!.id)!);
+      if (outcome === 'lost') {
+        next.active--;
+        await finishClaimedElsewhere(conversation, ctx);
         return true;
       }
-      // Someone holds the round: another node, or a node that died before finishing. Finishing
-      // again is harmless (same owner, same event id), so make sure it is finished.
-      const claimedBy = await deps.conversations.findAssignmentClaim(conversation.id, conversation.round);
-      const owner = claimedBy
-        ? (ctx.agents.find((agent) => agent.id === claimedBy) ?? (await deps.agents.findById(claimedBy)))
-        : null;
-      const current = await deps.conversations.findById(conversation.id);
-      if (owner && current?.state === 'queued' && current.round === conversation.round) {
-        await finishAssignment(current, owner);
-      }
-      return true;
+      // Full: another node filled the agent since this pass read the load.
+      next.active = next.capacity;
+      next = rankedNow(ctx, conversation.excludedAgentIds, conversation.departmentId)[0];
+      if (next) noteAssigned(next, deps.clock.now());
     }
     return false;
   }
 
-  /** [RT13] Tells every waiting visitor of the site their place in their queue and the estimated wait. */
-  async function publishQueue(siteId: string): Promise<QueuePosition[]> {
-    const queues = new Map<string, Conversation[]>();
-    for (const conversation of await deps.conversations.listQueued(siteId)) {
-      const key = queueKey(siteId, conversation.departmentId);
-      queues.set(key, [...(queues.get(key) ?? []), conversation]);
+  /**
+   * [RT5][RT6] Assigns `queued` (in queue order): each chat is given its agent in that order, from
+   * the load this pass keeps in memory, and the claims and writes of up to ASSIGNMENTS_IN_FLIGHT
+   * assignments run at once. Returns how many got an owner.
+   */
+  async function assignInOrder(
+    queued: Conversation[],
+    ctx: SiteContext,
+    assignments: Assignments,
+  ): Promise<number> {
+    let assigned = 0;
+    let failure: unknown = null;
+    const running = new Set<Promise<void>>();
+    for (const conversation of queued) {
+      if (failure) break;
+      const candidate = rankedNow(ctx, conversation.excludedAgentIds, conversation.departmentId)[0];
+      if (!candidate) continue;
+      noteAssigned(candidate, deps.clock.now());
+      const task: Promise<void> = assignTo(conversation, candidate, ctx)
+        .then((owned) => {
+          if (!owned) return;
+          assigned++;
+          if (owned !== true) assignments.set(owned.id, owned);
+        })
+        .catch((error: unknown) => {
+          failure ??= error;
+        })
+        .finally(() => running.delete(task));
+      running.add(task);
+      if (running.size >= ASSIGNMENTS_IN_FLIGHT) await Promise.race(running);
     }
-    const published: QueuePosition[] = [];
-    for (const [key, queued] of queues) {
-      const perPositionMs = await deps.queueStats.waitPerPositionMs(key);
-      const positions = queued.map((conversation, index) => ({
-        conversation,
-        position: {
-          conversationId: conversation.id,
-          position: index + 1,
-          etaSeconds: perPositionMs === null ? null : Math.round((perPositionMs * (index + 1)) / 1000),
-        },
-      }));
-      deps.notifier().queuePositions(positions);
-      published.push(...positions.map((p) => p.position));
+    await Promise.all(running);
+    if (failure) throw failure;
+    return assigned;
+  }
+
+  /**
+   * The heads of the site's queues that agents have room for now, in queue order: per queue, as
+   * many chats as its agents have free slots (DRAIN_PAGE at most). Queues nobody can serve are not
+   * read at all, so a chat that starts while every agent is busy costs no read of the queue.
+   * `isMore`: some queue may hold more than was read.
+   */
+  async function queueHeads(ctx: SiteContext): Promise<{ heads: Conversation[]; isMore: boolean }> {
+    const reads: Array<Promise<boolean>> = [];
+    const heads: Conversation[] = [];
+    for (const departmentId of [null, ...ctx.departments.keys()]) {
+      if (strategyOf(ctx, departmentId) === 'manual') continue;
+      const room = rankedNow(ctx, [], departmentId).reduce((sum, c) => sum + c.capacity - c.active, 0);
+      if (room <= 0) continue;
+      const limit = Math.min(room, DRAIN_PAGE);
+      reads.push(
+        deps.conversations.queueHead(ctx.site.id, departmentId, limit).then((head) => {
+          heads.push(...head);
+          return head.length === limit;
+        }),
+      );
     }
-    return published;
+    const isMore = (await Promise.all(reads)).some(Boolean);
+    return { heads: heads.sort(inQueueOrder), isMore };
   }
 
   /** [RT6] Assigns queued conversations in queue order while their queues have agents with room, then publishes. */
-  async function drainSite(siteId: string): Promise<void> {
+  async function drainSite(siteId: string): Promise<Assignments> {
+    const assignments: Assignments = new Map();
     const ctx = await loadSite(siteId);
-    if (!ctx) return;
-    const full = new Set<string>();
-    for (const conversation of await deps.conversations.listQueued(siteId)) {
-      const key = queueKey(siteId, conversation.departmentId);
-      if (full.has(key) || strategyOf(ctx, conversation.departmentId) === 'manual') continue;
-      if (!(await assignOne(conversation, ctx))) full.add(key);
-    }
-    await publishQueue(siteId);
+    if (!ctx) return assignments;
+    await eligibleIn(ctx, null);
+    const { heads, isMore } = await queueHeads(ctx);
+    const assigned = heads.length === 0 ? 0 : await assignInOrder(heads, ctx, assignments);
+    positions.request(siteId);
+    // More may wait behind what was read: the next drain reads on, after whoever waits for this one.
+    if (isMore && assigned > 0) queueMicrotask(() => drainInBackground(siteId));
+    return assignments;
   }
 
   /** [RT8][RT9][RT10] Sends an assigned conversation back to the front of the queue, once across nodes. */
@@ -307,9 +392,9 @@ export function createRoutingService(deps: RoutingDeps) {
    * Drains not yet started, per site: a burst of triggers (many chats starting at once) joins the
    * one waiting drain, which will see all of them, instead of queueing a drain each.
    */
-  const pendingDrains = new Map<string, Promise<void>>();
+  const pendingDrains = new Map<string, Promise<Assignments>>();
 
-  function requestDrain(siteId: string): Promise<void> {
+  function requestDrain(siteId: string): Promise<Assignments> {
     const pending = pendingDrains.get(siteId);
     if (pending) return pending;
     const drain = siteTurns.inTurn(siteId, () => {
@@ -320,6 +405,12 @@ export function createRoutingService(deps: RoutingDeps) {
     return drain;
   }
 
+  function drainInBackground(siteId: string): void {
+    requestDrain(siteId).catch((error: unknown) =>
+      log.error({ err: error, siteId }, 'assigning queued conversations failed'),
+    );
+  }
+
   const core = {
     log,
     serialize: siteTurns.inTurn,
@@ -327,7 +418,7 @@ export function createRoutingService(deps: RoutingDeps) {
     rankedIn,
     claimFor,
     finishAssignment,
-    publishQueue,
+    requestPositions: positions.request,
     capacityOf,
     requestDrain,
     rankedEligible,
@@ -339,18 +430,14 @@ export function createRoutingService(deps: RoutingDeps) {
     ...handover,
     ...availability,
 
-    /** Assigns the site's queued conversations, oldest first, while agents have room. */
-    assignQueued(siteId: string): Promise<void> {
+    /** Assigns the site's queued conversations, oldest first, while agents have room; what it assigned. */
+    assignQueued(siteId: string): Promise<Assignments> {
       return requestDrain(siteId);
     },
 
     /** Same, never throwing: for triggers whose caller has already answered its client. */
     assignQueuedInBackground(siteIds: readonly string[]): void {
-      for (const siteId of siteIds) {
-        requestDrain(siteId).catch((error: unknown) =>
-          log.error({ err: error, siteId }, 'assigning queued conversations failed'),
-        );
-      }
+      for (const siteId of siteIds) drainInBackground(siteId);
     },
 
     /** Re-queues a conversation and routes it again; false when another node already did. */
@@ -374,10 +461,17 @@ export function createRoutingService(deps: RoutingDeps) {
       await Promise.all(siteIds.map((siteId) => requestDrain(siteId)));
     },
 
-    publishQueue: (siteId: string) => siteTurns.inTurn(siteId, () => publishQueue(siteId)),
+    /** [RT13] Tells a waiting visitor who (re)connected their place. */
+    retellPosition: positions.retell,
+    /** How many wait in a queue as last published (MAX_TOLD_PLACES at most). */
+    queueLength: positions.lengthOf,
 
     /** Resolves when no routing work is in flight on this node (for a clean shutdown). */
-    idle: siteTurns.idle,
+    async idle(): Promise<void> {
+      await siteTurns.idle();
+      await positions.idle();
+      positions.stop();
+    },
   };
 }
 export type RoutingService = ReturnType<typeof createRoutingService>;

@@ -44,7 +44,8 @@ export interface Notifier {
   conversationRated(conversation: Conversation, rating: Rating): void;
   /** The visitor of an open conversation viewed a page [P18]. */
   pageViewed(conversation: Conversation, page: PageView): void;
-  queuePositions(positions: ReadonlyArray<{ conversation: Conversation; position: QueuePosition }>): void;
+  /** [RT13] Waiting visitors' places in their queues. */
+  queuePositions(positions: ReadonlyArray<{ visitorId: string; position: QueuePosition }>): void;
 }
 
 /** A notifier that tells nobody, until the socket namespaces exist. */
@@ -103,8 +104,8 @@ export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNa
         .emit('conversation:page', { conversationId: conversation.id, page });
     },
     queuePositions(positions) {
-      for (const { conversation, position } of positions) {
-        visitors.to(rooms.visitor(conversation.visitorId)).emit('queue:position', position);
+      for (const { visitorId, position } of positions) {
+        visitors.to(rooms.visitor(visitorId)).emit('queue:position', position);
       }
     },
   };

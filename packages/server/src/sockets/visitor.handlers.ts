@@ -30,7 +30,8 @@ export function attachVisitorNamespace(
     /** [P26] Refuses blocked visitors. */
     blocks: BlockService;
     /** Tells the site's waiting visitors their places, in the background. */
-    publishQueue: (siteId: string) => void;
+    /** [RT13] Tells a waiting visitor their place again. */
+    retellPosition: (siteId: string, conversationId: string, visitorId: string) => void;
     availability: RoutingService['availability'];
     publicOrigin: string;
     /** Reads a conversation for the command wrapper's policy check [A1]. */
@@ -93,7 +94,8 @@ export function attachVisitorNamespace(
         'conversation:sync': async (input, { conversation }) => {
           const result = await service.syncForVisitor(visitor, conversation, input.afterSeq);
           // A waiting visitor who (re)connects learns their place at once [RT13].
-          if (result.conversation?.state === 'queued') deps.publishQueue(visitor.siteId);
+          if (result.conversation?.state === 'queued')
+            deps.retellPosition(visitor.siteId, result.conversation.id, visitor.id);
           return result;
         },
         'message:send': (input, { conversation }) => service.sendAsVisitor(visitor, conversation!, input),
