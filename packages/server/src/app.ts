@@ -3,7 +3,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { AGENT_NAMESPACE, MAX_JSON_BODY_BYTES, VISITOR_NAMESPACE } from '@hovor/protocol';
 import express from 'express';
 import type { Db } from 'mongodb';
-import { Server } from 'socket.io';
+import { type Namespace, Server } from 'socket.io';
 import { authorizeConversation } from './access/conversation-access.js';
 import { ROUTE_POLICIES } from './access/policies.js';
 import { createAgentRepository } from './agents/agent.repository.js';
@@ -21,6 +21,7 @@ import { createSessionCookie } from './auth/session-cookie.js';
 import { createBlockRepository } from './blocks/block.repository.js';
 import { createBlockService } from './blocks/block.service.js';
 import { type Clock, systemClock } from './clock.js';
+import { createClusterBus, singleNodeBus } from './cluster/cluster-bus.js';
 import type { AppConfig } from './config.js';
 import { createConversationRepository } from './conversations/conversation.repository.js';
 import { createConversationService } from './conversations/conversation.service.js';
@@ -34,6 +35,7 @@ import { listRoutes, routesOf } from './http/guard.js';
 import { errorMiddleware } from './http/respond.js';
 import { securityHeaders } from './http/security-headers.js';
 import { type StaticPaths, staticRoutes } from './http/static.routes.js';
+import { createAdmission } from './limits/admission.js';
 import { clientIp, compileTrust } from './limits/client-ip.js';
 import { createRateLimits, type RateLimitOptions } from './limits/rate-limiter.js';
 import type { Logger } from './logger.js';
@@ -98,6 +100,8 @@ export interface AppDeps {
   uploadLimits?: Partial<UploadLimits>;
   /** [A4] Rate limits: the numbers of `limits/rate-limits.ts` in this node's memory by default; Redis shares them. */
   rateLimits?: RateLimitOptions;
+  /** [A4] Commands the node works on at once; past it, UNAVAILABLE with a retry-after at once. */
+  maxCommandsInFlight?: number;
 }
 
 export interface HovorApp {
@@ -144,6 +148,7 @@ export function createApp(deps: AppDeps): HovorApp {
   const sessionCookie = createSessionCookie({ isSecure: isHttps });
   const c = collections(deps.db);
   const rateLimits = createRateLimits({ ...deps.rateLimits, logger, clock });
+  const admission = createAdmission(deps.maxCommandsInFlight);
   /** [A4] Whose X-Forwarded-For is believed (TRUST_PROXY), for REST and handshakes alike. */
   const trust = compileTrust(deps.config.trustProxy ?? false);
 
@@ -154,6 +159,7 @@ export function createApp(deps: AppDeps): HovorApp {
   const conversationRepository = createConversationRepository(c, {
     onActivityError: (error) =>
       logger.warn({ err: error, module: 'conversations' }, 'writing the activity cache failed; retrying'),
+    onChanged: (id) => bus.conversationChanged(id),
   });
   const messages = createMessageRepository(c, { isOnlyWriter: !deps.socketAdapter });
   const capacity = createCapacityRepository(c);
@@ -175,6 +181,8 @@ export function createApp(deps: AppDeps): HovorApp {
   // The namespaces' event maps come from the protocol (the server itself is untyped: two maps).
   const visitorNsp = io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace;
   const agentNsp = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace;
+  const bus = deps.socketAdapter ? createClusterBus(agentNsp as unknown as Namespace) : singleNodeBus;
+  bus.onConversationChanged((id) => conversationRepository.forget(id));
   const notifierInstance = createSocketNotifier(visitorNsp, agentNsp);
   const notifier = () => notifierInstance;
 
@@ -225,7 +233,12 @@ export function createApp(deps: AppDeps): HovorApp {
     agents,
     leases,
     visitors: visitorRepository,
-    receipts: createReceiptService({ receipts: createReceiptRepository(c), notifier, clock }),
+    receipts: createReceiptService({
+      receipts: createReceiptRepository(c),
+      conversations: conversationRepository,
+      notifier,
+      clock,
+    }),
     ratings: createRatingService({ ratings: createRatingRepository(c), notifier, clock }),
     pages,
     sites,
@@ -243,7 +256,7 @@ export function createApp(deps: AppDeps): HovorApp {
     announce: createBlockSockets(visitorNsp, agentNsp),
     clock,
   });
-  const loadConversation = (id: string) => conversationRepository.findById(id);
+  const loadConversation = (id: string) => conversationRepository.findForCommand(id);
   const sessionSockets = createSessionSockets(agentNsp);
   const auth = createAuthService({
     agents,
@@ -299,6 +312,7 @@ export function createApp(deps: AppDeps): HovorApp {
     publicOrigin,
     loadConversation,
     rateLimits,
+    admission,
     db: dbAvailability,
     logger,
   });
@@ -318,6 +332,7 @@ export function createApp(deps: AppDeps): HovorApp {
     defaultCapacity: deps.config.defaultCapacity,
     loadConversation,
     rateLimits,
+    admission,
     db: dbAvailability,
     logger,
   });

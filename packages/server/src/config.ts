@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_COMMANDS_IN_FLIGHT } from './limits/admission.js';
 import { parseTrustProxy, type TrustProxy } from './limits/client-ip.js';
 
 const Port = z.coerce.number().int().min(0).max(65535);
@@ -29,6 +30,8 @@ export const EnvSchema = z.object({
   AGENT_CAPACITY: z.coerce.number().int().min(1).max(50).default(3),
   /** Lifetime of an agent connection's lease without renewal (routing SPEC [RT7]). */
   PRESENCE_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  /** [A4] Commands a node works on at once; past it they are refused at once as retryable. */
+  MAX_COMMANDS_IN_FLIGHT: z.coerce.number().int().min(8).max(100_000).default(DEFAULT_MAX_COMMANDS_IN_FLIGHT),
   /** How long a visitor's token lasts unused; each visit moves it on (protocol SPEC [P24]). */
   VISITOR_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(730).default(90),
   /** The first admin's password, used once on the first start instead of a printed one. */

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     paths: DEFAULT_STATIC_PATHS,
     socketAdapter: redis?.adapter,
     presenceLeaseMs: env.PRESENCE_LEASE_MS,
+    maxCommandsInFlight: env.MAX_COMMANDS_IN_FLIGHT,
     // [A4] With Redis, every node counts against the same limits.
     ...(redis ? { rateLimits: { redis: { client: redis.client } } } : {}),
   });

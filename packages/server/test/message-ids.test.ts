@@ -123,9 +123,11 @@ describe('[P23] client ids and Hovor’s own ids live in separate spaces', () =>
 
 describe('[P23] a stored message is returned only to its own author and kind', () => {
   it('[P23] answers CONFLICT when another side or another agent reuses a message’s id', async () => {
-    const { alice, bob, visitor, conversation } = await transferredChat();
-    // Alice oversees the site from now on, so she sees Bob's chat (and may add notes to it).
-    await h.c.agents.updateOne({ _id: alice.id }, { $set: { role: 'supervisor' } });
+    const { alice: aliceBefore, bob, visitor, conversation } = await transferredChat();
+    // Alice oversees the site from now on, so she sees Bob's chat (and may add notes to it). A
+    // change of role ends her console's sockets; she connects again.
+    await h.hovor.agentAccess.setRole(bob.id, aliceBefore.id, 'supervisor');
+    const alice = { ...aliceBefore, socket: await h.agent(aliceBefore.email) };
     const from = (socket: typeof bob.socket, command: string, clientMsgId: string) =>
       call(socket, command, { conversationId: conversation.id, clientMsgId, text: 'reused' });
 

@@ -8,6 +8,8 @@ export interface ActivityNote {
 
 /** Activity writes a node runs at once; more wait, merged per conversation. */
 export const MAX_ACTIVITY_WRITES_IN_FLIGHT = 4;
+/** Conversations whose newest activity a node remembers after writing it. */
+const MAX_REMEMBERED_NOTES = 10_000;
 /** Wait before a failed write (the database away) is tried again, in ms. */
 export const ACTIVITY_RETRY_MS = 500;
 
@@ -35,8 +37,17 @@ export function createActivityWriter(deps: {
 }) {
   const waiting = new Map<string, ActivityNote>();
   const writing = new Map<string, ActivityNote>();
+  /** The newest note of each conversation this node has noted, written or not (a bounded memory). */
+  const latest = new Map<string, ActivityNote>();
   const idleWaiters: Array<() => void> = [];
   let retryTimer: NodeJS.Timeout | undefined;
+
+  function remember(conversationId: string, note: ActivityNote): void {
+    const merged = mergeNotes(latest.get(conversationId), note);
+    latest.delete(conversationId);
+    latest.set(conversationId, merged);
+    if (latest.size > MAX_REMEMBERED_NOTES) latest.delete(latest.keys().next().value!);
+  }
 
   function settleIdle(): void {
     if (waiting.size === 0 && writing.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
@@ -69,7 +80,14 @@ export function createActivityWriter(deps: {
   return {
     note(conversationId: string, note: ActivityNote): void {
       waiting.set(conversationId, mergeNotes(waiting.get(conversationId), note));
+      remember(conversationId, note);
       if (!retryTimer) pump();
+    },
+    /** Keeps a note written without waiting (`noteMessage`) among what this node knows. */
+    remember: (conversationId: string, note: ActivityNote): void => remember(conversationId, note),
+    /** The newest activity this node noted for the conversation, written or not (null if forgotten). */
+    latest(conversationId: string): ActivityNote | undefined {
+      return latest.get(conversationId);
     },
     /** What this node has noted and not yet written for the conversation. */
     unwritten(conversationId: string): ActivityNote | undefined {

@@ -1,8 +1,10 @@
 import type { Inbox } from '@hovor/protocol';
+import type { Filter, UpdateFilter } from 'mongodb';
 import type { Collections, ConversationActivityDoc, ConversationDoc } from '../db/collections.js';
 import { upsertOne } from '../db/upsert.js';
 import { isDuplicateKey } from '../errors.js';
 import { type ActivityNote, createActivityWriter } from './activity-writer.js';
+import { createReadCache } from './read-cache.js';
 
 /** A conversation with its activity; the state lives in ConversationDoc. */
 export type Conversation = Omit<ConversationDoc, '_id'> &
@@ -69,7 +71,11 @@ export interface QueuedEntry {
 
 export function createConversationRepository(
   c: Collections,
-  options: { onActivityError: (error: unknown) => void },
+  options: {
+    onActivityError: (error: unknown) => void;
+    /** A conversation's stored state changed on this node: other nodes drop their copies (cluster bus). */
+    onChanged?: (id: string) => void;
+  },
 ) {
   /** Records the latest message on the activity cache (never on the conversation itself). */
   async function writeActivity(id: string, note: ActivityNote): Promise<void> {
@@ -89,14 +95,43 @@ export function createConversationRepository(
     return docs.map((doc) => toConversation(doc, byId.get(doc._id), activityWriter.unwritten(doc._id)));
   }
 
+  async function readStored(id: string) {
+    // Two lookups by `_id`, each answered from the primary key.
+    const doc = await c.conversations.findOne({ _id: id });
+    if (!doc) return null;
+    return { doc, activity: (await c.conversationActivity.findOne({ _id: id })) ?? undefined };
+  }
+  /** What commands read of a conversation; dropped on every change (`update`). */
+  const cache = createReadCache(readStored);
+
+  /** Updates the stored conversation, then drops every node's copy of it. */
+  async function update(id: string, filter: Filter<ConversationDoc>, change: UpdateFilter<ConversationDoc>) {
+    try {
+      await c.conversations.updateOne({ ...filter, _id: id }, change);
+    } finally {
+      cache.invalidate(id);
+      options.onChanged?.(id);
+    }
+  }
+
   return {
     async findById(id: string): Promise<Conversation | null> {
-      // Two lookups by `_id`, each answered from the primary key.
-      const doc = await c.conversations.findOne({ _id: id });
-      if (!doc) return null;
-      const stored = (await c.conversationActivity.findOne({ _id: id })) ?? undefined;
-      return toConversation(doc, stored, activityWriter.unwritten(id));
+      const stored = await readStored(id);
+      return stored && toConversation(stored.doc, stored.activity, activityWriter.unwritten(id));
     },
+
+    /**
+     * The conversation as a command reads it for its policy check and handler: from this node's
+     * copy, which every change drops on every node; its activity as this node knows it.
+     */
+    async findForCommand(id: string): Promise<Conversation | null> {
+      const stored = await cache.get(id);
+      // The copy's activity is as old as the copy: what this node noted since lays over it.
+      return stored && toConversation(stored.doc, stored.activity, activityWriter.latest(id));
+    },
+
+    /** Another node changed the conversation: read it again next time. */
+    forget: (id: string) => cache.invalidate(id),
 
     /** Inserts the conversation unless one with this id exists (a retried start); true when inserted now. */
     async insertIfMissing(conversation: Conversation): Promise<boolean> {
@@ -148,8 +183,9 @@ export function createConversationRepository(
       if (!id) return null;
       const claimed = await this.claimOpen(siteId, to.visitorId, id, now);
       if (claimed !== id) return null;
-      await c.conversations.updateOne(
-        { _id: id, visitorId: fromVisitorId },
+      await update(
+        id,
+        { visitorId: fromVisitorId },
         { $set: { visitorId: to.visitorId, visitorName: to.name } },
       );
       await this.releaseOpen(siteId, fromVisitorId, id);
@@ -187,8 +223,9 @@ export function createConversationRepository(
     },
 
     async markAssigned(id: string, agent: { id: string; name: string }, at: Date): Promise<void> {
-      await c.conversations.updateOne(
-        { _id: id },
+      await update(
+        id,
+        {},
         { $set: { state: 'assigned', agentId: agent.id, agentName: agent.name, assignedAt: at } },
       );
     },
@@ -198,8 +235,9 @@ export function createConversationRepository(
      * colleague, or when a left message is reopened.
      */
     async markOwned(id: string, agent: { id: string; name: string }, round: number, at: Date): Promise<void> {
-      await c.conversations.updateOne(
-        { _id: id },
+      await update(
+        id,
+        {},
         {
           $set: {
             state: 'assigned',
@@ -214,7 +252,7 @@ export function createConversationRepository(
     },
 
     async markClosed(id: string, at: Date): Promise<void> {
-      await c.conversations.updateOne({ _id: id }, { $set: { state: 'closed', closedAt: at } });
+      await update(id, {}, { $set: { state: 'closed', closedAt: at } });
     },
 
     /** Back to the queue for the next round, keeping the original waiting time (and moving department on a transfer). */
@@ -232,7 +270,7 @@ export function createConversationRepository(
         excludedAgentIds,
         departmentId,
       };
-      await c.conversations.updateOne({ _id: conversation.id }, { $set: set });
+      await update(conversation.id, {}, { $set: set });
       return { ...conversation, ...set };
     },
 
@@ -258,7 +296,10 @@ export function createConversationRepository(
     },
 
     /** Records the latest message on the activity cache (never on the conversation itself). */
-    noteMessage: (id: string, note: ActivityNote): Promise<void> => writeActivity(id, note),
+    noteMessage(id: string, note: ActivityNote): Promise<void> {
+      activityWriter.remember(id, note);
+      return writeActivity(id, note);
+    },
 
     /**
      * Records it behind the caller's back: reads on this node see it at once, the store a moment
@@ -320,7 +361,7 @@ export function createConversationRepository(
 
     /** Moves to round `round` without an owner (its previous round's claim was spent). */
     async nextRound(id: string, round: number): Promise<void> {
-      await c.conversations.updateOne({ _id: id }, { $set: { round } });
+      await update(id, {}, { $set: { round } });
     },
 
     async listForAgent(siteIds: string[], box: Inbox, agentId: string, limit: number, before?: Date) {

@@ -1,5 +1,6 @@
 import type { Filter } from 'mongodb';
 import type { Collections, MessageDoc } from '../db/collections.js';
+import { createGroupInsert } from '../db/group-insert.js';
 import { AppError, isDuplicateKey } from '../errors.js';
 import { createTurns } from '../turns.js';
 import { createRecentMessages } from './recent-messages.js';
@@ -91,6 +92,8 @@ export function createMessageRepository(
   }
 
   const appendTurns = createTurns();
+  /** Messages of different conversations arriving together are written with one insert. */
+  const inserts = createGroupInsert(c.messages);
 
   async function insertNext(
     message: NewMessage,
@@ -103,7 +106,7 @@ export function createMessageRepository(
     for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
       const doc: MessageDoc = { _id, ...message, seq: previous + 1, createdAt: now };
       try {
-        await c.messages.insertOne(doc);
+        await inserts.insert(doc);
         const stored = toMessage(doc);
         recent.add(stored);
         rememberSeq(conversationId, doc.seq);

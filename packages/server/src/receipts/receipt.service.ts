@@ -1,6 +1,6 @@
 import type { Receipt, ReceiptSide, SetReceiptInput } from '@hovor/protocol';
 import type { Clock } from '../clock.js';
-import type { Conversation } from '../conversations/conversation.repository.js';
+import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
 import type { Notifier } from '../sockets/notifier.js';
 import type { ReceiptRepository } from './receipt.repository.js';
 
@@ -10,6 +10,7 @@ import type { ReceiptRepository } from './receipt.repository.js';
  */
 export function createReceiptService(deps: {
   receipts: ReceiptRepository;
+  conversations: Pick<ConversationRepository, 'findById'>;
   notifier: () => Notifier;
   clock: Clock;
 }) {
@@ -21,7 +22,11 @@ export function createReceiptService(deps: {
      * report past the conversation's last message is cut to it, and whatever was read was also
      * delivered. Announces only a receipt that grew.
      */
-    async report(conversation: Conversation, side: ReceiptSide, input: SetReceiptInput): Promise<Receipt> {
+    async report(known: Conversation, side: ReceiptSide, input: SetReceiptInput): Promise<Receipt> {
+      // A report past what this node knows of the conversation (messages written on another
+      // node) is checked against the store before it is cut.
+      const conversation =
+        input.deliveredSeq > known.lastSeq ? ((await deps.conversations.findById(known.id)) ?? known) : known;
       const readSeq = Math.min(input.readSeq, conversation.lastSeq);
       const deliveredSeq = Math.min(Math.max(input.deliveredSeq, readSeq), conversation.lastSeq);
       const before = await deps.receipts.find(conversation.id, side);

@@ -11,6 +11,7 @@ import type { Conversation } from '../conversations/conversation.repository.js';
 import type { ConversationService } from '../conversations/conversation.service.js';
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable } from '../errors.js';
+import type { Admission } from '../limits/admission.js';
 import type { RateLimits } from '../limits/rate-limiter.js';
 import { AGENT_COMMAND_LIMITS } from '../limits/rate-limits.js';
 import type { Logger } from '../logger.js';
@@ -22,6 +23,12 @@ import { checkProtocolVersion } from './version.js';
 
 /** How often a connection records console activity at most, for idle auto-away. */
 const ACTIVITY_WRITE_MS = 10_000;
+/**
+ * How long a connection trusts its last read of its agent (role, sites, whether active), in ms.
+ * Far below the session check's own cache (SESSION_RECHECK_MS), which bounds how late a
+ * deactivation is noticed anyway; a status change on this connection reads again at once.
+ */
+const AGENT_REREAD_MS = 1_000;
 /** Default list size of the inbox. */
 const DEFAULT_LIST_LIMIT = 50;
 
@@ -44,6 +51,8 @@ export interface AgentSocketDeps {
   loadConversation: (id: string) => Promise<Conversation | null>;
   /** [A4] Each command spends its limit, counted per console socket. */
   rateLimits: Pick<RateLimits, 'consume'>;
+  /** [A4] The node's bound on commands in flight. */
+  admission: Pick<Admission, 'run'>;
   db: DbAvailability;
   logger: Logger;
 }
@@ -100,11 +109,21 @@ export function attachAgentNamespace(
       lastActivityWrite = now.getTime();
       await deps.agents.noteActivity(signedIn.id, now);
     };
+    // What this socket last read of its agent, trusted for AGENT_REREAD_MS (a burst of replies costs one read).
+    let known: { agent: Promise<Agent | null>; at: number } | null = null;
+    const agentNow = (): Promise<Agent | null> => {
+      const at = performance.now();
+      if (!known || at - known.at >= AGENT_REREAD_MS)
+        known = { agent: deps.agents.findById(signedIn.id), at };
+      const reading = known;
+      // A failed read is not kept.
+      reading.agent.catch(() => {
+        if (known === reading) known = null;
+      });
+      return reading.agent;
+    };
     const current = async (): Promise<Agent> => {
-      const [isLive, agent] = await Promise.all([
-        deps.auth.isLive(session),
-        deps.agents.findById(signedIn.id),
-      ]);
+      const [isLive, agent] = await Promise.all([deps.auth.isLive(session), agentNow()]);
       if (!isLive || !agent?.isActive) {
         // After the answer below has gone out: the console learns why before the socket ends.
         setImmediate(() => socket.disconnect(true));
@@ -125,6 +144,7 @@ export function attachAgentNamespace(
       {
         'status:set': async ({ status }, { who: { agent } }) => {
           await deps.agents.setStatus(agent.id, status);
+          known = null;
           const profile = toAgentProfile({ ...agent, status }, deps.defaultCapacity);
           deps.notifier().agentChanged(profile);
           if (status === 'online') deps.routing.assignQueuedInBackground(agent.siteIds);
@@ -184,6 +204,7 @@ export function attachAgentNamespace(
         policies: AGENT_COMMAND_POLICIES,
         limits: AGENT_COMMAND_LIMITS,
         limitKey: socket.id,
+        admission: deps.admission,
         rateLimits: deps.rateLimits,
         who: async () => ({ type: 'agent', agent: await current() }) as const,
         loadConversation: deps.loadConversation,

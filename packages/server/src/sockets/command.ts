@@ -6,6 +6,7 @@ import type { Policy } from '../access/policies.js';
 import type { Conversation } from '../conversations/conversation.repository.js';
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable, toAppError } from '../errors.js';
+import type { Admission } from '../limits/admission.js';
 import type { RateLimits } from '../limits/rate-limiter.js';
 import type { LimitName } from '../limits/rate-limits.js';
 import { type Logger, logServerFailure } from '../logger.js';
@@ -83,7 +84,8 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
  * events without an ack callback get BAD_REQUEST (when they can be answered) and change nothing.
  * Each command first spends a point of its rate limit; past it, RATE_LIMITED with `retryAfterMs`
  * at once [A4]. While the database is known to be unreachable, commands answer UNAVAILABLE at
- * once [P14].
+ * once [P14]; while the node already works on as many commands as it admits, UNAVAILABLE with a
+ * `retryAfterMs`, at once [A4].
  */
 export function registerCommands<M extends CommandMap, Who extends Principal>(
   socket: Socket,
@@ -99,6 +101,8 @@ export function registerCommands<M extends CommandMap, Who extends Principal>(
     limits: { [K in keyof M]: LimitName };
     limitKey: string;
     rateLimits: Pick<RateLimits, 'consume'>;
+    /** [A4] The node's bound on commands in flight. */
+    admission: Pick<Admission, 'run'>;
     logger: Logger;
     db: DbAvailability;
     deadlineMs?: number;
@@ -143,11 +147,11 @@ export function registerCommands<M extends CommandMap, Who extends Principal>(
       }
       try {
         const input = parsed.data as z.output<M[typeof name]['input']>;
-        const work = (async () => {
+        const work = options.admission.run(async () => {
           const who = await options.who();
           const conversation = await authorize(options.policies[name], who, input, options.loadConversation);
           return handlers[name](input, { who, conversation });
-        })();
+        });
         const data = await withDeadline(work, deadlineMs);
         answer(ack, { ok: true, data });
       } catch (error) {

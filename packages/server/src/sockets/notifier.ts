@@ -80,7 +80,11 @@ export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNa
       if (message.kind !== 'note')
         visitors.to(rooms.visitor(conversation.visitorId)).emit('message:created', wire);
       agents.to(agentAudience(conversation)).emit('message:created', wire);
-      agents.to(rooms.site(conversation.siteId)).emit('conversation:updated', toSummary(conversation));
+      // A message changes only the conversation's preview: those who hold the conversation (its
+      // owner, its viewers) hear it; a waiting one's preview shows in every agent's queue.
+      const listeners =
+        conversation.state === 'assigned' ? agentAudience(conversation) : rooms.site(conversation.siteId);
+      agents.to(listeners).emit('conversation:updated', toSummary(conversation));
     },
     typingChanged(conversation, from, isTyping, name) {
       const payload = { conversationId: conversation.id, isTyping, name };

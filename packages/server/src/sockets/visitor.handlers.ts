@@ -5,6 +5,7 @@ import type { Conversation } from '../conversations/conversation.repository.js';
 import type { ConversationService } from '../conversations/conversation.service.js';
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable } from '../errors.js';
+import type { Admission } from '../limits/admission.js';
 import type { RateLimits } from '../limits/rate-limiter.js';
 import { VISITOR_COMMAND_LIMITS } from '../limits/rate-limits.js';
 import type { Logger } from '../logger.js';
@@ -38,6 +39,8 @@ export function attachVisitorNamespace(
     loadConversation: (id: string) => Promise<Conversation | null>;
     /** [A4] Each command spends its limit, counted per visitor (all their tabs together). */
     rateLimits: Pick<RateLimits, 'consume'>;
+    /** [A4] The node's bound on commands in flight. */
+    admission: Pick<Admission, 'run'>;
     db: DbAvailability;
     logger: Logger;
   },
@@ -113,6 +116,7 @@ export function attachVisitorNamespace(
         policies: VISITOR_COMMAND_POLICIES,
         limits: VISITOR_COMMAND_LIMITS,
         limitKey: visitor.id,
+        admission: deps.admission,
         rateLimits: deps.rateLimits,
         who: async () => who,
         loadConversation: deps.loadConversation,

@@ -94,6 +94,8 @@ export async function startHarness(
     rateLimits?: RateLimitOptions;
     /** Whose X-Forwarded-For the node believes (TRUST_PROXY); nobody's by default. */
     trustProxy?: AppConfig['trustProxy'];
+    /** [A4] Commands the node works on at once (the server's default where absent). */
+    maxCommandsInFlight?: number;
   } = {},
 ): Promise<Harness> {
   const shared = options.shareDatabaseWith;
@@ -116,6 +118,7 @@ export async function startHarness(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.uploadLimits ? { uploadLimits: options.uploadLimits } : {}),
     rateLimits: options.rateLimits ?? relaxedRateLimits(),
+    ...(options.maxCommandsInFlight ? { maxCommandsInFlight: options.maxCommandsInFlight } : {}),
   });
   await hovor.start();
   await new Promise<void>((resolve) => hovor.httpServer.listen(0, '127.0.0.1', resolve));
