@@ -53,6 +53,7 @@ import { createLeaseRepository } from './routing/lease.repository.js';
 import { createQueueStatsRepository } from './routing/queue-stats.repository.js';
 import { createRoutingService } from './routing/routing.service.js';
 import { createSweeper, DEFAULT_PRESENCE_LEASE_MS } from './routing/sweeper.js';
+import { createTimerRepository } from './routing/timer.repository.js';
 import { createDepartmentRepository } from './sites/department.repository.js';
 import { createSiteRepository } from './sites/site.repository.js';
 import { attachAgentNamespace } from './sockets/agent.handlers.js';
@@ -189,6 +190,7 @@ export function createApp(deps: AppDeps): HovorApp {
   const transcript = createTranscript({ messages, conversations: conversationRepository, notifier, clock });
   const actions = createActionClaimRepository(c, nodeId);
   const departments = createDepartmentRepository(c);
+  const timers = createTimerRepository(c);
   const routing = createRoutingService({
     conversations: conversationRepository,
     agents,
@@ -198,6 +200,7 @@ export function createApp(deps: AppDeps): HovorApp {
     leases,
     actions,
     queueStats: createQueueStatsRepository(c),
+    timers,
     transcript,
     notifier,
     clock,
@@ -421,6 +424,7 @@ export function createApp(deps: AppDeps): HovorApp {
     localLeaseIds: agentSockets.localLeaseIds,
     presenceLeaseMs,
     agents,
+    timers,
     notifier,
     defaultCapacity: deps.config.defaultCapacity,
   });

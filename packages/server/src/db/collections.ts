@@ -364,6 +364,18 @@ export interface AgentLeaseDoc {
   agentId: string;
   nodeId: string;
   expiresAt: Date;
+  /** The due slot of `expiresAt` (routing/timer.repository.ts): where the sweeper finds it when it lapses. */
+  expirySlot?: string;
+}
+
+/** A reminder to look at a conversation or an agent when it falls due (routing/timer.repository.ts). */
+export interface TimerDoc {
+  _id: string;
+  kind: 'conversation' | 'agent-gone';
+  subjectId: string;
+  dueAt: Date;
+  /** `dueAt`'s slot, compared by equality so an index answers a sweep. */
+  dueSlot: string;
 }
 
 /** Claim: a timed action (re-queue, close) runs once across nodes. `_id = action:conversationId:round`. */
@@ -424,6 +436,7 @@ export function collections(db: Db) {
     assignmentClaims: collection<AssignmentClaimDoc>('assignment_claims'),
     agentSlots: collection<AgentSlotDoc>('agent_slots'),
     agentLeases: collection<AgentLeaseDoc>('agent_leases'),
+    timers: collection<TimerDoc>('timers'),
     actionClaims: collection<ActionClaimDoc>('action_claims'),
     requestClaims: collection<RequestClaimDoc>('request_claims'),
     queueStats: collection<QueueStatsDoc>('queue_stats'),
@@ -471,5 +484,8 @@ export async function ensureIndexes(c: Collections): Promise<void> {
     c.agentSlots.createIndex({ conversationId: 1 }, { name: 'conversationId' }),
     c.agentLeases.createIndex({ agentId: 1 }, { name: 'agentId' }),
     c.agentLeases.createIndex({ nodeId: 1 }, { name: 'nodeId' }),
+    c.agentLeases.createIndex({ expirySlot: 1 }, { name: 'expirySlot' }),
+    c.timers.createIndex({ dueSlot: 1 }, { name: 'dueSlot' }),
+    c.timers.createIndex({ dueAt: 1 }, { name: 'dueAt' }),
   ]);
 }

@@ -39,8 +39,8 @@ export const EMBEDDED_DB_POOL_SIZE = 8;
 export async function connectMongo(
   url: string,
   dbName: string,
-  options: { maxPoolSize?: number } = {},
-): Promise<{ db: Db; close(): Promise<void> }> {
+  options: { maxPoolSize?: number; monitorCommands?: boolean } = {},
+): Promise<{ db: Db; client: MongoClient; close(): Promise<void> }> {
   failWritesOnClosedSockets();
   const client = new MongoClient(url, {
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
@@ -50,7 +50,8 @@ export async function connectMongo(
     waitQueueTimeoutMS: WAIT_QUEUE_TIMEOUT_MS,
     appName: 'hovor',
     ...(options.maxPoolSize ? { maxPoolSize: options.maxPoolSize } : {}),
+    ...(options.monitorCommands ? { monitorCommands: true } : {}),
   });
   await client.connect();
-  return { db: client.db(dbName), close: () => client.close() };
+  return { db: client.db(dbName), client, close: () => client.close() };
 }

@@ -159,10 +159,14 @@ export function createMessageRepository(
 
     /** Whether an agent wrote in the conversation at or after `since` (first-reply SLA). */
     async hasAgentTextSince(conversationId: string, since: Date): Promise<boolean> {
-      const replies = await c.messages
-        .find({ conversationId, kind: 'text', 'author.type': 'agent' })
+      const [reply] = await c.messages
+        .find(
+          { conversationId, kind: 'text', 'author.type': 'agent', createdAt: { $gte: since } },
+          { projection: { _id: 1 } },
+        )
+        .limit(1)
         .toArray();
-      return replies.some((reply) => reply.createdAt >= since);
+      return reply !== undefined;
     },
 
     /** Time of the newest message, from the messages themselves. */

@@ -33,7 +33,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
         const outcome = await core.claimFor(current, candidate);
         if (outcome === 'full') throw new AppError('CONFLICT', 'You have no free chat slot');
         if (outcome === 'lost') throw new AppError('CONFLICT', 'This conversation has already been taken');
-        const assigned = await core.finishAssignment(current, agent);
+        const assigned = await core.finishAssignment(current, agent, ctx.site);
         core.requestPositions(current.siteId);
         return toSummary(assigned);
       });
@@ -93,6 +93,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
           await deps.capacity.releaseForAgent(current.id, from.id);
           await deps.conversations.markOwned(current.id, targetAgent, nextRound.round, now);
           await deps.agents.setLastAssignedAt(targetAgent.id, now);
+          await core.watch(current.id, ctx.site, now);
           next = { ...nextRound, agentId: targetAgent.id, agentName: targetAgent.name, assignedAt: now };
         } else {
           // To a queue: no new owner claims the round, so the move itself is the claim [RT12].
@@ -167,6 +168,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
         }
         await deps.conversations.markOwned(current.id, agent, current.round, now);
         await deps.agents.setLastAssignedAt(agent.id, now);
+        await core.watch(current.id, ctx.site, now);
         const reopened: Conversation = {
           ...current,
           state,

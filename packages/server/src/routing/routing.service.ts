@@ -17,6 +17,7 @@ import { createHandover } from './handover.js';
 import type { LeaseRepository } from './lease.repository.js';
 import { createQueuePositions, inQueueOrder, queueKey } from './queue-positions.js';
 import type { QueueStatsRepository } from './queue-stats.repository.js';
+import type { TimerRepository } from './timer.repository.js';
 
 export interface RoutingDeps {
   conversations: ConversationRepository;
@@ -27,6 +28,7 @@ export interface RoutingDeps {
   leases: LeaseRepository;
   actions: ActionClaimRepository;
   queueStats: QueueStatsRepository;
+  timers: TimerRepository;
   transcript: Transcript;
   notifier: () => Notifier;
   clock: Clock;
@@ -69,7 +71,13 @@ export interface RoutingCore {
   loadSite(siteId: string): Promise<SiteContext | null>;
   rankedIn(ctx: SiteContext, excluded: readonly string[], departmentId: string | null): Promise<Candidate[]>;
   claimFor(conversation: Conversation, candidate: Candidate): Promise<'won' | 'lost' | 'full'>;
-  finishAssignment(conversation: Conversation, agent: { id: string; name: string }): Promise<Conversation>;
+  finishAssignment(
+    conversation: Conversation,
+    agent: { id: string; name: string },
+    site: Site,
+  ): Promise<Conversation>;
+  /** [RT9][RT11] Arms the timer of a conversation its owner now holds, from `assignedAt`. */
+  watch(conversationId: string, site: Site, assignedAt: Date): Promise<void>;
   /** [RT13] The site's queue changed: its waiting visitors hear their places soon. */
   requestPositions(siteId: string): void;
   capacityOf(agent: Agent, site: Site): number;
@@ -169,14 +177,22 @@ export function createRoutingService(deps: RoutingDeps) {
     }));
   }
 
+  async function watch(conversationId: string, site: Site, assignedAt: Date): Promise<void> {
+    const { firstReplySlaMs, inactivityCloseMs } = site.routing;
+    const dueAt = new Date(assignedAt.getTime() + Math.min(firstReplySlaMs, inactivityCloseMs));
+    await deps.timers.arm('conversation', conversationId, dueAt);
+  }
+
   async function finishAssignment(
     conversation: Conversation,
     agent: { id: string; name: string },
+    site: Site,
   ): Promise<Conversation> {
     const now = deps.clock.now();
     await Promise.all([
       deps.conversations.markAssigned(conversation.id, agent, now),
       deps.agents.setLastAssignedAt(agent.id, now),
+      watch(conversation.id, site, now),
     ]);
     const assigned: Conversation = {
       ...conversation,
@@ -259,7 +275,7 @@ export function createRoutingService(deps: RoutingDeps) {
       : null;
     const current = await deps.conversations.findById(conversation.id);
     if (owner && current?.state === 'queued' && current.round === conversation.round) {
-      await finishAssignment(current, owner);
+      await finishAssignment(current, owner, ctx.site);
     }
   }
 
@@ -277,7 +293,7 @@ export function createRoutingService(deps: RoutingDeps) {
     while (next) {
       const outcome = await claimFor(conversation, next);
       if (outcome === 'won')
-        return finishAssignment(conversation, ctx.agents.find((a) => a.id === next!.id)!);
+        return finishAssignment(conversation, ctx.agents.find((a) => a.id === next!.id)!, ctx.site);
       if (outcome === 'lost') {
         next.active--;
         await finishClaimedElsewhere(conversation, ctx);
@@ -418,6 +434,7 @@ export function createRoutingService(deps: RoutingDeps) {
     rankedIn,
     claimFor,
     finishAssignment,
+    watch,
     requestPositions: positions.request,
     capacityOf,
     requestDrain,

@@ -41,6 +41,8 @@ export const AGENT_PASSWORD = 'correct horse battery staple';
 
 export interface Harness {
   hovor: HovorApp;
+  /** The database commands the node sent, when started with `recordCommands`. */
+  commands: Array<{ name: string; collection: string }>;
   baseUrl: string;
   config: AppConfig;
   db: Awaited<ReturnType<typeof connectMongo>>['db'];
@@ -96,11 +98,21 @@ export async function startHarness(
     trustProxy?: AppConfig['trustProxy'];
     /** [A4] Commands the node works on at once (the server's default where absent). */
     maxCommandsInFlight?: number;
+    /** Records the database commands the node sends (`h.commands`). */
+    recordCommands?: boolean;
   } = {},
 ): Promise<Harness> {
   const shared = options.shareDatabaseWith;
   const dbName = shared?.db.databaseName ?? `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const mongo = await connectMongo(options.mongoUrl ?? inject('mongoUrl'), dbName, testPoolOptions());
+  const mongo = await connectMongo(options.mongoUrl ?? inject('mongoUrl'), dbName, {
+    ...testPoolOptions(),
+    monitorCommands: options.recordCommands ?? false,
+  });
+  const commands: Array<{ name: string; collection: string }> = [];
+  mongo.client.on('commandStarted', (event) => {
+    const collection = event.command[event.commandName];
+    commands.push({ name: event.commandName, collection: typeof collection === 'string' ? collection : '' });
+  });
   const config: AppConfig = {
     publicUrl: options.publicUrl ?? 'http://hovor.test',
     sessionTtlMs: 3_600_000,
@@ -142,6 +154,7 @@ export async function startHarness(
 
   const harness: Harness = {
     hovor,
+    commands,
     baseUrl,
     config,
     db: mongo.db,
