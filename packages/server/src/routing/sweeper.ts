@@ -75,7 +75,7 @@ export function createSweeper(deps: SweeperDeps) {
   async function checkConversation(timer: Timer, sites: Map<string, Promise<RoutingSettings | null>>) {
     const conversation = await deps.conversations.findById(timer.subjectId);
     const settings = conversation && (await settingsOf(sites, conversation.siteId));
-    if (!conversation || conversation.state !== 'assigned' || !conversation.agentId || !settings) {
+    if (conversation?.state !== 'assigned' || !conversation.agentId || !settings) {
       await deps.timers.remove(timer);
       return;
     }
