@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -26,7 +27,24 @@ func main() {
 	// FULL syncs every commit to disk; NORMAL (with WAL) survives a killed process and loses only the
 	// last commits on a power cut, and is several times faster: for tests and benchmarks.
 	synchronous := flag.String("synchronous", "full", "SQLite synchronous pragma: full or normal")
+	// A CPU profile of the whole run (Go's pprof format, `go tool pprof -top devdb FILE`), written
+	// when the database stops: what the benchmarks report as the database's own profile.
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to this file until the database stops")
 	flag.Parse()
+
+	if *cpuProfile != "" {
+		file, err := os.Create(*cpuProfile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(file); err != nil {
+			fail(err)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			_ = file.Close()
+		}()
+	}
 
 	dir, err := filepath.Abs(*dataDir)
 	if err != nil {

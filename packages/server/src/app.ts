@@ -20,7 +20,6 @@ import { createSessionRepository } from './auth/session.repository.js';
 import { createSessionCookie } from './auth/session-cookie.js';
 import { createBlockRepository } from './blocks/block.repository.js';
 import { createBlockService } from './blocks/block.service.js';
-import { type Clock, systemClock } from './clock.js';
 import { createClusterBus, singleNodeBus } from './cluster/cluster-bus.js';
 import type { AppConfig } from './config.js';
 import { createConversationRepository } from './conversations/conversation.repository.js';
@@ -42,11 +41,13 @@ import type { Logger } from './logger.js';
 import { createMessageRepository } from './messages/message.repository.js';
 import { createPageViewRepository } from './pages/page-view.repository.js';
 import { createPageViewService } from './pages/page-view.service.js';
+import { type Clock, systemClock } from './ports/clock.js';
 import { createRatingRepository } from './ratings/rating.repository.js';
 import { createRatingService } from './ratings/rating.service.js';
 import { createReceiptRepository } from './receipts/receipt.repository.js';
 import { createReceiptService } from './receipts/receipt.service.js';
 import { createActionClaimRepository } from './routing/action-claims.repository.js';
+import { createAssignmentClaimRepository } from './routing/assignment-claims.repository.js';
 import { createAvailabilityCache } from './routing/availability-cache.js';
 import { createCapacityRepository } from './routing/capacity.repository.js';
 import { createLeaseRepository } from './routing/lease.repository.js';
@@ -184,8 +185,7 @@ export function createApp(deps: AppDeps): HovorApp {
   const agentNsp = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace;
   const bus = deps.socketAdapter ? createClusterBus(agentNsp as unknown as Namespace) : singleNodeBus;
   bus.onConversationChanged((id) => conversationRepository.forget(id));
-  const notifierInstance = createSocketNotifier(visitorNsp, agentNsp);
-  const notifier = () => notifierInstance;
+  const notifier = createSocketNotifier(visitorNsp, agentNsp);
 
   const transcript = createTranscript({ messages, conversations: conversationRepository, notifier, clock });
   const actions = createActionClaimRepository(c, nodeId);
@@ -197,6 +197,7 @@ export function createApp(deps: AppDeps): HovorApp {
     sites,
     departments,
     capacity,
+    assignmentClaims: createAssignmentClaimRepository(c),
     leases,
     actions,
     queueStats: createQueueStatsRepository(c),

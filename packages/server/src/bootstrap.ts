@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AgentRepository } from './agents/agent.repository.js';
 import { hashPassword } from './auth/password.js';
-import type { Clock } from './clock.js';
+import type { Clock } from './ports/clock.js';
 import type { Site, SiteRepository } from './sites/site.repository.js';
 
 export const DEMO_ADMIN_EMAIL = 'admin@hovor.local';

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { createAgentRepository } from './agents/agent.repository.js';
 import { createApp } from './app.js';
 import { bootstrapFirstStart, DEMO_SITE_KEY } from './bootstrap.js';
-import { systemClock } from './clock.js';
 import { isDemoOn, parseEnv, toAppConfig } from './config.js';
 import { collections } from './db/collections.js';
 import { connectMongo, EMBEDDED_DB_POOL_SIZE } from './db/connect.js';
@@ -11,6 +10,7 @@ import { createDemoSite } from './demo/demo-site.js';
 import { type EmbeddedDb, REPO_ROOT, startEmbeddedDb } from './devdb/embedded-db.js';
 import { createLogger } from './logger.js';
 import { DEFAULT_STATIC_PATHS } from './paths.js';
+import { systemClock } from './ports/clock.js';
 import { createSiteRepository } from './sites/site.repository.js';
 import { connectRedisAdapter, type RedisSocketAdapter } from './sockets/redis-adapter.js';
 

@@ -1,8 +1,8 @@
 import type { AgentRole } from '@hovor/protocol';
 import type { AuditLog } from '../audit/audit.repository.js';
 import type { SessionRepository } from '../auth/session.repository.js';
-import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import type { SessionSockets } from '../sockets/session-sockets.js';
 import type { AgentRepository } from './agent.repository.js';
 

@@ -5,10 +5,10 @@ import {
   MAX_ATTACHMENT_NAME_CHARS,
 } from '@hovor/protocol';
 import type { Agent } from '../agents/agent.repository.js';
-import type { Clock } from '../clock.js';
 import type { Conversation } from '../conversations/conversation.repository.js';
 import type { AttachmentDoc } from '../db/collections.js';
 import { AppError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import type { Visitor } from '../visitors/visitor.repository.js';
 import { type AttachmentRepository, toAttachment } from './attachment.repository.js';
 import { cleanFileName, matchesType } from './sniff.js';

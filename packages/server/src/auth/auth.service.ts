@@ -1,7 +1,7 @@
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import type { AuditLog } from '../audit/audit.repository.js';
-import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import type { SessionSockets } from '../sockets/session-sockets.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import type { Session, SessionRepository } from './session.repository.js';

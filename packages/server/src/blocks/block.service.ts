@@ -2,10 +2,10 @@ import type { ListBlocksInput, UnblockVisitorInput, VisitorBlock, VisitorUnblock
 import { oversees } from '../access/conversation-access.js';
 import type { Agent } from '../agents/agent.repository.js';
 import type { AuditLog } from '../audit/audit.repository.js';
-import type { Clock } from '../clock.js';
 import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
 import type { ConversationCloser } from '../conversations/conversation-closer.js';
 import { AppError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import type { Visitor, VisitorRepository } from '../visitors/visitor.repository.js';
 import { type Block, type BlockRepository, blockIdOf } from './block.repository.js';
 

@@ -1,8 +1,8 @@
 import type { Author, EventReason } from '@hovor/protocol';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { CapacityRepository } from '../routing/capacity.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
-import type { Notifier } from '../sockets/notifier.js';
 import type { Conversation, ConversationRepository } from './conversation.repository.js';
 import { transition } from './conversation-state.js';
 import { serverMsgId, type Transcript } from './transcript.js';
@@ -13,7 +13,7 @@ export function createConversationCloser(deps: {
   capacity: CapacityRepository;
   transcript: Transcript;
   routing: RoutingService;
-  notifier: () => Notifier;
+  notifier: Notifier;
   clock: Clock;
 }) {
   return {
@@ -37,7 +37,7 @@ export function createConversationCloser(deps: {
       });
       await deps.conversations.releaseOpen(conversation.siteId, conversation.visitorId, conversation.id);
       await deps.capacity.releaseForConversation(conversation.id);
-      deps.notifier().conversationChanged(final);
+      deps.notifier.conversationChanged(final);
       deps.routing.assignQueuedInBackground([conversation.siteId]);
       return final;
     },

@@ -196,32 +196,6 @@ export function createConversationRepository(
       await c.openConversations.deleteOne({ _id: `${siteId}:${visitorId}`, conversationId });
     },
 
-    /** Claims ownership of round `round`; false when another node or agent won it. */
-    async claimAssignment(
-      conversationId: string,
-      round: number,
-      agentId: string,
-      now: Date,
-    ): Promise<boolean> {
-      try {
-        await c.assignmentClaims.insertOne({
-          _id: `${conversationId}:${round}`,
-          conversationId,
-          agentId,
-          createdAt: now,
-        });
-        return true;
-      } catch (error) {
-        if (isDuplicateKey(error)) return false;
-        throw error;
-      }
-    },
-
-    async findAssignmentClaim(conversationId: string, round: number): Promise<string | null> {
-      const doc = await c.assignmentClaims.findOne({ _id: `${conversationId}:${round}` });
-      return doc?.agentId ?? null;
-    },
-
     async markAssigned(id: string, agent: { id: string; name: string }, at: Date): Promise<void> {
       await update(
         id,

@@ -16,18 +16,18 @@ import {
 import { visitorOwns } from '../access/conversation-access.js';
 import type { Agent, AgentRepository } from '../agents/agent.repository.js';
 import { type AttachmentRepository, attachmentForMessage } from '../attachments/attachment.repository.js';
-import type { Clock } from '../clock.js';
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors.js';
 import type { MessageRepository } from '../messages/message.repository.js';
 import type { PageViewService } from '../pages/page-view.service.js';
+import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { RatingService } from '../ratings/rating.service.js';
 import type { ReceiptService } from '../receipts/receipt.service.js';
 import type { LeaseRepository } from '../routing/lease.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
 import type { DepartmentRepository } from '../sites/department.repository.js';
 import type { SiteRepository } from '../sites/site.repository.js';
-import type { Notifier } from '../sockets/notifier.js';
 import type { Visitor, VisitorRepository } from '../visitors/visitor.repository.js';
 import {
   type Conversation,
@@ -59,7 +59,7 @@ export interface ConversationServiceDeps {
   receipts: ReceiptService;
   ratings: RatingService;
   pages: PageViewService;
-  notifier: () => Notifier;
+  notifier: Notifier;
   clock: Clock;
 }
 
@@ -177,7 +177,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         event: { type: 'queued', agentId: null, agentName: null, reason: null },
         clientMsgId: serverMsgId('event-queued-1'),
       });
-      if (isNew) deps.notifier().conversationChanged(afterEvent);
+      if (isNew) deps.notifier.conversationChanged(afterEvent);
       return afterEvent;
     }
     return conversation;
@@ -266,7 +266,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async typingAsVisitor(visitor: Visitor, conversation: Conversation, isTyping: boolean): Promise<null> {
       if (conversation.state !== 'closed')
-        deps.notifier().typingChanged(conversation, 'visitor', isTyping, visitor.name);
+        deps.notifier.typingChanged(conversation, 'visitor', isTyping, visitor.name);
       return null;
     },
 
@@ -346,7 +346,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
     async typingAsAgent(agent: Agent, conversation: Conversation, isTyping: boolean): Promise<null> {
       if (conversation.state !== 'closed')
-        deps.notifier().typingChanged(conversation, 'agent', isTyping, agent.name);
+        deps.notifier.typingChanged(conversation, 'agent', isTyping, agent.name);
       return null;
     },
 

@@ -1,9 +1,9 @@
 import type { VisitorConversation } from '@hovor/protocol';
-import type { Clock } from '../clock.js';
 import { newId } from '../db/ids.js';
 import { AppError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { DepartmentRepository } from '../sites/department.repository.js';
-import type { Notifier } from '../sockets/notifier.js';
 import type { Visitor, VisitorRepository } from '../visitors/visitor.repository.js';
 import type { ConversationRepository } from './conversation.repository.js';
 import { SYSTEM_AUTHOR, serverMsgId, type Transcript } from './transcript.js';
@@ -28,7 +28,7 @@ export async function leaveOfflineMessage(
     departments: DepartmentRepository;
     visitors: VisitorRepository;
     transcript: Transcript;
-    notifier: () => Notifier;
+    notifier: Notifier;
     clock: Clock;
   },
   visitor: Visitor,
@@ -82,6 +82,6 @@ export async function leaveOfflineMessage(
     event: null,
     clientMsgId: serverMsgId(`offline-${input.requestId}`),
   }));
-  deps.notifier().conversationChanged(conversation);
+  deps.notifier.conversationChanged(conversation);
   return toVisitorConversation(conversation);
 }

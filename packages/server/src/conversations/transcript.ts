@@ -1,6 +1,6 @@
-import type { Clock } from '../clock.js';
 import type { MessageRepository, NewMessage, StoredMessage } from '../messages/message.repository.js';
-import type { Notifier } from '../sockets/notifier.js';
+import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { Conversation, ConversationRepository } from './conversation.repository.js';
 
 /** The author of what Hovor itself writes into a transcript (events, closings). */
@@ -20,7 +20,7 @@ export const serverMsgId = (name: string) => `sys.${name}`;
 export function createTranscript(deps: {
   messages: MessageRepository;
   conversations: ConversationRepository;
-  notifier: () => Notifier;
+  notifier: Notifier;
   clock: Clock;
 }) {
   return {
@@ -51,7 +51,7 @@ export function createTranscript(deps: {
         lastMessageText: preview ?? conversation.lastMessageText,
         lastMessageAt: stored.createdAt,
       };
-      deps.notifier().messageCreated(updated, stored);
+      deps.notifier.messageCreated(updated, stored);
       return { message: stored, conversation: updated, isNew };
     },
   };

@@ -15,6 +15,8 @@ const START_TIMEOUT_MS = 30_000;
 export interface EmbeddedDb {
   /** A MongoDB connection string for the driver. */
   url: string;
+  /** The database's process id (benchmarks read its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -43,11 +45,14 @@ export async function startEmbeddedDb(options: {
    * the last commits on a power cut; several times faster, for tests and benchmarks.
    */
   synchronous?: 'full' | 'normal';
+  /** Writes the database's CPU profile (Go pprof) to this file when it stops: for benchmarks. */
+  cpuProfile?: string;
 }): Promise<EmbeddedDb> {
   const binary = ensureEmbeddedDbBinary();
   mkdirSync(options.dataDir, { recursive: true });
   const args = ['--listen', options.listen ?? '127.0.0.1:0', '--data', options.dataDir];
   args.push('--synchronous', options.synchronous ?? 'full');
+  if (options.cpuProfile) args.push('--cpuprofile', options.cpuProfile);
   const child = spawn(binary, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -59,6 +64,7 @@ export async function startEmbeddedDb(options: {
   const uri = await readListeningLine(child, stderr);
   return {
     url: `${uri.replace(/\/$/, '')}/?directConnection=true`,
+    pid: child.pid,
     stop: () => stopChild(child),
   };
 }

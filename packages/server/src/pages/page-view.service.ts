@@ -1,7 +1,7 @@
 import type { PageView, PageViewInput } from '@hovor/protocol';
-import type { Clock } from '../clock.js';
 import type { Conversation } from '../conversations/conversation.repository.js';
-import type { Notifier } from '../sockets/notifier.js';
+import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { Visitor } from '../visitors/visitor.repository.js';
 import { type PageViewRepository, toPageView } from './page-view.repository.js';
 
@@ -17,7 +17,7 @@ export function createPageViewService(deps: {
   keepsFullUrls: (siteId: string) => Promise<boolean>;
   /** The visitor's open conversation, if any, to announce the page to its agents. */
   openConversation: (visitor: Visitor) => Promise<Conversation | null>;
-  notifier: () => Notifier;
+  notifier: Notifier;
   clock: Clock;
 }) {
   return {
@@ -35,7 +35,7 @@ export function createPageViewService(deps: {
       });
       const conversation = await deps.openConversation(visitor);
       if (conversation && conversation.state !== 'closed') {
-        deps.notifier().pageViewed(conversation, toPageView(doc));
+        deps.notifier.pageViewed(conversation, toPageView(doc));
       }
       return null;
     },

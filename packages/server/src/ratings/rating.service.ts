@@ -1,16 +1,12 @@
 import type { RateConversationInput, Rating } from '@hovor/protocol';
-import type { Clock } from '../clock.js';
 import type { Conversation } from '../conversations/conversation.repository.js';
 import { AppError } from '../errors.js';
-import type { Notifier } from '../sockets/notifier.js';
+import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
 import { type RatingRepository, toRating } from './rating.repository.js';
 
 /** The visitor's rating of a conversation [P17]: the first one stands, a retry finds it. */
-export function createRatingService(deps: {
-  ratings: RatingRepository;
-  notifier: () => Notifier;
-  clock: Clock;
-}) {
+export function createRatingService(deps: { ratings: RatingRepository; notifier: Notifier; clock: Clock }) {
   return {
     async ratingOf(conversationId: string): Promise<Rating | null> {
       const doc = await deps.ratings.find(conversationId);
@@ -37,7 +33,7 @@ export function createRatingService(deps: {
         ratedAt: deps.clock.now(),
       });
       const rating = toRating(doc);
-      if (isNew) deps.notifier().conversationRated(conversation, rating);
+      if (isNew) deps.notifier.conversationRated(conversation, rating);
       else if (doc.requestId !== input.requestId) {
         throw new AppError('CONFLICT', 'This conversation has already been rated');
       }

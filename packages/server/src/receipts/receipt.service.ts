@@ -1,7 +1,7 @@
 import type { Receipt, ReceiptSide, SetReceiptInput } from '@hovor/protocol';
-import type { Clock } from '../clock.js';
 import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
-import type { Notifier } from '../sockets/notifier.js';
+import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { ReceiptRepository } from './receipt.repository.js';
 
 /**
@@ -11,7 +11,7 @@ import type { ReceiptRepository } from './receipt.repository.js';
 export function createReceiptService(deps: {
   receipts: ReceiptRepository;
   conversations: Pick<ConversationRepository, 'findById'>;
-  notifier: () => Notifier;
+  notifier: Notifier;
   clock: Clock;
 }) {
   return {
@@ -35,7 +35,7 @@ export function createReceiptService(deps: {
         { conversationId: conversation.id, side, deliveredSeq, readSeq },
         deps.clock.now(),
       );
-      deps.notifier().receiptChanged(conversation, after);
+      deps.notifier.receiptChanged(conversation, after);
       return after;
     },
   };

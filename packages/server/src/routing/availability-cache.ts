@@ -1,5 +1,5 @@
 import type { Availability } from '@hovor/protocol';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../ports/clock.js';
 
 /** Answers kept at most; the oldest goes first when a new one needs room. */
 const MAX_ENTRIES = 10_000;

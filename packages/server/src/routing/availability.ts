@@ -1,13 +1,14 @@
 import type { Availability } from '@hovor/protocol';
 import { AppError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import { isOpenAt } from '../sites/business-hours.js';
 import type { Site } from '../sites/site.repository.js';
-import type { RoutingCore, RoutingDeps, SiteContext } from './routing.service.js';
+import type { Eligibility, SiteContext } from './eligibility.js';
 
 /** [RT17] What a site offers a visitor now: live, queue, the offline form, or nothing. */
-export function createAvailability(deps: RoutingDeps, core: RoutingCore) {
+export function createAvailability(deps: { clock: Clock }, eligibility: Eligibility) {
   async function siteWithDepartment(siteId: string, departmentId: string | null): Promise<SiteContext> {
-    const ctx = await core.loadSite(siteId);
+    const ctx = await eligibility.loadSite(siteId);
     if (!ctx) throw new AppError('NOT_FOUND', 'Unknown site');
     if (departmentId && !ctx.departments.has(departmentId)) {
       throw new AppError('NOT_FOUND', 'No such department on this site');
@@ -34,7 +35,7 @@ export function createAvailability(deps: RoutingDeps, core: RoutingCore) {
       const offlineText = (locale && ctx.site.texts[locale]?.offlineText) || settings.offlineText;
       const offline = { mode: settings.hideWhenOffline ? 'hidden' : 'offline', offlineText } as const;
       if (!isOpenNow(ctx, departmentId)) return offline;
-      const hasEligible = (await core.rankedEligible(ctx, [], departmentId)).length > 0;
+      const hasEligible = (await eligibility.rankedEligible(ctx, [], departmentId)).length > 0;
       if (hasEligible) return { mode: 'live', offlineText };
       return settings.offlineWhenNoAgents ? offline : { mode: 'queue', offlineText };
     },
@@ -48,7 +49,7 @@ export function createAvailability(deps: RoutingDeps, core: RoutingCore) {
       const ctx = await siteWithDepartment(siteId, departmentId);
       if (!isOpenNow(ctx, departmentId)) return false;
       if (!ctx.site.routing.offlineWhenNoAgents) return true;
-      return (await core.rankedEligible(ctx, [], departmentId)).length > 0;
+      return (await eligibility.rankedEligible(ctx, [], departmentId)).length > 0;
     },
   };
 }

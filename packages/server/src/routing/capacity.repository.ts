@@ -3,7 +3,7 @@ import { isDuplicateKey } from '../errors.js';
 
 /**
  * Agents' capacity as claimed slots (`agentId:k`, k < capacity): inserting is the only way
- * to take one, so two nodes can never fill the same slot (docs/adr/0003-claims.md).
+ * to take one, so two nodes can never fill the same slot (docs/adr/0002-claims.md).
  */
 export function createCapacityRepository(c: Collections) {
   return {

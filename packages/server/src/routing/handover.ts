@@ -1,17 +1,48 @@
 import type { ConversationSummary, TransferTarget } from '@hovor/protocol';
-import type { Agent } from '../agents/agent.repository.js';
-import type { Conversation } from '../conversations/conversation.repository.js';
+import type { Agent, AgentRepository } from '../agents/agent.repository.js';
+import type { Conversation, ConversationRepository } from '../conversations/conversation.repository.js';
 import { transition } from '../conversations/conversation-state.js';
-import { serverMsgId } from '../conversations/transcript.js';
+import { serverMsgId, type Transcript } from '../conversations/transcript.js';
 import { toSummary } from '../conversations/wire.js';
 import { AppError } from '../errors.js';
-import type { RoutingCore, RoutingDeps } from './routing.service.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
+import type { Turns } from '../turns.js';
+import type { ActionClaimRepository } from './action-claims.repository.js';
+import type { Assignment } from './assignment.js';
+import type { AssignmentClaimRepository } from './assignment-claims.repository.js';
+import type { CapacityRepository } from './capacity.repository.js';
+import type { Eligibility } from './eligibility.js';
+import type { QueuePositions } from './queue-positions.js';
+
+export interface HandoverDeps {
+  conversations: ConversationRepository;
+  agents: AgentRepository;
+  capacity: CapacityRepository;
+  assignmentClaims: AssignmentClaimRepository;
+  actions: ActionClaimRepository;
+  transcript: Transcript;
+  notifier: Notifier;
+  clock: Clock;
+}
 
 /**
  * What agents do to a conversation's ownership themselves: take a queued one [RT14], transfer
- * their own [RT16], reopen a left message [RT18]. Built on the routing core, with its claims.
+ * their own [RT16], reopen a left message [RT18]. Built on eligibility and assignment, with their claims.
  */
-export function createHandover(deps: RoutingDeps, core: RoutingCore) {
+export function createHandover(
+  deps: HandoverDeps,
+  routing: {
+    eligibility: Eligibility;
+    assignment: Assignment;
+    positions: QueuePositions;
+    /** The turns per site that drains take too. */
+    siteTurns: Turns;
+    log: Logger;
+  },
+) {
+  const { eligibility, assignment, positions, siteTurns, log } = routing;
   return {
     /** [RT14] An eligible agent takes a queued conversation; one of concurrent takers wins. */
     async take(agent: Agent, conversationId: string): Promise<ConversationSummary> {
@@ -19,22 +50,22 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
       if (!conversation || !agent.siteIds.includes(conversation.siteId)) {
         throw new AppError('NOT_FOUND', 'No such conversation');
       }
-      return core.serialize(conversation.siteId, async () => {
+      return siteTurns.inTurn(conversation.siteId, async () => {
         const current = (await deps.conversations.findById(conversationId))!;
         // [P6] A retried take whose first answer was lost: the taker already owns it.
         if (current.state === 'assigned' && current.agentId === agent.id) return toSummary(current);
         if (current.state !== 'queued')
           throw new AppError('CONFLICT', 'This conversation has already been taken');
-        const ctx = (await core.loadSite(current.siteId))!;
-        const candidate = (await core.rankedIn(ctx, [], null)).find((c) => c.id === agent.id);
+        const ctx = (await eligibility.loadSite(current.siteId))!;
+        const candidate = (await eligibility.rankedIn(ctx, [], null)).find((c) => c.id === agent.id);
         if (!candidate) {
           throw new AppError('CONFLICT', 'Go online with a free chat slot to take a conversation');
         }
-        const outcome = await core.claimFor(current, candidate);
+        const outcome = await assignment.claimFor(current, candidate);
         if (outcome === 'full') throw new AppError('CONFLICT', 'You have no free chat slot');
         if (outcome === 'lost') throw new AppError('CONFLICT', 'This conversation has already been taken');
-        const assigned = await core.finishAssignment(current, agent, ctx.site);
-        core.requestPositions(current.siteId);
+        const assigned = await assignment.finishAssignment(current, agent, ctx.site);
+        positions.request(current.siteId);
         return toSummary(assigned);
       });
     },
@@ -53,7 +84,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
       if (!conversation || !agent.siteIds.includes(conversation.siteId)) {
         throw new AppError('NOT_FOUND', 'No such conversation');
       }
-      const moved = await core.serialize(conversation.siteId, async () => {
+      const moved = await siteTurns.inTurn(conversation.siteId, async () => {
         const current = (await deps.conversations.findById(conversationId))!;
         const isPrivileged = agent.role === 'admin' || agent.role === 'supervisor';
         if (current.state !== 'assigned')
@@ -61,7 +92,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
         if (current.agentId !== agent.id && !isPrivileged) {
           throw new AppError('FORBIDDEN', 'Only the assigned agent can transfer this conversation');
         }
-        const ctx = (await core.loadSite(current.siteId))!;
+        const ctx = (await eligibility.loadSite(current.siteId))!;
         let targetAgent: Agent | undefined;
         if (target.type === 'agent') {
           targetAgent = ctx.agents.find((a) => a.id === target.agentId);
@@ -75,14 +106,14 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
         const from = { id: current.agentId!, name: current.agentName };
         let next: Conversation;
         if (targetAgent) {
-          const candidate = (await core.rankedIn(ctx, [], null)).find((c) => c.id === targetAgent.id);
+          const candidate = (await eligibility.rankedIn(ctx, [], null)).find((c) => c.id === targetAgent.id);
           const slot = candidate
             ? await deps.capacity.claimSlot(candidate.id, candidate.capacity, current.id, now)
             : null;
           const nextRound = { ...current, round: current.round + 1 };
           if (
             !slot ||
-            !(await deps.conversations.claimAssignment(current.id, nextRound.round, targetAgent.id, now))
+            !(await deps.assignmentClaims.claim(current.id, nextRound.round, targetAgent.id, now))
           ) {
             if (slot) await deps.capacity.releaseSlot(slot);
             throw new AppError(
@@ -93,7 +124,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
           await deps.capacity.releaseForAgent(current.id, from.id);
           await deps.conversations.markOwned(current.id, targetAgent, nextRound.round, now);
           await deps.agents.setLastAssignedAt(targetAgent.id, now);
-          await core.watch(current.id, ctx.site, now);
+          await assignment.watch(current.id, ctx.site, now);
           next = { ...nextRound, agentId: targetAgent.id, agentName: targetAgent.name, assignedAt: now };
         } else {
           // To a queue: no new owner claims the round, so the move itself is the claim [RT12].
@@ -130,11 +161,11 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
           },
           clientMsgId: serverMsgId(`event-transferred-${current.round}`),
         });
-        deps.notifier().conversationChanged(afterEvent);
-        core.log.info({ conversationId: current.id, from: from.id, to: target }, 'transferred');
+        deps.notifier.conversationChanged(afterEvent);
+        log.info({ conversationId: current.id, from: from.id, to: target }, 'transferred');
         return afterEvent;
       });
-      if (moved.state === 'queued') await core.requestDrain(moved.siteId);
+      if (moved.state === 'queued') await assignment.requestDrain(moved.siteId);
       const final = await deps.conversations.findById(conversationId);
       return toSummary(final ?? moved);
     },
@@ -145,18 +176,18 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
       if (!conversation || !agent.siteIds.includes(conversation.siteId)) {
         throw new AppError('NOT_FOUND', 'No such conversation');
       }
-      return core.serialize(conversation.siteId, async () => {
+      return siteTurns.inTurn(conversation.siteId, async () => {
         const current = (await deps.conversations.findById(conversationId))!;
         const state = transition(current.state, 'reopen');
         const now = deps.clock.now();
-        const ctx = (await core.loadSite(current.siteId))!;
-        const capacity = core.capacityOf(ctx.agents.find((a) => a.id === agent.id) ?? agent, ctx.site);
+        const ctx = (await eligibility.loadSite(current.siteId))!;
+        const capacity = eligibility.capacityOf(ctx.agents.find((a) => a.id === agent.id) ?? agent, ctx.site);
         // A slot, then the round [RT3], then the visitor's open conversation [RT4]. The round's
         // winner alone undoes: a visitor chatting already is answered there, and the message
         // waits for a later round.
         const slot = await deps.capacity.claimSlot(agent.id, capacity, current.id, now);
         if (!slot) throw new AppError('CONFLICT', 'You have no free chat slot');
-        if (!(await deps.conversations.claimAssignment(current.id, current.round, agent.id, now))) {
+        if (!(await deps.assignmentClaims.claim(current.id, current.round, agent.id, now))) {
           await deps.capacity.releaseSlot(slot);
           throw new AppError('CONFLICT', 'A colleague is already replying to this message');
         }
@@ -168,7 +199,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
         }
         await deps.conversations.markOwned(current.id, agent, current.round, now);
         await deps.agents.setLastAssignedAt(agent.id, now);
-        await core.watch(current.id, ctx.site, now);
+        await assignment.watch(current.id, ctx.site, now);
         const reopened: Conversation = {
           ...current,
           state,
@@ -184,7 +215,7 @@ export function createHandover(deps: RoutingDeps, core: RoutingCore) {
           event: { type: 'reopened', agentId: agent.id, agentName: agent.name, reason: null },
           clientMsgId: serverMsgId(`event-reopened-${current.round}`),
         });
-        deps.notifier().conversationChanged(afterEvent);
+        deps.notifier.conversationChanged(afterEvent);
         return toSummary(afterEvent);
       });
     },

@@ -1,7 +1,7 @@
 import type { QueuePosition } from '@hovor/protocol';
 import type { ConversationRepository, QueuedEntry } from '../conversations/conversation.repository.js';
 import type { Logger } from '../logger.js';
-import type { Notifier } from '../sockets/notifier.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { QueueStatsRepository } from './queue-stats.repository.js';
 
 /** Places told per site at most; a visitor further back hears their place once it is below this. */
@@ -52,7 +52,7 @@ interface SitePublisher {
 export function createQueuePositions(deps: {
   conversations: Pick<ConversationRepository, 'queueOrder'>;
   queueStats: QueueStatsRepository;
-  notifier: () => Notifier;
+  notifier: Notifier;
   logger: Logger;
 }) {
   const sites = new Map<string, SitePublisher>();
@@ -101,7 +101,7 @@ export function createQueuePositions(deps: {
       told.set(entry.id, position);
     }
     publisher.told = told;
-    deps.notifier().queuePositions(changed);
+    deps.notifier.queuePositions(changed);
   }
 
   function run(siteId: string, publisher: SitePublisher): void {
@@ -142,7 +142,7 @@ export function createQueuePositions(deps: {
     /** [RT13] Tells one waiting visitor their place again (a reconnect), from what was last published. */
     retell(siteId: string, conversationId: string, visitorId: string): void {
       const position = sites.get(siteId)?.told.get(conversationId);
-      if (position) deps.notifier().queuePositions([{ visitorId, position }]);
+      if (position) deps.notifier.queuePositions([{ visitorId, position }]);
       else schedule(siteId, publisherOf(siteId));
     },
 

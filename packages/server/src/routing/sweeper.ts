@@ -1,13 +1,13 @@
 import { type AgentRepository, toAgentProfile } from '../agents/agent.repository.js';
-import type { Clock } from '../clock.js';
 import type { ConversationRepository } from '../conversations/conversation.repository.js';
 import type { ConversationCloser } from '../conversations/conversation-closer.js';
 import { SYSTEM_AUTHOR } from '../conversations/transcript.js';
 import type { Logger } from '../logger.js';
 import type { MessageRepository } from '../messages/message.repository.js';
+import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { RoutingSettings } from '../sites/routing-settings.js';
 import type { SiteRepository } from '../sites/site.repository.js';
-import type { Notifier } from '../sockets/notifier.js';
 import type { ActionClaimRepository } from './action-claims.repository.js';
 import type { LeaseRepository } from './lease.repository.js';
 import type { RoutingService } from './routing.service.js';
@@ -39,7 +39,7 @@ export interface SweeperDeps {
   presenceLeaseMs: number;
   agents: AgentRepository;
   timers: TimerRepository;
-  notifier: () => Notifier;
+  notifier: Notifier;
   defaultCapacity: number;
 }
 
@@ -211,7 +211,7 @@ export function createSweeper(deps: SweeperDeps) {
       for (const { agent, lastActivityAt } of await deps.agents.onlineWithActivity(site.id)) {
         if (!lastActivityAt || lastActivityAt.getTime() + idleMs > now) continue;
         await deps.agents.setStatus(agent.id, 'away');
-        deps.notifier().agentChanged(toAgentProfile({ ...agent, status: 'away' }, deps.defaultCapacity));
+        deps.notifier.agentChanged(toAgentProfile({ ...agent, status: 'away' }, deps.defaultCapacity));
         await deps.routing.agentLeft({ ...agent, status: 'away' });
         log.info({ agentId: agent.id, siteId: site.id }, 'set away after idle time');
       }

@@ -6,7 +6,6 @@ import type { AuthService } from '../auth/auth.service.js';
 import type { Session } from '../auth/session.repository.js';
 import type { SessionCookie } from '../auth/session-cookie.js';
 import type { BlockService } from '../blocks/block.service.js';
-import type { Clock } from '../clock.js';
 import type { Conversation } from '../conversations/conversation.repository.js';
 import type { ConversationService } from '../conversations/conversation.service.js';
 import type { DbAvailability } from '../db/availability.js';
@@ -15,10 +14,12 @@ import type { Admission } from '../limits/admission.js';
 import type { RateLimits } from '../limits/rate-limiter.js';
 import { AGENT_COMMAND_LIMITS } from '../limits/rate-limits.js';
 import type { Logger } from '../logger.js';
+import type { Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { LeaseRepository } from '../routing/lease.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
 import { describeIssues, handshakeError, refuseWhileDatabaseDown, registerCommands } from './command.js';
-import { type AgentNamespace, type Notifier, rooms } from './notifier.js';
+import { type AgentNamespace, rooms } from './notifier.js';
 import { checkProtocolVersion } from './version.js';
 
 /** How often a connection records console activity at most, for idle auto-away. */
@@ -41,7 +42,7 @@ export interface AgentSocketDeps {
   routing: RoutingService;
   /** [P26] Blocking visitors. */
   blocks: BlockService;
-  notifier: () => Notifier;
+  notifier: Notifier;
   clock: Clock;
   nodeId: string;
   presenceLeaseMs: number;
@@ -146,7 +147,7 @@ export function attachAgentNamespace(
           await deps.agents.setStatus(agent.id, status);
           known = null;
           const profile = toAgentProfile({ ...agent, status }, deps.defaultCapacity);
-          deps.notifier().agentChanged(profile);
+          deps.notifier.agentChanged(profile);
           if (status === 'online') deps.routing.assignQueuedInBackground(agent.siteIds);
           else
             deps.routing

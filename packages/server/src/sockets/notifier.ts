@@ -1,18 +1,13 @@
 import type {
   AgentClientToServerEvents,
-  AgentProfile,
   AgentServerToClientEvents,
-  PageView,
-  QueuePosition,
-  Rating,
-  Receipt,
   VisitorClientToServerEvents,
   VisitorServerToClientEvents,
 } from '@hovor/protocol';
 import type { Namespace } from 'socket.io';
 import type { Conversation } from '../conversations/conversation.repository.js';
 import { toSummary, toVisitorConversation, toWireMessage } from '../conversations/wire.js';
-import type { StoredMessage } from '../messages/message.repository.js';
+import type { Notifier } from '../ports/notifier.js';
 
 export type VisitorNamespace = Namespace<VisitorClientToServerEvents, VisitorServerToClientEvents>;
 export type AgentNamespace = Namespace<AgentClientToServerEvents, AgentServerToClientEvents>;
@@ -27,39 +22,7 @@ export const rooms = {
   conversation: (conversationId: string) => `conv:${conversationId}`,
 };
 
-/** Tells the clients about changes; services call it after the database write. */
-export interface Notifier {
-  conversationChanged(conversation: Conversation): void;
-  messageCreated(conversation: Conversation, message: StoredMessage): void;
-  typingChanged(
-    conversation: Conversation,
-    from: 'visitor' | 'agent',
-    isTyping: boolean,
-    name: string | null,
-  ): void;
-  agentChanged(profile: AgentProfile): void;
-  /** A side's receipt grew: both sides hear it (the other side's messages change state, own tabs catch up). */
-  receiptChanged(conversation: Conversation, receipt: Receipt): void;
-  /** The visitor rated the conversation: the agents who see it and the visitor's other tabs hear it. */
-  conversationRated(conversation: Conversation, rating: Rating): void;
-  /** The visitor of an open conversation viewed a page [P18]. */
-  pageViewed(conversation: Conversation, page: PageView): void;
-  /** [RT13] Waiting visitors' places in their queues. */
-  queuePositions(positions: ReadonlyArray<{ visitorId: string; position: QueuePosition }>): void;
-}
-
-/** A notifier that tells nobody, until the socket namespaces exist. */
-export const silentNotifier: Notifier = {
-  conversationChanged: () => {},
-  messageCreated: () => {},
-  typingChanged: () => {},
-  agentChanged: () => {},
-  receiptChanged: () => {},
-  conversationRated: () => {},
-  pageViewed: () => {},
-  queuePositions: () => {},
-};
-
+/** The Notifier port over Socket.IO: each change goes to the rooms of those who see it. */
 export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNamespace): Notifier {
   function agentAudience(conversation: Conversation): string[] {
     const audience = [rooms.conversation(conversation.id)];

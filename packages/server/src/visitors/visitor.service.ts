@@ -1,7 +1,7 @@
 import { MAX_ATTRIBUTES, type VisitorAttributes } from '@hovor/protocol';
 import { hashToken, newToken } from '../auth/tokens.js';
-import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import type { Site, SiteRepository } from '../sites/site.repository.js';
 import { MIN_IDENTITY_SECRET_CHARS, verifyIdentityToken } from './identity.js';
 import type { TokenHolder, Visitor, VisitorRepository } from './visitor.repository.js';
