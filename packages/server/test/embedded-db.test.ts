@@ -63,6 +63,26 @@ describe('the embedded database', () => {
     },
   );
 
+  it.runIf(isEmbedded)('reads an $in of strings from the index, on _id and on a field', async () => {
+    expect(await planOf({ _id: { $in: ['c3:m4', 'c9:m1'] } })).toMatch(/SEARCH \S+ USING INDEX \S+__id_ /);
+    expect(await planOf({ conversationId: { $in: ['c3', 'c9'] } })).toMatch(
+      /USING INDEX \S+_conversationId_1_seq_1/,
+    );
+  });
+
+  it('answers an $in exactly: arrays by element, other filters applied', async () => {
+    expect(await idsOf({ _id: { $in: ['c3:m4', 'c9:m1', 'nothing'] } })).toEqual(['c3:m4', 'c9:m1']);
+    expect(await idsOf({ conversationId: { $in: ['c8', 'quote'] }, seq: { $gte: 20 } })).toEqual([
+      'array',
+      'c8:m20',
+    ]);
+    expect(await idsOf({ conversationId: { $in: ['say "hi" <b>', 'žluťoučký kůň'] } })).toEqual([
+      'quote',
+      'unicode',
+    ]);
+    expect(await idsOf({ conversationId: { $in: ['c3', 7] }, seq: 1 })).toEqual(['c3:m1']);
+  });
+
   it('answers an equality exactly: arrays by element, other filters applied, unusual strings too', async () => {
     expect(await idsOf({ _id: 'c3:m4' })).toEqual(['c3:m4']);
     expect(await idsOf({ conversationId: 'c3', seq: { $gt: 18 } })).toEqual(['c3:m19', 'c3:m20']);

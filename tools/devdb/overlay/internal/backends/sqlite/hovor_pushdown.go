@@ -40,8 +40,28 @@ func prepareEqualityWhereClause(filter *types.Document) (string, []any) {
 			continue
 		}
 
-		value, ok := equalityValue(must.NotFail(filter.Get(key)))
+		raw := must.NotFail(filter.Get(key))
+
+		value, ok := equalityValue(raw)
 		if !ok {
+			// {field: {$in: [v1, v2, ...]}}: a set of equalities, read from the index the same way.
+			values, isIn := inValues(raw)
+			if !isIn {
+				continue
+			}
+
+			placeholders := strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ")
+			if key == "_id" {
+				conds = append(conds, metadata.IDColumn+" IN ("+placeholders+")")
+			} else {
+				column := fmt.Sprintf("%s->%q", metadata.DefaultColumn, key)
+				conds = append(conds, fmt.Sprintf(`(%[1]s IN (%[2]s) OR (%[1]s >= '[' AND %[1]s < '\'))`, column, placeholders))
+			}
+
+			for _, v := range values {
+				args = append(args, v)
+			}
+
 			continue
 		}
 
@@ -101,6 +121,41 @@ func equalityValue(v any) (string, bool) {
 	default:
 		return "", false
 	}
+}
+
+// maxInValues bounds the values of an `$in` pushed down; a longer list is filtered in memory only.
+const maxInValues = 500
+
+// inValues returns the stored JSON texts an `$in` compares with, when v is exactly {$in: [...]}
+// with 1 to maxInValues values that equalityValue accepts each.
+func inValues(v any) ([]string, bool) {
+	doc, ok := v.(*types.Document)
+	if !ok || doc.Len() != 1 {
+		return nil, false
+	}
+
+	list, err := doc.Get("$in")
+	if err != nil {
+		return nil, false
+	}
+
+	arr, ok := list.(*types.Array)
+	if !ok || arr.Len() == 0 || arr.Len() > maxInValues {
+		return nil, false
+	}
+
+	values := make([]string, 0, arr.Len())
+
+	for i := 0; i < arr.Len(); i++ {
+		text, ok := equalityValue(must.NotFail(arr.Get(i)))
+		if !ok {
+			return nil, false
+		}
+
+		values = append(values, text)
+	}
+
+	return values, true
 }
 
 // isPlainFieldName reports whether key names a top-level field in letters, digits and
