@@ -11,10 +11,13 @@ type EventMap = Record<string, (...args: never[]) => void>;
 type AckOf<F> = F extends (input: never, ack: (response: infer R) => void) => void ? R : never;
 
 export interface ClientSocket<Listen extends EventMap, Emit extends EventMap> {
+  on(event: 'disconnect', listener: (reason: string) => void): this;
   on<E extends keyof Listen & string>(event: E, listener: Listen[E]): this;
   off<E extends keyof Listen & string>(event: E, listener: Listen[E]): this;
+  off(event: 'connect' | 'connect_error' | 'disconnect', listener: (...args: never[]) => void): this;
   once(event: 'connect', listener: () => void): this;
   once(event: 'connect_error', listener: (error: Error) => void): this;
+  once(event: 'disconnect', listener: (reason: string) => void): this;
   emit<E extends keyof Emit & string>(event: E, ...args: Parameters<Emit[E]>): this;
   timeout(ms: number): {
     emitWithAck<E extends keyof Emit & string>(
@@ -23,6 +26,11 @@ export interface ClientSocket<Listen extends EventMap, Emit extends EventMap> {
     ): Promise<AckOf<Emit[E]>>;
   };
   disconnect(): this;
+  /** Connects again after a disconnect (through a new connection of its manager). */
+  connect(): this;
+  readonly connected: boolean;
+  /** Its manager; closing the manager's engine cuts the connection under the socket, as a network would. */
+  readonly io: { engine: { close(): void } };
 }
 
 interface ClientOptions {

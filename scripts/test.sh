@@ -22,6 +22,6 @@ node -e '
   process.stdout.write(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`);
 ' || true
 [ "$status" = 0 ] || exit "$status"
-echo "== benchmark smoke (routing works end to end under a small load)"
+echo "== benchmark smoke (chat starts, messages and a reconnect storm at a small scale: nothing lost, nothing stuck)"
 pnpm -s bench --smoke
 echo "All checks passed in $((SECONDS - started)) s."
