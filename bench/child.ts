@@ -112,11 +112,18 @@ export async function startBenchChild(
   } = {},
 ): Promise<BenchChild> {
   const file = fileURLToPath(new URL(entry, import.meta.url));
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', file], {
-    cwd: SERVER_DIR,
-    env: { ...process.env, ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  // BENCH_NODE_PROFILE_DIR: each server child writes a V8 CPU profile there when it exits.
+  const profileDir = process.env.BENCH_NODE_PROFILE_DIR;
+  const profiling = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = spawn(
+    process.execPath,
+    [...profiling, ...(options.nodeArgs ?? []), '--import', 'tsx', file],
+    {
+      cwd: SERVER_DIR,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const lines: string[] = [];
   const keep = (line: string) => {
     if (options.isEchoed && !ANSWER_LINE.test(line)) process.stderr.write(`${line}\n`);

@@ -28,7 +28,9 @@ export async function startDatabase(synchronous: 'full' | 'normal' = 'full'): Pr
   try {
     // startEmbeddedDb does not tell its child's pid: it is the one devdb child that is new.
     const before = new Set(childPidsNamed(DATABASE_PROCESS_NAME));
-    const db = await startEmbeddedDb({ dataDir, synchronous });
+    // BENCH_DB_PROFILE: the database writes its Go CPU profile to this file when it stops.
+    const cpuProfile = process.env.BENCH_DB_PROFILE;
+    const db = await startEmbeddedDb({ dataDir, synchronous, ...(cpuProfile ? { cpuProfile } : {}) });
     const started = childPidsNamed(DATABASE_PROCESS_NAME).filter((pid) => !before.has(pid));
     if (started.length !== 1) {
       await db.stop();
