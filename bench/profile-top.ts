@@ -3,7 +3,7 @@
  * bench/README.md) by self time, with their share of the samples: what a Hovor node spends its
  * CPU on under a benchmark.
  *
- *   node --import tsx bench/profile-top.ts <file.cpuprofile> [count]
+ *   cd packages/server && node --import tsx ../../bench/profile-top.ts <file.cpuprofile> [count]
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
