@@ -25,7 +25,7 @@ import { startHovorNodes } from './hovor-nodes.js';
 import type { VisitorSocket } from './seed.js';
 import { type DatabaseService, type Service, startDatabase, startRedis } from './services.js';
 import { startChat } from './start-chat.js';
-import { flagValue, gitRevision, machine, runBench, toFormattedJson } from './stats.js';
+import { flagValue, gitRevision, machine, resultHeader, runBench, toFormattedJson } from './stats.js';
 
 interface RunPlan {
   name: string;
@@ -136,14 +136,7 @@ function writeResults(results: readonly RunResult[]): void {
   const revision = gitRevision();
   const info = machine();
   const report = {
-    benchmark: 'chat-starts',
-    date,
-    commit: revision.commit,
-    isWorkingTreeDirty: revision.isDirty,
-    /** A hash of `git diff HEAD`: equal in two runs on the same uncommitted code. */
-    workingTreeDiffHash: revision.diffHash,
-    machine: info,
-    database: `embedded (FerretDB with SQLite, synchronous=${SYNCHRONOUS})`,
+    ...resultHeader('chat-starts', SYNCHRONOUS),
     setup: {
       agents: AGENTS,
       capacity: 'room for 1.25 × (the run’s chats + warm-up), shared evenly',

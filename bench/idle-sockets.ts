@@ -29,7 +29,7 @@ import { countBy } from './retry.js';
 import { inPool, type VisitorSocket } from './seed.js';
 import { type DatabaseService, startDatabase } from './services.js';
 import { connectSocket } from './socket.js';
-import { countFlag, formatTable, gitRevision, machine, runBench, toFormattedJson } from './stats.js';
+import { countFlag, formatTable, machine, resultHeader, runBench, toFormattedJson } from './stats.js';
 
 const SMOKE = process.argv.includes('--smoke');
 const CUSTOM_COUNT = countFlag(process.argv, 'sockets');
@@ -243,15 +243,8 @@ async function main(): Promise<number> {
     `${info.cpu}, ${info.cores} cores, Node ${info.node}; took ${((performance.now() - began) / 1000).toFixed(0)} s`,
   );
   if (!SMOKE && CUSTOM_COUNT === null) {
-    const revision = gitRevision();
     const report = {
-      benchmark: 'idle-sockets',
-      date: new Date().toISOString(),
-      commit: revision.commit,
-      isWorkingTreeDirty: revision.isDirty,
-      workingTreeDiffHash: revision.diffHash,
-      machine: info,
-      database: 'embedded (FerretDB with SQLite, synchronous=full)',
+      ...resultHeader('idle-sockets'),
       setup: {
         wantedSockets: WANTED_SOCKETS,
         openFilesLimit: allowed.limits,

@@ -43,7 +43,7 @@ import { type IdleCores, measureIdle, runStep, type StepPlan, type StepResult } 
 import { startHovorTarget, startRelayTarget, type Target } from './message-targets.js';
 import { createOpenLoop, MESSAGE_TEXT, type OpenLoop } from './open-loop.js';
 import { type DatabaseService, startDatabase } from './services.js';
-import { gitRevision, machine, runBench, toFormattedJson } from './stats.js';
+import { gitRevision, machine, resultHeader, runBench, toFormattedJson } from './stats.js';
 
 const SMOKE = process.argv.includes('--smoke');
 /** `--sync-normal`: the embedded database does not wait for the disk on each commit. */
@@ -230,14 +230,7 @@ function writeResults(systems: readonly SystemResult[], hovor: HovorResult, knee
   const revision = gitRevision();
   const info = machine();
   const report = {
-    benchmark: 'messages',
-    date,
-    commit: revision.commit,
-    isWorkingTreeDirty: revision.isDirty,
-    /** A hash of `git diff HEAD`: equal in two runs on the same uncommitted code. */
-    workingTreeDiffHash: revision.diffHash,
-    machine: info,
-    database: `embedded (FerretDB with SQLite, synchronous=${SYNCHRONOUS})`,
+    ...resultHeader('messages', SYNCHRONOUS),
     setup: {
       pairs: PAIRS,
       ratesPerSec: RATES_PER_SEC,

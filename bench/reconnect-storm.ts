@@ -30,9 +30,9 @@ import { startChat } from './start-chat.js';
 import {
   countFlag,
   formatTable,
-  gitRevision,
   machine,
   percentiles,
+  resultHeader,
   runBench,
   toFormattedJson,
 } from './stats.js';
@@ -214,15 +214,8 @@ async function account(hovor: HovorNodes, visitors: readonly StormVisitor[], del
 }
 
 function writeReport(result: unknown): void {
-  const revision = gitRevision();
   const report = {
-    benchmark: 'reconnect-storm',
-    date: new Date().toISOString(),
-    commit: revision.commit,
-    isWorkingTreeDirty: revision.isDirty,
-    workingTreeDiffHash: revision.diffHash,
-    machine: machine(),
-    database: 'embedded (FerretDB with SQLite, synchronous=full)',
+    ...resultHeader('reconnect-storm'),
     setup: {
       hovor:
         'own process (bench/hovor-node.ts), rate limits per visitor and console socket real, per address relaxed',

@@ -149,3 +149,20 @@ export function countFlag(args: readonly string[], name: string): number | null 
   if (!Number.isInteger(count) || count <= 0) throw new Error(`--${name} takes a positive whole number`);
   return count;
 }
+
+/**
+ * What every results file starts with: the scenario, when, on which code (the commit, and a hash
+ * of `git diff HEAD`: equal in two runs on the same uncommitted code), the machine and the database.
+ */
+export function resultHeader(benchmark: string, synchronous: 'full' | 'normal' = 'full') {
+  const revision = gitRevision();
+  return {
+    benchmark,
+    date: new Date().toISOString(),
+    commit: revision.commit,
+    isWorkingTreeDirty: revision.isDirty,
+    workingTreeDiffHash: revision.diffHash,
+    machine: machine(),
+    database: `embedded (FerretDB with SQLite, synchronous=${synchronous})`,
+  };
+}

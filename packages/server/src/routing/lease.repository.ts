@@ -2,6 +2,11 @@ import type { Collections } from '../db/collections.js';
 import { upsertOne } from '../db/upsert.js';
 import { slotOf } from './timer.repository.js';
 
+/**
+ * Lapsed leases one sweep reads at most (per slot, or in a catch-up); more wait for the next
+ * catch-up, which comes within a minute.
+ */
+const MAX_LAPSED_READ = 1_000;
 /** How long a closed or expired lease is kept as the record of when its agent was last seen. */
 const LEASE_HISTORY_MS = 24 * 3_600_000;
 
@@ -48,13 +53,18 @@ export function createLeaseRepository(c: Collections) {
     },
     /** Agents whose lease lapses in the slot (ended, or not renewed: its node died) [RT7]. */
     async agentsLapsingIn(slot: string): Promise<string[]> {
-      const leases = await c.agentLeases.find({ expirySlot: slot }, { projection: { agentId: 1 } }).toArray();
+      const leases = await c.agentLeases
+        .find({ expirySlot: slot }, { projection: { agentId: 1 } })
+        .limit(MAX_LAPSED_READ)
+        .toArray();
       return [...new Set(leases.map((lease) => lease.agentId))];
     },
     /** Agents with a lease that lapsed after `since` and by `now`: a catch-up after a gap. */
     async agentsLapsedBetween(since: Date, now: Date): Promise<string[]> {
       const leases = await c.agentLeases
         .find({ expiresAt: { $gt: since, $lte: now } }, { projection: { agentId: 1 } })
+        .sort({ expiresAt: 1 })
+        .limit(MAX_LAPSED_READ)
         .toArray();
       return [...new Set(leases.map((lease) => lease.agentId))];
     },

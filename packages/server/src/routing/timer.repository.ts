@@ -7,6 +7,9 @@ export const SLOT_MS = 1_000;
 /** The slot a moment falls in, as the string the store compares by equality (answered from an index). */
 export const slotOf = (at: Date): string => String(Math.floor(at.getTime() / SLOT_MS));
 
+/** Timers one slot read returns at most; the rest fall to the catch-up, which reads by due time. */
+const MAX_SLOT_READ = 1_000;
+
 /** What a timer watches: a conversation's current round [RT9][RT11], or an agent without a connection [RT8]. */
 export type TimerKind = 'conversation' | 'agent-gone';
 
@@ -56,7 +59,7 @@ export function createTimerRepository(c: Collections) {
     },
     /** Timers of one slot (some may be due only later in it). */
     async inSlot(slot: string): Promise<Timer[]> {
-      return (await c.timers.find({ dueSlot: slot }).toArray()).map(toTimer);
+      return (await c.timers.find({ dueSlot: slot }).limit(MAX_SLOT_READ).toArray()).map(toTimer);
     },
     /** Every timer due by `now`, `limit` at most: a catch-up after a gap too long to read slot by slot. */
     async dueBy(now: Date, limit: number): Promise<Timer[]> {
