@@ -10,7 +10,8 @@
  * prefix the nodes of one run share); MAX_COMMANDS_IN_FLIGHT and PRESENCE_LEASE_MS as main.ts reads
  * them; BENCH_RATE_LIMITS: `relaxed` (default: every limit out of reach) or `per-address` (only the
  * limits counted per address and per account are, a visitor's and a console socket's own limits
- * are the real ones). Listens on a free port of 127.0.0.1, prints `listening <port>` and answers
+ * are the real ones); BENCH_DB_COMMANDS: a directory to write the node's database commands to,
+ * summed by shape (`command-stats.ts`). Listens on a free port of 127.0.0.1, prints `listening <port>` and answers
  * `memory` and `sockets` (see `child.ts`).
  */
 import type { AddressInfo } from 'node:net';
@@ -25,6 +26,7 @@ import { DEFAULT_STATIC_PATHS } from '../packages/server/src/paths.js';
 import { connectRedisAdapter } from '../packages/server/src/sockets/redis-adapter.js';
 import { relaxedRateLimits } from '../packages/server/test/support/rate-limits.js';
 import { announceListening, answerQuestions, type ChildSockets, exitWithParent, ownMemory } from './child.js';
+import { recordCommandStats } from './command-stats.js';
 
 /** The limits a bench from one address must not meet; `per-address` keeps the others real. */
 function rateLimitsFor(mode: string | undefined): RateLimitOptions {
@@ -43,7 +45,12 @@ async function startNode() {
   if (!env.MONGODB_URL) throw new Error('MONGODB_URL is required');
   const logger = createLogger(env.LOG_LEVEL);
   // The bench database is the embedded one: the pool main.ts gives it when it starts it itself.
-  const mongo = await connectMongo(env.MONGODB_URL, env.MONGODB_DB, { maxPoolSize: EMBEDDED_DB_POOL_SIZE });
+  const commandsDir = process.env.BENCH_DB_COMMANDS;
+  const mongo = await connectMongo(env.MONGODB_URL, env.MONGODB_DB, {
+    maxPoolSize: EMBEDDED_DB_POOL_SIZE,
+    monitorCommands: Boolean(commandsDir),
+  });
+  const commandStats = commandsDir ? recordCommandStats(mongo.client, commandsDir) : null;
   const redis = env.REDIS_URL
     ? await connectRedisAdapter(env.REDIS_URL, logger, { key: process.env.BENCH_REDIS_KEY ?? 'hovor-bench' })
     : undefined;
@@ -73,6 +80,7 @@ async function startNode() {
     async stop() {
       await hovor.close();
       await redis?.close();
+      commandStats?.write();
       await mongo.close();
     },
   };

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -31,6 +32,14 @@ func main() {
 	// when the database stops: what the benchmarks report as the database's own profile.
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile to this file until the database stops")
 	flag.Parse()
+
+	// The database's live heap is small (tens of MB) and it allocates a lot per command (JSON in,
+	// JSON out): at Go's default of a collection per 100 % growth, the garbage collector took
+	// ~15 % of its CPU under load. Collecting per 400 % trades some memory for that CPU. GOGC in
+	// the environment still decides when set.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 
 	if *cpuProfile != "" {
 		file, err := os.Create(*cpuProfile)

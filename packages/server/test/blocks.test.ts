@@ -189,7 +189,7 @@ describe('blocking a visitor [P26]', () => {
   });
 
   it('[P19][P26] keeps a verified user blocked when they sign in on another device', async () => {
-    await h.c.sites.updateOne({ _id: h.site.id }, { $set: { identitySecret: SECRET } });
+    await h.hovor.repositories.sites.update(h.site.id, { $set: { identitySecret: SECRET } });
     const exp = Math.floor(clock.now().getTime() / 1000) + 300;
     const identity = signIdentityToken({ sub: 'user-7', exp }, SECRET);
     const agent = await h.onlineAgent('Alice');

@@ -105,6 +105,58 @@ describe('the embedded database', () => {
   });
 });
 
+describe('concurrent writers (committed together on the embedded database)', () => {
+  it('keeps each writer’s outcome its own: a duplicate fails alone, every other write is stored', async () => {
+    const db = client.db(rows.dbName);
+    const claims = db.collection<{ _id: string; owner: number }>('claims');
+    const notes = db.collection<{ _id: string; n: number }>('notes');
+    await notes.insertOne({ _id: 'note-0', n: 0 });
+    // 300 writes at once on a pool of 20 connections: 240 inserts of 64 claims (most of them
+    // taken already), updates and deletes in between.
+    const pool = await MongoClient.connect(inject('mongoUrl'), { maxPoolSize: 20 });
+    try {
+      const on = pool.db(rows.dbName);
+      const outcomes = await Promise.all(
+        Array.from({ length: 300 }, async (_, i) => {
+          if (i % 10 === 9) {
+            await on.collection('notes').updateOne({ _id: 'note-0' as never }, { $max: { n: i } });
+            return 'updated';
+          }
+          if (i % 10 === 8) {
+            await on.collection('notes').deleteOne({ _id: `gone-${i}` as never });
+            return 'deleted';
+          }
+          try {
+            await on.collection('claims').insertOne({ _id: `claim-${i % 80}` as never, owner: i });
+            return `won ${i % 80}:${i}`;
+          } catch (error) {
+            return (error as { code?: number }).code === 11000 ? 'taken' : `failed ${String(error)}`;
+          }
+        }),
+      );
+      const won = outcomes.filter((outcome) => outcome.startsWith('won'));
+      expect(outcomes.filter((outcome) => outcome.startsWith('failed'))).toEqual([]);
+      const attempts = outcomes.filter((outcome) => outcome.startsWith('won') || outcome === 'taken');
+      const claimIds = new Set(
+        Array.from({ length: 300 }, (_, i) => i)
+          .filter((i) => i % 10 < 8)
+          .map((i) => i % 80),
+      );
+      // Exactly one writer won each claim, and what each winner was told is what is stored.
+      expect(won).toHaveLength(claimIds.size);
+      const stored = await claims.find({}).toArray();
+      expect(stored.map((doc) => `won ${doc._id.slice('claim-'.length)}:${doc.owner}`).sort()).toEqual(
+        [...won].sort(),
+      );
+      expect(attempts).toHaveLength(240);
+      expect(outcomes.filter((outcome) => outcome === 'taken')).toHaveLength(240 - claimIds.size);
+      expect((await notes.findOne({ _id: 'note-0' }))?.n).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('reads through Hovor’s collections', () => {
   it('answers a read of more than a first batch (101) whole, leaving no cursor open', async () => {
     const c = collections(client.db(rows.dbName));

@@ -7,7 +7,7 @@ let h: Harness;
 const SECRET = 'shop-identity-secret-for-tests-0123456789';
 beforeEach(async () => {
   h = await startHarness();
-  await h.c.sites.updateOne({ _id: h.site.id }, { $set: { identitySecret: SECRET } });
+  await h.hovor.repositories.sites.update(h.site.id, { $set: { identitySecret: SECRET } });
 });
 afterEach(async () => {
   await h.close();
@@ -81,7 +81,7 @@ describe('identified visitors [P19]', () => {
         data: { code: 'FORBIDDEN' },
       });
     }
-    await h.c.sites.updateOne({ _id: h.site.id }, { $unset: { identitySecret: '' } });
+    await h.hovor.repositories.sites.update(h.site.id, { $unset: { identitySecret: '' } });
     await expect(h.visitorWithToken(anonymous.token, identity('user-42'))).rejects.toMatchObject({
       data: { code: 'FORBIDDEN' },
     });
@@ -117,7 +117,7 @@ describe('what the site vouches for and what the visitor only claims [P19]', () 
 
 describe('identity settings of the site [P19]', () => {
   it('[P19] refuses every identity while the site’s secret is shorter than 32 characters', async () => {
-    await h.c.sites.updateOne({ _id: h.site.id }, { $set: { identitySecret: 'short-secret' } });
+    await h.hovor.repositories.sites.update(h.site.id, { $set: { identitySecret: 'short-secret' } });
     const anonymous = await h.visitor();
     anonymous.socket.disconnect();
     const token = signIdentityToken(
@@ -131,10 +131,9 @@ describe('identity settings of the site [P19]', () => {
   });
 
   it('[P19] requires the aud and iss the site sets', async () => {
-    await h.c.sites.updateOne(
-      { _id: h.site.id },
-      { $set: { identityAudience: 'hovor-chat', identityIssuer: 'https://shop.test' } },
-    );
+    await h.hovor.repositories.sites.update(h.site.id, {
+      $set: { identityAudience: 'hovor-chat', identityIssuer: 'https://shop.test' },
+    });
     const anonymous = await h.visitor();
     anonymous.socket.disconnect();
     const exp = Math.floor(Date.now() / 1000) + 300;

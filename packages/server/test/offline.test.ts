@@ -60,10 +60,9 @@ describe('availability', () => {
 
   it('[RT17] gives the site’s offline text and greeting in the chat’s language when the site wrote them', async () => {
     await start({ businessHours: OFFICE_HOURS });
-    await h.c.sites.updateOne(
-      { _id: h.site.id },
-      { $set: { texts: { cs: { offlineText: 'Teď tu nejsme, napište nám.', greeting: 'Dobrý den!' } } } },
-    );
+    await h.hovor.repositories.sites.update(h.site.id, {
+      $set: { texts: { cs: { offlineText: 'Teď tu nejsme, napište nám.', greeting: 'Dobrý den!' } } },
+    });
     const visitor = await h.visitor();
     clock.advance(8 * 3_600_000); // closed
     const inCzech = await ok(visitor.socket, 'availability:get', { locale: 'cs' });
@@ -87,7 +86,7 @@ describe('availability', () => {
     await start({ offlineWhenNoAgents: true });
     const visitor = await h.visitor();
     expect(await availability(visitor.socket)).toBe('offline');
-    await h.c.sites.updateOne({ _id: h.site.id }, { $set: { 'routing.hideWhenOffline': true } });
+    await h.hovor.repositories.sites.update(h.site.id, { $set: { 'routing.hideWhenOffline': true } });
     expect(await availability(visitor.socket)).toBe('hidden');
     await onlineAgent('Alice');
     expect(await availability(visitor.socket)).toBe('live');

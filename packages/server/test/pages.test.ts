@@ -20,7 +20,7 @@ describe('the pages a visitor views', () => {
       title: 'Reset',
     });
     expect((await h.c.pageViews.findOne({ visitorId: visitor.visitorId }))?.url).toBe(`${SHOP}/reset`);
-    await h.c.sites.updateOne({ _id: h.site.id }, { $set: { keepsFullPageUrls: true } });
+    await h.hovor.repositories.sites.update(h.site.id, { $set: { keepsFullPageUrls: true } });
     await ok(visitor.socket, 'page:view', { url: `${SHOP}/search?q=mug`, title: 'Search' });
     expect(
       (await h.c.pageViews.find({ visitorId: visitor.visitorId }).sort({ viewedAt: 1 }).toArray()).map(

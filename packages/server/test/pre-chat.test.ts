@@ -18,7 +18,7 @@ beforeEach(async () => {
     { siteId: h.site.id, name: 'Sales', strategy: null, fallbackDepartmentId: null },
     new Date(),
   );
-  await h.c.sites.updateOne({ _id: h.site.id }, { $set: { preChat: FORM } });
+  await h.hovor.repositories.sites.update(h.site.id, { $set: { preChat: FORM } });
 });
 afterEach(async () => {
   await h.close();
@@ -26,10 +26,9 @@ afterEach(async () => {
 
 describe('the pre-chat form [P20]', () => {
   it('is part of the widget config, with the site’s departments to choose from and its consent in other languages', async () => {
-    await h.c.sites.updateOne(
-      { _id: h.site.id },
-      { $set: { texts: { cs: { consent: 'Souhlasím se zpracováním údajů.' } } } },
-    );
+    await h.hovor.repositories.sites.update(h.site.id, {
+      $set: { texts: { cs: { consent: 'Souhlasím se zpracováním údajů.' } } },
+    });
     const res = await fetch(
       `${h.baseUrl}/api/v1/sites/${h.site.key}/widget-config?origin=${encodeURIComponent(SHOP_ORIGIN)}`,
     );
@@ -88,10 +87,9 @@ describe('the pre-chat form [P20]', () => {
   });
 
   it('asks nothing of a site without the form, and ignores answers it did not ask for', async () => {
-    await h.c.sites.updateOne(
-      { _id: h.site.id },
-      { $set: { preChat: { ...FORM, name: 'off', consent: null, department: false } } },
-    );
+    await h.hovor.repositories.sites.update(h.site.id, {
+      $set: { preChat: { ...FORM, name: 'off', consent: null, department: false } },
+    });
     const visitor = await h.visitor();
     const started = await ok<VisitorConversation>(visitor.socket, 'conversation:start', {
       requestId: clientId(),

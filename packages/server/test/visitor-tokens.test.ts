@@ -19,7 +19,7 @@ const DAY_MS = 24 * 3_600_000;
 let h: Harness;
 async function start(options: Parameters<typeof startHarness>[0] = {}) {
   h = await startHarness(options);
-  await h.c.sites.updateOne({ _id: h.site.id }, { $set: { identitySecret: SECRET } });
+  await h.hovor.repositories.sites.update(h.site.id, { $set: { identitySecret: SECRET } });
 }
 afterEach(async () => {
   await h.close();

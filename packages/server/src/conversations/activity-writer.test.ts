@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type ActivityNote, createActivityWriter, mergeNotes } from './activity-writer.js';
+import {
+  ACTIVITY_WRITE_DELAY_MS,
+  type ActivityNote,
+  createActivityWriter,
+  mergeNotes,
+} from './activity-writer.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 const note = (seq: number, text: string | null): ActivityNote => ({ seq, text, at: at(seq) });
@@ -24,16 +29,51 @@ describe('the activity cache written behind the messages', () => {
       onError: () => {},
     });
     writer.note('c1', note(1, 'a'));
+    await vi.advanceTimersByTimeAsync(ACTIVITY_WRITE_DELAY_MS);
     writer.note('c1', note(2, 'b'));
     writer.note('c1', note(3, null));
     expect(writes.map((w) => w.note.seq)).toEqual([1]);
     expect(writer.unwritten('c1')).toEqual({ seq: 3, text: 'b', at: at(3) });
     writes[0]!.done();
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(ACTIVITY_WRITE_DELAY_MS);
     expect(writes.map((w) => w.note)).toEqual([note(1, 'a'), { seq: 3, text: 'b', at: at(3) }]);
     writes[1]!.done();
     await writer.idle(1_000);
     expect(writer.unwritten('c1')).toBeUndefined();
+  });
+
+  it('waits ACTIVITY_WRITE_DELAY_MS before writing, so that what comes meanwhile is written once', async () => {
+    const written: Array<{ id: string; note: ActivityNote }> = [];
+    const writer = createActivityWriter({
+      write: async (id, n) => {
+        written.push({ id, note: n });
+      },
+      onError: () => {},
+    });
+    writer.note('c1', note(1, null));
+    writer.note('c2', note(1, 'x'));
+    await vi.advanceTimersByTimeAsync(ACTIVITY_WRITE_DELAY_MS - 1);
+    writer.note('c1', note(2, 'hello'));
+    expect(written).toEqual([]);
+    expect(writer.latest('c1')).toEqual(note(2, 'hello'));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(written).toEqual([
+      { id: 'c1', note: note(2, 'hello') },
+      { id: 'c2', note: note(1, 'x') },
+    ]);
+  });
+
+  it('writes at once what waits when asked to be idle (a shutdown)', async () => {
+    const written: ActivityNote[] = [];
+    const writer = createActivityWriter({
+      write: async (_id, n) => {
+        written.push(n);
+      },
+      onError: () => {},
+    });
+    writer.note('c1', note(1, 'a'));
+    await writer.idle(1);
+    expect(written).toEqual([note(1, 'a')]);
   });
 
   it('keeps a note whose write failed and writes it again later', async () => {
@@ -48,7 +88,7 @@ describe('the activity cache written behind the messages', () => {
       onError: (error) => errors.push(error),
     });
     writer.note('c1', note(7, 'x'));
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(ACTIVITY_WRITE_DELAY_MS);
     expect(errors).toHaveLength(1);
     expect(writer.unwritten('c1')?.seq).toBe(7);
     await vi.advanceTimersByTimeAsync(500);

@@ -12,6 +12,11 @@ export const MAX_ACTIVITY_WRITES_IN_FLIGHT = 4;
 const MAX_REMEMBERED_NOTES = 10_000;
 /** Wait before a failed write (the database away) is tried again, in ms. */
 export const ACTIVITY_RETRY_MS = 500;
+/**
+ * How long a note waits before it is written, in ms: what a conversation says meanwhile (a chat's
+ * queued and assigned events, a burst of messages) is written once.
+ */
+export const ACTIVITY_WRITE_DELAY_MS = 250;
 
 /** Two notes of one conversation as one: the newer message's values, the older text if it had none. */
 export function mergeNotes(a: ActivityNote | undefined, b: ActivityNote): ActivityNote {
@@ -27,9 +32,10 @@ export function mergeNotes(a: ActivityNote | undefined, b: ActivityNote): Activi
 /**
  * Writes the activity cache behind the messages. An update costs the embedded database ~20 ms,
  * as much as the rest of a send together, and the cache is not the truth (the messages are), so
- * the ack does not wait for it. Notes of one conversation merge while they wait, at most one
- * write per conversation runs at a time (the embedded database's updates are not atomic), and
- * a failed write is kept and retried.
+ * the ack does not wait for it. Notes wait ACTIVITY_WRITE_DELAY_MS and those of one conversation
+ * merge while they wait, at most one write per conversation runs at a time (the embedded
+ * database's updates are not atomic), and a failed write is kept and retried. Reads on this node
+ * see what is not written yet (`unwritten`, `latest`).
  */
 export function createActivityWriter(deps: {
   write: (conversationId: string, note: ActivityNote) => Promise<void>;
@@ -41,6 +47,7 @@ export function createActivityWriter(deps: {
   const latest = new Map<string, ActivityNote>();
   const idleWaiters: Array<() => void> = [];
   let retryTimer: NodeJS.Timeout | undefined;
+  let delayTimer: NodeJS.Timeout | undefined;
 
   function remember(conversationId: string, note: ActivityNote): void {
     const merged = mergeNotes(latest.get(conversationId), note);
@@ -51,6 +58,14 @@ export function createActivityWriter(deps: {
 
   function settleIdle(): void {
     if (waiting.size === 0 && writing.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+  }
+
+  function flushSoon(): void {
+    if (retryTimer || delayTimer) return;
+    delayTimer = setTimeout(() => {
+      delayTimer = undefined;
+      pump();
+    }, ACTIVITY_WRITE_DELAY_MS).unref();
   }
 
   function pump(): void {
@@ -71,7 +86,8 @@ export function createActivityWriter(deps: {
         })
         .finally(() => {
           writing.delete(id);
-          if (!retryTimer) pump();
+          // What waits behind a full set of writes has waited long enough.
+          if (!retryTimer && !delayTimer) pump();
           settleIdle();
         });
     }
@@ -81,7 +97,7 @@ export function createActivityWriter(deps: {
     note(conversationId: string, note: ActivityNote): void {
       waiting.set(conversationId, mergeNotes(waiting.get(conversationId), note));
       remember(conversationId, note);
-      if (!retryTimer) pump();
+      flushSoon();
     },
     /** Keeps a note written without waiting (`noteMessage`) among what this node knows. */
     remember: (conversationId: string, note: ActivityNote): void => remember(conversationId, note),
@@ -98,6 +114,11 @@ export function createActivityWriter(deps: {
     /** Resolves once everything noted is written (or `timeoutMs` passed). */
     idle(timeoutMs: number): Promise<void> {
       if (waiting.size === 0 && writing.size === 0) return Promise.resolve();
+      if (delayTimer) {
+        clearTimeout(delayTimer);
+        delayTimer = undefined;
+        pump();
+      }
       return new Promise((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
         idleWaiters.push(() => {
@@ -108,6 +129,7 @@ export function createActivityWriter(deps: {
     },
     stop(): void {
       clearTimeout(retryTimer);
+      clearTimeout(delayTimer);
     },
   };
 }

@@ -119,8 +119,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return appendText(conversation, author, input);
   }
 
-  /** [RT13] The place a new chat takes in its queue: counted up to a bound, past it as last published. */
+  /**
+   * [RT13] The place a new chat takes in its queue: from what this node published and queued
+   * since (no read); before the node's first publication of the site, counted up to a bound, past
+   * it as last published.
+   */
   async function entryPosition(siteId: string, departmentId: string | null): Promise<number> {
+    const known = deps.routing.entryPlace(siteId, departmentId);
+    if (known !== null) return known;
     const counted = await conversations.countQueued(siteId, departmentId);
     if (counted < MAX_COUNTED_QUEUE_POSITION) return counted + 1;
     return Math.max(counted, deps.routing.queueLength(siteId, departmentId)) + 1;
@@ -159,6 +165,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const winnerId = openId ?? (await conversations.claimOpen(visitor.siteId, visitor.id, candidate.id, now));
     // The claim may point at a conversation whose insert never happened (a crash): heal it.
     const isInserted = await conversations.insertIfMissing({ ...candidate, id: winnerId });
+    if (isInserted && !openId) deps.routing.noteEntered(visitor.siteId, candidate.departmentId);
     const conversation = isInserted
       ? { ...candidate, id: winnerId }
       : (await conversations.findById(winnerId))!;
@@ -168,15 +175,20 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return startFor(visitor, departmentId, null, consentAt);
     }
     if (conversation.state === 'queued') {
-      // Idempotent: a retried start finds the event stored and announces nothing twice.
-      const { conversation: afterEvent, isNew } = await transcript.append(conversation, {
-        conversationId: conversation.id,
-        kind: 'event',
-        author: SYSTEM_AUTHOR,
-        text: '',
-        event: { type: 'queued', agentId: null, agentName: null, reason: null },
-        clientMsgId: serverMsgId('event-queued-1'),
-      });
+      // Idempotent: a retried start finds the event stored and announces nothing twice. The
+      // activity cache is written behind: with the assignment's event, usually once.
+      const { conversation: afterEvent, isNew } = await transcript.append(
+        conversation,
+        {
+          conversationId: conversation.id,
+          kind: 'event',
+          author: SYSTEM_AUTHOR,
+          text: '',
+          event: { type: 'queued', agentId: null, agentName: null, reason: null },
+          clientMsgId: serverMsgId('event-queued-1'),
+        },
+        { isCacheLater: true },
+      );
       if (isNew) deps.notifier.conversationChanged(afterEvent);
       return afterEvent;
     }

@@ -1,6 +1,9 @@
 import { type Db, MongoClient } from 'mongodb';
 import { failWritesOnClosedSockets } from './closed-socket-writes.js';
 
+/** The driver's types a caller of `connectMongo` watching its commands needs (the bench's command statistics). */
+export type { CommandStartedEvent, CommandSucceededEvent, MongoClient } from 'mongodb';
+
 /**
  * How long the driver looks for the server before a command fails as UNAVAILABLE. Short,
  * because clients retry: a visitor should see "reconnecting…" rather than a frozen send.

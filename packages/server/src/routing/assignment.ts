@@ -104,13 +104,24 @@ export function createAssignment(
     return afterEvent;
   }
 
-  /** Claims a slot of the agent, then the round [RT3]; null when the agent has no room. */
+  /**
+   * Claims a slot of the agent, then the round [RT3]; 'full' when the agent has no room.
+   * `likelyFree`: the slot to try first, by default the agent's load before this chat (the drain
+   * has counted it already).
+   */
   async function claimFor(
     conversation: Conversation,
     candidate: Candidate,
+    likelyFree = candidate.active - 1,
   ): Promise<'won' | 'lost' | 'full'> {
     const now = deps.clock.now();
-    const slot = await deps.capacity.claimSlot(candidate.id, candidate.capacity, conversation.id, now);
+    const slot = await deps.capacity.claimSlot(
+      candidate.id,
+      candidate.capacity,
+      conversation.id,
+      now,
+      likelyFree,
+    );
     if (!slot) return 'full';
     if (await deps.assignmentClaims.claim(conversation.id, conversation.round, candidate.id, now))
       return 'won';

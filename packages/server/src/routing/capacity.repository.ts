@@ -16,13 +16,27 @@ export function createCapacityRepository(c: Collections) {
       return counts;
     },
 
-    /** Claims a free slot below `capacity` for the conversation; the slot id, or null when full. */
+    /**
+     * Claims a free slot below `capacity` for the conversation; the slot id, or null when full.
+     * `likelyFree`: the slot the caller expects to be free (the agent's load as it read it), tried
+     * first without reading the agent's slots; when it is taken, the slots are read.
+     */
     async claimSlot(
       agentId: string,
       capacity: number,
       conversationId: string,
       now: Date,
+      likelyFree?: number,
     ): Promise<string | null> {
+      if (likelyFree !== undefined && likelyFree >= 0 && likelyFree < capacity) {
+        const _id = `${agentId}:${likelyFree}`;
+        try {
+          await c.agentSlots.insertOne({ _id, agentId, conversationId, createdAt: now });
+          return _id;
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+        }
+      }
       const taken = new Set((await c.agentSlots.find({ agentId }).toArray()).map((slot) => slot._id));
       for (let k = 0; k < capacity; k++) {
         const _id = `${agentId}:${k}`;

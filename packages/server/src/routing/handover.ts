@@ -61,7 +61,7 @@ export function createHandover(
         if (!candidate) {
           throw new AppError('CONFLICT', 'Go online with a free chat slot to take a conversation');
         }
-        const outcome = await assignment.claimFor(current, candidate);
+        const outcome = await assignment.claimFor(current, candidate, candidate.active);
         if (outcome === 'full') throw new AppError('CONFLICT', 'You have no free chat slot');
         if (outcome === 'lost') throw new AppError('CONFLICT', 'This conversation has already been taken');
         const assigned = await assignment.finishAssignment(current, agent, ctx.site);

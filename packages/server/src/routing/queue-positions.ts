@@ -58,6 +58,10 @@ export function createQueuePositions(deps: {
   const sites = new Map<string, SitePublisher>();
   /** Each queue's length as last published (MAX_TOLD_PLACES at most). */
   const lengths = new Map<string, number>();
+  /** Sites this node has published at least once: their `lengths` are known. */
+  const published = new Set<string>();
+  /** Chats this node put in each queue since the read of its last publication began. */
+  const enteredSince = new Map<string, number>();
 
   function publisherOf(siteId: string): SitePublisher {
     let publisher = sites.get(siteId);
@@ -88,8 +92,11 @@ export function createQueuePositions(deps: {
   }
 
   async function publish(siteId: string, publisher: SitePublisher): Promise<void> {
+    // Chats entering from now on may be missing from the read: they count on top of it.
+    for (const key of enteredSince.keys()) if (key.startsWith(`${siteId}:`)) enteredSince.delete(key);
     const queued = await deps.conversations.queueOrder(siteId, MAX_TOLD_PLACES);
     for (const key of lengths.keys()) if (key.startsWith(`${siteId}:`)) lengths.set(key, 0);
+    published.add(siteId);
     const places = await placesIn(siteId, queued);
     const told = new Map<string, QueuePosition>();
     const changed = [];
@@ -144,6 +151,23 @@ export function createQueuePositions(deps: {
       const position = sites.get(siteId)?.told.get(conversationId);
       if (position) deps.notifier.queuePositions([{ visitorId, position }]);
       else schedule(siteId, publisherOf(siteId));
+    },
+
+    /** A chat entered the queue on this node (see `entryPlace`). */
+    noteEntered(siteId: string, departmentId: string | null): void {
+      const key = queueKey(siteId, departmentId);
+      enteredSince.set(key, (enteredSince.get(key) ?? 0) + 1);
+    },
+
+    /**
+     * [RT13] The place a chat entering the queue now takes, from memory: the length as last
+     * published plus the chats this node queued since. Null before this node's first publication
+     * of the site (the caller counts then).
+     */
+    entryPlace(siteId: string, departmentId: string | null): number | null {
+      if (!published.has(siteId)) return null;
+      const key = queueKey(siteId, departmentId);
+      return (lengths.get(key) ?? 0) + (enteredSince.get(key) ?? 0) + 1;
     },
 
     /** How many wait in the queue as last published (at most MAX_TOLD_PLACES); 0 when unknown. */

@@ -120,6 +120,10 @@ export function createRoutingService(deps: RoutingDeps) {
     retellPosition: positions.retell,
     /** How many wait in a queue as last published (MAX_TOLD_PLACES at most). */
     queueLength: positions.lengthOf,
+    /** [RT13] The place a chat entering a queue takes, as this node knows it; null before its first publication of the site. */
+    entryPlace: positions.entryPlace,
+    /** A chat entered a queue on this node. */
+    noteEntered: positions.noteEntered,
 
     /** Resolves when no routing work is in flight on this node (for a clean shutdown). */
     async idle(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { UpdateFilter } from 'mongodb';
 import type { Collections, PreChatSettings, SiteDoc, SiteTexts } from '../db/collections.js';
 import { newId } from '../db/ids.js';
 import { type RoutingSettings, withRoutingDefaults } from './routing-settings.js';
@@ -52,7 +53,35 @@ function toSite(doc: SiteDoc): Site {
   };
 }
 
-export function createSiteRepository(c: Collections) {
+/**
+ * How long a node trusts a site it has read, in ms. Every chat start, token and handshake needs
+ * its site; a change made on another node (or by the CLI) takes effect here within this time, on
+ * the node that made it at once.
+ */
+export const SITE_CACHE_MS = 1_000;
+/** Sites (and unknown keys) a node keeps at most. */
+const MAX_CACHED_SITES = 1_000;
+
+export function createSiteRepository(c: Collections, nowMs: () => number = Date.now) {
+  /** By `id:<id>` and `key:<key>`; null: no such site (so unknown keys cost no read either). */
+  const cache = new Map<string, { site: Site | null; at: number }>();
+
+  async function cached(name: string, read: () => Promise<SiteDoc | null>): Promise<Site | null> {
+    const entry = cache.get(name);
+    if (entry && nowMs() - entry.at < SITE_CACHE_MS) return entry.site;
+    const doc = await read();
+    const site = doc ? toSite(doc) : null;
+    cache.delete(name);
+    cache.set(name, { site, at: nowMs() });
+    if (cache.size > MAX_CACHED_SITES) cache.delete(cache.keys().next().value!);
+    return site;
+  }
+
+  function forget(site: { id: string; key: string }): void {
+    cache.delete(`id:${site.id}`);
+    cache.delete(`key:${site.key}`);
+  }
+
   return {
     async create(
       input: Omit<
@@ -88,15 +117,23 @@ export function createSiteRepository(c: Collections) {
     ): Promise<Site> {
       const doc: SiteDoc = { _id: newId(), ...input, createdAt: now };
       await c.sites.insertOne(doc);
-      return toSite(doc);
+      const site = toSite(doc);
+      forget(site);
+      return site;
     },
-    async findByKey(key: string): Promise<Site | null> {
-      const doc = await c.sites.findOne({ key });
-      return doc ? toSite(doc) : null;
+    /** The site with this public key (read at most once a SITE_CACHE_MS on this node). */
+    findByKey(key: string): Promise<Site | null> {
+      return cached(`key:${key}`, () => c.sites.findOne({ key }));
     },
-    async findById(id: string): Promise<Site | null> {
-      const doc = await c.sites.findOne({ _id: id });
-      return doc ? toSite(doc) : null;
+    /** The site with this id (read at most once a SITE_CACHE_MS on this node). */
+    findById(id: string): Promise<Site | null> {
+      return cached(`id:${id}`, () => c.sites.findOne({ _id: id }));
+    },
+    /** Changes a site's stored settings; this node sees the change at once, others within SITE_CACHE_MS. */
+    async update(id: string, change: UpdateFilter<SiteDoc>): Promise<void> {
+      const doc = await c.sites.findOneAndUpdate({ _id: id }, change, { returnDocument: 'after' });
+      cache.delete(`id:${id}`);
+      if (doc) cache.delete(`key:${doc.key}`);
     },
     async listAll(): Promise<Site[]> {
       return (await c.sites.find({}).toArray()).map(toSite);

@@ -121,7 +121,7 @@ describe('a server node killed while its agents hold chats', () => {
     const b = await startNode();
     const site = await c.sites.findOne({ key: DEMO_SITE_KEY });
     expect(site).not.toBeNull();
-    // Read fresh by every sweep, so both nodes apply it from now on.
+    // Read by the sweeps (each node trusts a site it read for SITE_CACHE_MS), long before anyone leaves.
     await c.sites.updateOne({ _id: site!._id }, { $set: { 'routing.disconnectGraceMs': GRACE_MS } });
 
     // Alice (on A) is the only eligible agent while the chats start, so she takes all three.
