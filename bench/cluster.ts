@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { createApp, type HovorApp } from '../packages/server/src/app.js';
-import type { AppConfig } from '../packages/server/src/config.js';
-import { connectMongo } from '../packages/server/src/db/connect.js';
-import { createLogger } from '../packages/server/src/logger.js';
-import { DEFAULT_STATIC_PATHS } from '../packages/server/src/paths.js';
-import {
-  connectRedisAdapter,
-  type RedisSocketAdapter,
-} from '../packages/server/src/sockets/redis-adapter.js';
-import { relaxedRateLimits } from '../packages/server/test/support/rate-limits.js';
+import { type AppConfig, type HovorNode, startHovor } from '@hovor/server';
+import { connectMongo, createLogger, relaxedRateLimits } from '@hovor/server/testing';
 import { type AgentSocket, createBenchSite, createSeeder, SHOP_ORIGIN, type VisitorSocket } from './seed.js';
 
 export type { AgentSocket, VisitorSocket } from './seed.js';
@@ -50,57 +41,51 @@ export async function startCluster(options: {
   };
   // BENCH_LOG_LEVEL=error shows the nodes' own errors (pino JSON on stdout), e.g. behind an INTERNAL ack.
   const logger = createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent');
-  const redisClients: RedisSocketAdapter[] = [];
-  const nodes: { hovor: HovorApp; baseUrl: string }[] = [];
+  const nodes: HovorNode[] = [];
   const sockets: { disconnect(): void }[] = [];
 
   async function stopAll(): Promise<void> {
     for (const socket of sockets) socket.disconnect();
-    await Promise.all(nodes.map((node) => node.hovor.close()));
-    await Promise.all(redisClients.map((redis) => redis.close()));
+    await Promise.all(nodes.map((node) => node.close()));
     await mongo.db.dropDatabase();
     await mongo.close();
   }
 
   try {
     for (let i = 0; i < options.nodeCount; i++) {
-      const redis = await connectRedisAdapter(options.redisUrl, logger, { key: `hovor-bench-${suffix}` });
-      redisClients.push(redis);
-      const hovor = createApp({
-        db: mongo.db,
-        config,
-        logger,
-        paths: DEFAULT_STATIC_PATHS,
-        nodeId: `node-${i}-${suffix}`,
-        socketAdapter: redis.adapter,
-        // Hundreds of visitors from one address: the benchmark measures routing, not the limits.
-        rateLimits: relaxedRateLimits(),
-        ...(options.availabilityCacheMs === undefined
-          ? {}
-          : { availabilityCacheMs: options.availabilityCacheMs }),
-      });
-      await hovor.start();
-      await new Promise<void>((resolve) => hovor.httpServer.listen(0, '127.0.0.1', resolve));
-      nodes.push({ hovor, baseUrl: `http://127.0.0.1:${(hovor.httpServer.address() as AddressInfo).port}` });
+      nodes.push(
+        await startHovor({
+          database: { db: mongo.db },
+          redis: { url: options.redisUrl, key: `hovor-bench-${suffix}` },
+          config,
+          logger,
+          nodeId: `node-${i}-${suffix}`,
+          // Hundreds of visitors from one address: the benchmark measures routing, not the limits.
+          rateLimits: relaxedRateLimits(),
+          ...(options.availabilityCacheMs === undefined
+            ? {}
+            : { availabilityCacheMs: options.availabilityCacheMs }),
+        }),
+      );
     }
   } catch (error) {
     await stopAll();
     throw error;
   }
 
-  const first = nodes[0]!.hovor;
+  const first = nodes[0]!.app;
   const site = await createBenchSite(first.repositories.sites);
   const seeder = createSeeder({
     site,
     agents: first.repositories.agents,
     suffix,
-    baseUrl: (index) => nodes[index % nodes.length]!.baseUrl,
+    baseUrl: (index) => nodes[index % nodes.length]!.url,
     onSocket: (socket) => sockets.push(socket),
   });
 
   return {
     nodeCount: nodes.length,
-    baseUrls: nodes.map((node) => node.baseUrl),
+    baseUrls: nodes.map((node) => node.url),
     siteKey: site.key,
     shopOrigin: SHOP_ORIGIN,
     onlineAgents: async (count, capacity) =>

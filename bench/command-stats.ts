@@ -6,11 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type {
-  CommandStartedEvent,
-  CommandSucceededEvent,
-  MongoClient,
-} from '../packages/server/src/db/connect.js';
+import type { CommandStartedEvent, CommandSucceededEvent, MongoClient } from '@hovor/server/testing';
 
 type Shape = { count: number; totalMs: number; maxMs: number; docs: number };
 

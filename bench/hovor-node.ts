@@ -14,17 +14,18 @@
  * summed by shape (`command-stats.ts`). Listens on a free port of 127.0.0.1, prints `listening <port>` and answers
  * `memory` and `sockets` (see `child.ts`).
  */
-import type { AddressInfo } from 'node:net';
+import { startHovor } from '@hovor/server';
+import {
+  createLogger,
+  EMBEDDED_DB_POOL_SIZE,
+  type LimitName,
+  parseEnv,
+  RATE_LIMITS,
+  type RateLimitOptions,
+  relaxedRateLimits,
+  toAppConfig,
+} from '@hovor/server/testing';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../packages/protocol/src/index.js';
-import { createApp } from '../packages/server/src/app.js';
-import { parseEnv, toAppConfig } from '../packages/server/src/config.js';
-import { connectMongo, EMBEDDED_DB_POOL_SIZE } from '../packages/server/src/db/connect.js';
-import type { RateLimitOptions } from '../packages/server/src/limits/rate-limiter.js';
-import { type LimitName, RATE_LIMITS } from '../packages/server/src/limits/rate-limits.js';
-import { createLogger } from '../packages/server/src/logger.js';
-import { DEFAULT_STATIC_PATHS } from '../packages/server/src/paths.js';
-import { connectRedisAdapter } from '../packages/server/src/sockets/redis-adapter.js';
-import { relaxedRateLimits } from '../packages/server/test/support/rate-limits.js';
 import { announceListening, answerQuestions, type ChildSockets, exitWithParent, ownMemory } from './child.js';
 import { recordCommandStats } from './command-stats.js';
 
@@ -43,45 +44,38 @@ function rateLimitsFor(mode: string | undefined): RateLimitOptions {
 async function startNode() {
   const env = parseEnv({ LOG_LEVEL: 'silent', PUBLIC_URL: 'http://hovor.test', ...process.env });
   if (!env.MONGODB_URL) throw new Error('MONGODB_URL is required');
-  const logger = createLogger(env.LOG_LEVEL);
-  // The bench database is the embedded one: the pool main.ts gives it when it starts it itself.
   const commandsDir = process.env.BENCH_DB_COMMANDS;
-  const mongo = await connectMongo(env.MONGODB_URL, env.MONGODB_DB, {
-    maxPoolSize: EMBEDDED_DB_POOL_SIZE,
-    monitorCommands: Boolean(commandsDir),
-  });
-  const commandStats = commandsDir ? recordCommandStats(mongo.client, commandsDir) : null;
-  const redis = env.REDIS_URL
-    ? await connectRedisAdapter(env.REDIS_URL, logger, { key: process.env.BENCH_REDIS_KEY ?? 'hovor-bench' })
-    : undefined;
-  const hovor = createApp({
-    db: mongo.db,
+  const hovor = await startHovor({
+    // The bench database is the embedded one: the pool main.ts gives it when it starts it itself.
+    database: {
+      url: env.MONGODB_URL,
+      name: env.MONGODB_DB,
+      maxPoolSize: EMBEDDED_DB_POOL_SIZE,
+      monitorCommands: Boolean(commandsDir),
+    },
     config: toAppConfig(env),
-    logger,
-    paths: DEFAULT_STATIC_PATHS,
-    socketAdapter: redis?.adapter,
+    logger: createLogger(env.LOG_LEVEL),
+    ...(env.REDIS_URL
+      ? { redis: { url: env.REDIS_URL, key: process.env.BENCH_REDIS_KEY ?? 'hovor-bench' } }
+      : {}),
     presenceLeaseMs: env.PRESENCE_LEASE_MS,
     maxCommandsInFlight: env.MAX_COMMANDS_IN_FLIGHT,
     // In this node's memory even with Redis: the bench's limits are out of reach anyway.
     rateLimits: rateLimitsFor(process.env.BENCH_RATE_LIMITS),
   });
-  await hovor.start();
-  await new Promise<void>((resolve, reject) => {
-    hovor.httpServer.once('error', reject);
-    hovor.httpServer.listen(0, '127.0.0.1', resolve);
-  });
+  const commandStats =
+    commandsDir && hovor.mongoClient ? recordCommandStats(hovor.mongoClient, commandsDir) : null;
+  const { io } = hovor.app;
   return {
-    port: (hovor.httpServer.address() as AddressInfo).port,
+    port: hovor.port,
     sockets: (): ChildSockets => ({
-      visitors: hovor.io.of(VISITOR_NAMESPACE).sockets.size,
-      agents: hovor.io.of(AGENT_NAMESPACE).sockets.size,
-      connections: hovor.io.engine.clientsCount,
+      visitors: io.of(VISITOR_NAMESPACE).sockets.size,
+      agents: io.of(AGENT_NAMESPACE).sockets.size,
+      connections: io.engine.clientsCount,
     }),
     async stop() {
-      await hovor.close();
-      await redis?.close();
       commandStats?.write();
-      await mongo.close();
+      await hovor.close();
     },
   };
 }

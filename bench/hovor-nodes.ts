@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createAgentRepository } from '../packages/server/src/agents/agent.repository.js';
-import { collections } from '../packages/server/src/db/collections.js';
-import { connectMongo } from '../packages/server/src/db/connect.js';
-import type { RoutingSettings } from '../packages/server/src/sites/routing-settings.js';
-import { createSiteRepository, type Site } from '../packages/server/src/sites/site.repository.js';
+import {
+  collections,
+  connectMongo,
+  createAgentRepository,
+  createSiteRepository,
+  type RoutingSettings,
+  type Site,
+} from '@hovor/server/testing';
 import { type BenchChild, startBenchChild } from './child.js';
 import { createBenchSite, createSeeder, type Seeder } from './seed.js';
 import type { DatabaseService } from './services.js';

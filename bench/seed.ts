@@ -1,4 +1,11 @@
 import {
+  type createAgentRepository,
+  type createSiteRepository,
+  hashPassword,
+  type RoutingSettings,
+  type Site,
+} from '@hovor/server/testing';
+import {
   type Ack,
   AGENT_NAMESPACE,
   type AgentClientToServerEvents,
@@ -8,10 +15,6 @@ import {
   type VisitorClientToServerEvents,
   type VisitorServerToClientEvents,
 } from '../packages/protocol/src/index.js';
-import type { createAgentRepository } from '../packages/server/src/agents/agent.repository.js';
-import { hashPassword } from '../packages/server/src/auth/password.js';
-import type { RoutingSettings } from '../packages/server/src/sites/routing-settings.js';
-import type { createSiteRepository, Site } from '../packages/server/src/sites/site.repository.js';
 import { type ClientSocket, connectSocket } from './socket.js';
 
 /**

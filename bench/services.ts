@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedDb } from '../packages/server/src/devdb/embedded-db.js';
-import { startLocalRedis } from '../packages/server/src/devdb/local-redis.js';
+import { startEmbeddedDb, startLocalRedis } from '@hovor/server/testing';
 import { childPidsNamed } from './proc.js';
 
 /** A process the bench started; `stop` ends it and removes its files. */

@@ -70,10 +70,7 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
 
   it('finds no violation on the leave-a-message form, also while it shows what to fix', async () => {
     const closedToday = { timeZone: 'UTC', weekly: {}, holidays: [] };
-    await suite.stack.c.sites.updateOne(
-      { key: 'e2e-shop' },
-      { $set: { 'routing.businessHours': closedToday } },
-    );
+    await suite.stack.updateSite({ $set: { 'routing.businessHours': closedToday } });
     const context = await suite.browser.newContext({ bypassCSP: true });
     const visitor = await openPage(context);
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
@@ -88,7 +85,7 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
       await frame.locator('[aria-invalid="true"]').first().waitFor();
       expect(await axeViolations(frameContext), 'offline form with errors').toEqual([]);
     } finally {
-      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { 'routing.businessHours': '' } });
+      await suite.stack.updateSite({ $unset: { 'routing.businessHours': '' } });
       await context.close();
     }
   });
@@ -139,7 +136,7 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
   });
 
   it('finds no violation in the dark theme, which `auto` follows on a dark system', async () => {
-    await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { theme: 'auto' } });
+    await suite.stack.updateSite({ $set: { theme: 'auto' } });
     const { agent, visitor, close } = await agentAndVisitor(suite, { bypassCSP: true, colorScheme: 'dark' });
     try {
       await visitor.page.goto(`${suite.stack.demoUrl}/`);
@@ -160,7 +157,7 @@ describe('accessibility (WCAG 2.2 AA, checked by axe-core)', () => {
       await frame.getByRole('group', { name: 'How was your chat?' }).waitFor();
       expect(await axeViolations(frameContext), 'dark ended chat').toEqual([]);
     } finally {
-      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { theme: '' } });
+      await suite.stack.updateSite({ $unset: { theme: '' } });
       await close();
     }
   });

@@ -8,10 +8,9 @@ type Watched = { modes: string[]; flashed: boolean };
 
 describe('a site that hides the widget while offline [P22]', () => {
   it('shows no launcher, not even for a moment, while nobody is online, tells the page, and shows it on the next page once an agent is', async () => {
-    await suite.stack.c.sites.updateOne(
-      { key: 'e2e-shop' },
-      { $set: { 'routing.hideWhenOffline': true, 'routing.offlineWhenNoAgents': true } },
-    );
+    await suite.stack.updateSite({
+      $set: { 'routing.hideWhenOffline': true, 'routing.offlineWhenNoAgents': true },
+    });
     const visitorContext = await suite.browser.newContext();
     const agentContext = await suite.browser.newContext();
     const visitor = await openPage(visitorContext);
@@ -56,10 +55,9 @@ describe('a site that hides the widget while offline [P22]', () => {
     } finally {
       await visitorContext.close();
       await agentContext.close();
-      await suite.stack.c.sites.updateOne(
-        { key: 'e2e-shop' },
-        { $set: { 'routing.hideWhenOffline': false, 'routing.offlineWhenNoAgents': false } },
-      );
+      await suite.stack.updateSite({
+        $set: { 'routing.hideWhenOffline': false, 'routing.offlineWhenNoAgents': false },
+      });
     }
   });
 });

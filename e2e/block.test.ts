@@ -1,6 +1,6 @@
+import { hashPassword } from '@hovor/server/testing';
 import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
-import { hashPassword } from '../packages/server/src/auth/password.js';
 import { axeViolations, chatFrameOf } from './support/axe.js';
 import { saveArtifacts } from './support/browser.js';
 import {

@@ -1,6 +1,6 @@
+import { signIdentityToken } from '@hovor/server/testing';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { signIdentityToken } from '../packages/server/src/visitors/identity.js';
 import { agentAndVisitor, chatFrame, launcher, openPage, useStackAndBrowser } from './support/suite.js';
 
 const suite = useStackAndBrowser();
@@ -22,7 +22,7 @@ async function write(page: Page, text: string) {
 
 describe('identified visitors [P19]', () => {
   it('gives a verified user the same chat on another device, shows the agent who they are, and starts over on reset', async () => {
-    await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { identitySecret: SECRET } });
+    await suite.stack.updateSite({ $set: { identitySecret: SECRET } });
     const { agent, visitor: laptop, close } = await agentAndVisitor(suite);
     const phoneContext = await suite.browser.newContext();
     try {
@@ -71,12 +71,12 @@ describe('identified visitors [P19]', () => {
     } finally {
       await phoneContext.close();
       await close();
-      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { identitySecret: '' } });
+      await suite.stack.updateSite({ $unset: { identitySecret: '' } });
     }
   });
 
   it('goes on anonymously with a forged identity, and tells the page’s developer why', async () => {
-    await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { identitySecret: SECRET } });
+    await suite.stack.updateSite({ $set: { identitySecret: SECRET } });
     const context = await suite.browser.newContext();
     try {
       const visitor = await openPage(context);
@@ -94,7 +94,7 @@ describe('identified visitors [P19]', () => {
       expect(await suite.stack.c.visitorIdentities.countDocuments({ _id: { $regex: ':admin$' } })).toBe(0);
     } finally {
       await context.close();
-      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { identitySecret: '' } });
+      await suite.stack.updateSite({ $unset: { identitySecret: '' } });
     }
   });
 });

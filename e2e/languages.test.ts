@@ -68,7 +68,7 @@ describe('languages', () => {
   }
 
   it('speaks the site’s language to a browser set to another', async () => {
-    await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { locale: 'pl' } });
+    await suite.stack.updateSite({ $set: { locale: 'pl' } });
     const context = await suite.browser.newContext({ locale: 'en-US' });
     const visitor = await openPage(context);
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
@@ -77,16 +77,13 @@ describe('languages', () => {
       await launcher(visitor.page, EXPECTED.pl.open).click();
       await chatFrame(visitor.page).getByRole('textbox', { name: 'Wiadomość' }).waitFor();
     } finally {
-      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { locale: '' } });
+      await suite.stack.updateSite({ $unset: { locale: '' } });
       await context.close();
     }
   });
 
   it('shows the site’s own greeting in the visitor’s language when the site wrote one', async () => {
-    await suite.stack.c.sites.updateOne(
-      { key: 'e2e-shop' },
-      { $set: { texts: { cs: { greeting: 'Dobrý den! S čím poradíme?' } } } },
-    );
+    await suite.stack.updateSite({ $set: { texts: { cs: { greeting: 'Dobrý den! S čím poradíme?' } } } });
     const context = await suite.browser.newContext({ locale: 'cs-CZ' });
     const visitor = await openPage(context);
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
@@ -96,13 +93,13 @@ describe('languages', () => {
       await chatFrame(visitor.page).getByText('Dobrý den! S čím poradíme?').waitFor();
       expect(await chatFrame(visitor.page).getByText('Hi! How can we help?').count()).toBe(0);
     } finally {
-      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { texts: '' } });
+      await suite.stack.updateSite({ $unset: { texts: '' } });
       await context.close();
     }
   });
 
   it('speaks the language the page sets with Hovor(setLocale), before the site’s and the browser’s, and switches an open chat', async () => {
-    await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { locale: 'pl' } });
+    await suite.stack.updateSite({ $set: { locale: 'pl' } });
     const context = await suite.browser.newContext({ locale: 'cs-CZ' });
     const visitor = await openPage(context);
     onTestFailed(async ({ task }) => saveArtifacts(task.name, { visitor }));
@@ -122,7 +119,7 @@ describe('languages', () => {
       expect(await frame.locator('html').getAttribute('lang')).toBe('en');
       await launcher(visitor.page, 'Close chat').waitFor();
     } finally {
-      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { locale: '' } });
+      await suite.stack.updateSite({ $unset: { locale: '' } });
       await context.close();
     }
   });

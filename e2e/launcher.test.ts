@@ -139,16 +139,13 @@ describe('the launcher', () => {
   });
 
   it('sits on the side the site chose with its words in the visitor’s language, hides and shows by the API, and checks calls', async () => {
-    await suite.stack.c.sites.updateOne(
-      { key: 'e2e-shop' },
-      {
-        $set: {
-          position: 'left',
-          launcherText: 'Chat with us',
-          texts: { cs: { launcherText: 'Napište nám' } },
-        },
+    await suite.stack.updateSite({
+      $set: {
+        position: 'left',
+        launcherText: 'Chat with us',
+        texts: { cs: { launcherText: 'Napište nám' } },
       },
-    );
+    });
     const context = await suite.browser.newContext({ locale: 'cs-CZ' });
     const page = await context.newPage();
     const log: string[] = [];
@@ -195,10 +192,7 @@ describe('the launcher', () => {
       await expect.poll(() => log.filter((l) => l.startsWith('[warning] [Hovor] ignored')).length).toBe(4);
       expect(log.find((l) => l.includes("bad Hovor('setLocale'"))).toContain("use Hovor('setLocale', code)");
     } finally {
-      await suite.stack.c.sites.updateOne(
-        { key: 'e2e-shop' },
-        { $unset: { position: '', launcherText: '', texts: '' } },
-      );
+      await suite.stack.updateSite({ $unset: { position: '', launcherText: '', texts: '' } });
       await context.close();
     }
   });

@@ -18,10 +18,7 @@ describe('a visitor leaves a message while the team is away, and an agent answer
     // Outside business hours (the schedule has no opening today, whatever the day): the widget
     // offers the form instead of a chat.
     const closedToday = { timeZone: 'UTC', weekly: {}, holidays: [] };
-    await suite.stack.c.sites.updateOne(
-      { key: 'e2e-shop' },
-      { $set: { 'routing.businessHours': closedToday } },
-    );
+    await suite.stack.updateSite({ $set: { 'routing.businessHours': closedToday } });
     const agentContext = await suite.browser.newContext();
     const visitorContext = await suite.browser.newContext();
     const agent = await openPage(agentContext);

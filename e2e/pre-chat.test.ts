@@ -20,19 +20,16 @@ describe('the pre-chat form [P20]', () => {
       { email: suite.stack.agent.email },
       { $set: { departmentIds: [sales.id] } },
     );
-    await suite.stack.c.sites.updateOne(
-      { key: 'e2e-shop' },
-      {
-        $set: {
-          preChat: {
-            name: 'required',
-            email: 'optional',
-            department: true,
-            consent: 'I agree to the <b>privacy</b> policy.',
-          },
+    await suite.stack.updateSite({
+      $set: {
+        preChat: {
+          name: 'required',
+          email: 'optional',
+          department: true,
+          consent: 'I agree to the <b>privacy</b> policy.',
         },
       },
-    );
+    });
     const { agent, visitor, close } = await agentAndVisitor(suite, { bypassCSP: true });
     try {
       await visitor.page.goto(`${suite.stack.demoUrl}/`);
@@ -93,7 +90,7 @@ describe('the pre-chat form [P20]', () => {
       expect(stored?.consentAt).toBeInstanceOf(Date);
     } finally {
       await close();
-      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { preChat: '' } });
+      await suite.stack.updateSite({ $unset: { preChat: '' } });
       await suite.stack.c.agents.updateOne(
         { email: suite.stack.agent.email },
         { $set: { departmentIds: [] } },
@@ -102,20 +99,17 @@ describe('the pre-chat form [P20]', () => {
   });
 
   it('shows the consent in the visitor’s language when the site wrote it', async () => {
-    await suite.stack.c.sites.updateOne(
-      { key: 'e2e-shop' },
-      {
-        $set: {
-          preChat: {
-            name: 'off',
-            email: 'off',
-            department: false,
-            consent: 'I agree to the privacy policy.',
-          },
-          texts: { cs: { consent: 'Souhlasím se zásadami ochrany soukromí.' } },
+    await suite.stack.updateSite({
+      $set: {
+        preChat: {
+          name: 'off',
+          email: 'off',
+          department: false,
+          consent: 'I agree to the privacy policy.',
         },
+        texts: { cs: { consent: 'Souhlasím se zásadami ochrany soukromí.' } },
       },
-    );
+    });
     const context = await suite.browser.newContext({ locale: 'cs-CZ' });
     try {
       const page = await context.newPage();
@@ -127,7 +121,7 @@ describe('the pre-chat form [P20]', () => {
       expect(await frame.getByText('I agree to the privacy policy.').count()).toBe(0);
     } finally {
       await context.close();
-      await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $unset: { preChat: '', texts: '' } });
+      await suite.stack.updateSite({ $unset: { preChat: '', texts: '' } });
     }
   });
 });

@@ -27,7 +27,7 @@ async function startChat(page: Page, text: string): Promise<FrameLocator> {
 describe('visitors wait in a queue that agents take from', () => {
   it('[RT13][RT14] shows each visitor their place, and the agent the waits and a Take button', async () => {
     // With the manual strategy nothing is assigned by itself, so the queue stays observable.
-    await suite.stack.c.sites.updateOne({ key: 'e2e-shop' }, { $set: { 'routing.strategy': 'manual' } });
+    await suite.stack.updateSite({ $set: { 'routing.strategy': 'manual' } });
     const agentContext = await suite.browser.newContext();
     const firstContext = await suite.browser.newContext();
     const secondContext = await suite.browser.newContext();

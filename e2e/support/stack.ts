@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type HovorApp, type HovorNode, type NodeDatabase, startHovor } from '@hovor/server';
+import { collections, connectMongo, createDemoSite, createLogger, hashPassword } from '@hovor/server/testing';
 import { inject } from 'vitest';
-import { createApp, type HovorApp } from '../../packages/server/src/app.js';
-import { hashPassword } from '../../packages/server/src/auth/password.js';
-import { collections } from '../../packages/server/src/db/collections.js';
-import { connectMongo } from '../../packages/server/src/db/connect.js';
-import { createDemoSite } from '../../packages/server/src/demo/demo-site.js';
-import { createLogger } from '../../packages/server/src/logger.js';
-import { DEFAULT_STATIC_PATHS } from '../../packages/server/src/paths.js';
 import type {} from '../../packages/server/test/support/global-setup.js';
 
 export interface Stack {
@@ -25,6 +20,11 @@ export interface Stack {
   sameSiteDemoUrl: string;
   agent: { email: string; password: string; name: string };
   c: ReturnType<typeof collections>;
+  /**
+   * Changes the e2e site's stored settings through the server (which then serves them at once; a
+   * write to the collection would wait out the node's site cache).
+   */
+  updateSite(change: Parameters<HovorApp['repositories']['sites']['update']>[1]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,26 +67,44 @@ async function listenOnFreePort<T extends { server: Server }>(
 }
 
 /**
+ * Hovor on http://localhost:PORT (every interface), its public URL naming that port. A port
+ * found free can be taken by a parallel test before Hovor binds it: then try another
+ * (`startHovor` leaves nothing running when it fails).
+ */
+async function startHovorOnFreePort(db: Extract<NodeDatabase, { db: unknown }>['db']): Promise<HovorNode> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await startHovor({
+        database: { db },
+        host: null,
+        port,
+        config: {
+          publicUrl: `http://localhost:${port}`,
+          sessionTtlMs: 3_600_000,
+          defaultCapacity: 3,
+          isProduction: false,
+        },
+        logger: createLogger('silent'),
+        sweepIntervalMs: 1_000,
+        // The tests change who is online between page loads and expect the next load to see it.
+        availabilityCacheMs: 0,
+      });
+    } catch (error) {
+      if (attempt >= 5 || (error as { code?: string }).code !== 'EADDRINUSE') throw error;
+    }
+  }
+}
+
+/**
  * Hovor on http://localhost:PORT with the real built widget and console, the demo shop on
  * http://127.0.0.1:OTHER (a different origin) and one agent.
  */
 export async function startStack(): Promise<Stack> {
   const mongo = await connectMongo(inject('mongoUrl'), `e2e_${randomUUID().replace(/-/g, '').slice(0, 16)}`);
-  // The app is only started (indexes, sweeper) once it listens, so an abandoned attempt leaves nothing running.
-  const { hovor, hovorUrl } = await listenOnFreePort((port) => {
-    const url = `http://localhost:${port}`;
-    const app: HovorApp = createApp({
-      db: mongo.db,
-      config: { publicUrl: url, sessionTtlMs: 3_600_000, defaultCapacity: 3, isProduction: false },
-      logger: createLogger('silent'),
-      paths: DEFAULT_STATIC_PATHS,
-      sweepIntervalMs: 1_000,
-      // The tests change who is online between page loads and expect the next load to see it.
-      availabilityCacheMs: 0,
-    });
-    return { server: app.httpServer, hovor: app, hovorUrl: url };
-  });
-  await hovor.start();
+  const node = await startHovorOnFreePort(mongo.db);
+  const hovor = node.app;
+  const hovorUrl = node.url;
 
   const siteKey = 'e2e-shop';
   const { server: demo, port: demoPort } = await listenOnFreePort(
@@ -133,11 +151,12 @@ export async function startStack(): Promise<Stack> {
     sameSiteDemoUrl,
     agent,
     c: collections(mongo.db),
+    updateSite: (change) => hovor.repositories.sites.update(site.id, change),
     async close() {
       demo.close();
       foreign.close();
       sameSite.close();
-      await hovor.close();
+      await node.close();
       await mongo.db.dropDatabase();
       await mongo.close();
     },

@@ -18,6 +18,7 @@ import { authRoutes } from './auth/auth.routes.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createSessionRepository } from './auth/session.repository.js';
 import { createSessionCookie } from './auth/session-cookie.js';
+import { createBackgroundWork } from './background-work.js';
 import { createBlockRepository } from './blocks/block.repository.js';
 import { createBlockService } from './blocks/block.service.js';
 import { createClusterBus, singleNodeBus } from './cluster/cluster-bus.js';
@@ -30,7 +31,8 @@ import { createDbAvailability } from './db/availability.js';
 import { collections, ensureIndexes } from './db/collections.js';
 import { createDbHealth } from './db/health.js';
 import { AppError } from './errors.js';
-import { listRoutes, routesOf } from './http/guard.js';
+import { listRoutes } from './http/guard.js';
+import { healthRoutes } from './http/health.routes.js';
 import { errorMiddleware } from './http/respond.js';
 import { securityHeaders } from './http/security-headers.js';
 import { type StaticPaths, staticRoutes } from './http/static.routes.js';
@@ -64,7 +66,6 @@ import { guardedParser } from './sockets/frame-guard.js';
 import { type AgentNamespace, createSocketNotifier, type VisitorNamespace } from './sockets/notifier.js';
 import type { SocketAdapterFactory } from './sockets/redis-adapter.js';
 import { createSessionSockets } from './sockets/session-sockets.js';
-import { guardSlowConsumers } from './sockets/slow-consumers.js';
 import { attachVisitorNamespace } from './sockets/visitor.handlers.js';
 import { createVisitorRepository } from './visitors/visitor.repository.js';
 import { visitorRoutes } from './visitors/visitor.routes.js';
@@ -72,8 +73,6 @@ import { createVisitorService, DEFAULT_VISITOR_TOKEN_TTL_MS } from './visitors/v
 
 /** Largest Socket.IO frame; bigger ones close the connection before any parsing. */
 const MAX_SOCKET_FRAME_BYTES = 256 * 1024;
-/** How often expired agent sessions are deleted (each is refused on sight before that). */
-const SESSION_SWEEP_INTERVAL_MS = 10 * 60_000;
 /** How often the sweeper renews leases and routes queued conversations. */
 const DEFAULT_SWEEP_INTERVAL_MS = 1_000;
 const READY_PING_TIMEOUT_MS = 2_000;
@@ -344,20 +343,7 @@ export function createApp(deps: AppDeps): HovorApp {
   app.disable('x-powered-by');
   app.set('trust proxy', trust);
   app.use(securityHeaders({ isHttps }));
-  const on = routesOf(app);
-  on('GET /healthz', (_req, res) => {
-    res.json({ ok: true, data: { status: 'up' } });
-  });
-  on('GET /readyz', async (_req, res) => {
-    const isReady = await health.isReachable();
-    res
-      .status(isReady ? 200 : 503)
-      .json(
-        isReady
-          ? { ok: true, data: { database: 'reachable' } }
-          : { ok: false, error: { code: 'UNAVAILABLE', message: 'The database is not reachable' } },
-      );
-  });
+  app.use(healthRoutes({ health }));
   // Before the JSON parser: an upload's body is read by its route alone, after its checks [P21].
   app.use(
     attachmentRoutes({
@@ -429,23 +415,19 @@ export function createApp(deps: AppDeps): HovorApp {
     notifier,
     defaultCapacity: deps.config.defaultCapacity,
   });
-  let sweepTimer: NodeJS.Timeout | undefined;
-  let sessionSweepTimer: NodeJS.Timeout | undefined;
-  let stopSlowConsumerGuard: (() => void) | undefined;
-  /** The sweep in progress; a new one while it runs joins it instead of overlapping. */
-  let sweeping: Promise<void> | null = null;
-  function sweep(): Promise<void> {
-    sweeping ??= sweeper.sweep().finally(() => {
-      sweeping = null;
-    });
-    return sweeping;
-  }
+  const background = createBackgroundWork({
+    sweep: () => sweeper.sweep(),
+    sweepSessions: () => auth.sweepExpired(),
+    io,
+    logger,
+    sweepIntervalMs: deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+  });
 
   return {
     httpServer,
     io,
     repositories: { sites, agents, departments },
-    sweep,
+    sweep: background.sweep,
     uploadsInFlight: () => uploadSlots.inUse(),
     sweepSessions: () => auth.sweepExpired(),
     agentAccess,
@@ -453,29 +435,12 @@ export function createApp(deps: AppDeps): HovorApp {
     routes: () => listRoutes(app),
     async start() {
       await ensureIndexes(c);
-      sessionSweepTimer = setInterval(() => {
-        auth
-          .sweepExpired()
-          .catch((error: unknown) => logger.warn({ err: error }, 'sweeping sessions failed'));
-      }, SESSION_SWEEP_INTERVAL_MS);
-      sessionSweepTimer.unref();
-      stopSlowConsumerGuard = guardSlowConsumers(io, { logger });
-      const interval = deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
-      if (interval > 0) {
-        sweepTimer = setInterval(() => {
-          sweep().catch((error: unknown) =>
-            logger.warn({ err: error }, 'sweep failed; the next one retries'),
-          );
-        }, interval);
-      }
+      background.start();
     },
     async close() {
-      if (sweepTimer) clearInterval(sweepTimer);
-      clearInterval(sessionSweepTimer);
       dbAvailability.stop();
-      stopSlowConsumerGuard?.();
       // Let work in flight finish while its sockets and adapter still exist.
-      await sweeping?.catch(() => undefined);
+      await background.stop();
       await routing.idle();
       await conversationRepository.flushActivity(ACTIVITY_FLUSH_TIMEOUT_MS);
       conversationRepository.stopActivity();

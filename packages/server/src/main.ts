@@ -1,18 +1,13 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { createAgentRepository } from './agents/agent.repository.js';
-import { createApp } from './app.js';
 import { bootstrapFirstStart, DEMO_SITE_KEY } from './bootstrap.js';
 import { isDemoOn, parseEnv, toAppConfig } from './config.js';
-import { collections } from './db/collections.js';
-import { connectMongo, EMBEDDED_DB_POOL_SIZE } from './db/connect.js';
+import { EMBEDDED_DB_POOL_SIZE } from './db/connect.js';
 import { createDemoSite } from './demo/demo-site.js';
 import { type EmbeddedDb, REPO_ROOT, startEmbeddedDb } from './devdb/embedded-db.js';
 import { createLogger } from './logger.js';
-import { DEFAULT_STATIC_PATHS } from './paths.js';
+import { startHovor } from './node.js';
 import { systemClock } from './ports/clock.js';
-import { createSiteRepository } from './sites/site.repository.js';
-import { connectRedisAdapter, type RedisSocketAdapter } from './sockets/redis-adapter.js';
 
 /** The composition root: the only place that reads the environment, listens and handles signals. */
 async function main(): Promise<void> {
@@ -27,31 +22,24 @@ async function main(): Promise<void> {
     mongoUrl = embedded.url;
     logger.info('embedded database started (set MONGODB_URL to use MongoDB)');
   }
-  const mongo = await connectMongo(
-    mongoUrl,
-    env.MONGODB_DB,
-    embedded ? { maxPoolSize: EMBEDDED_DB_POOL_SIZE } : {},
-  );
-  let redis: RedisSocketAdapter | undefined;
-  if (env.REDIS_URL) {
-    redis = await connectRedisAdapter(env.REDIS_URL, logger);
-    logger.info('Socket.IO events fan out through Redis (REDIS_URL)');
-  }
-  const hovor = createApp({
-    db: mongo.db,
+  if (env.REDIS_URL) logger.info('Socket.IO events fan out through Redis (REDIS_URL)');
+  // A port in use stops the start here, with nothing left running.
+  const hovor = await startHovor({
+    database: {
+      url: mongoUrl,
+      name: env.MONGODB_DB,
+      ...(embedded ? { maxPoolSize: EMBEDDED_DB_POOL_SIZE } : {}),
+    },
+    // [A4] With Redis, every node counts against the same limits.
+    ...(env.REDIS_URL ? { redis: { url: env.REDIS_URL, sharesRateLimits: true } } : {}),
     config,
     logger,
-    paths: DEFAULT_STATIC_PATHS,
-    socketAdapter: redis?.adapter,
+    host: env.HOST,
+    port: env.PORT,
     presenceLeaseMs: env.PRESENCE_LEASE_MS,
     maxCommandsInFlight: env.MAX_COMMANDS_IN_FLIGHT,
-    // [A4] With Redis, every node counts against the same limits.
-    ...(redis ? { rateLimits: { redis: { client: redis.client } } } : {}),
   });
-  await hovor.start();
 
-  // Ports first: a port in use stops the start before anything is written.
-  await listen(hovor.httpServer, env.PORT, env.HOST);
   const demoOrigin = `http://127.0.0.1:${env.DEMO_PORT}`;
   let demo: Server | undefined;
   if (isDemoOn(env)) {
@@ -59,10 +47,10 @@ async function main(): Promise<void> {
     await listen(demo, env.DEMO_PORT, '127.0.0.1');
   }
 
-  const c = collections(mongo.db);
   const { firstStart } = await bootstrapFirstStart({
-    sites: createSiteRepository(c),
-    agents: createAgentRepository(c),
+    // The node's own repositories: its site cache sees the demo site at once.
+    sites: hovor.app.repositories.sites,
+    agents: hovor.app.repositories.agents,
     clock: systemClock,
     // Production serves no demo page, so its first site trusts no page of this machine.
     demoOrigins: config.isProduction ? [] : [demoOrigin, `http://localhost:${env.DEMO_PORT}`],
@@ -79,8 +67,6 @@ async function main(): Promise<void> {
     try {
       demo?.close();
       await hovor.close();
-      await redis?.close();
-      await mongo.close();
       await embedded?.stop();
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');

@@ -11,6 +11,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import type { RateLimitOptions } from '../src/limits/rate-limiter.js';
 import { RATE_LIMITS } from '../src/limits/rate-limits.js';
+import { relaxedRateLimits } from '../src/testing.js';
 import {
   AGENT_PASSWORD,
   call,
@@ -19,7 +20,6 @@ import {
   SHOP_ORIGIN,
   startHarness,
 } from './support/harness.js';
-import { relaxedRateLimits } from './support/rate-limits.js';
 
 const harnesses: Harness[] = [];
 afterEach(async () => {

@@ -163,9 +163,18 @@ export function createConversationService(deps: ConversationServiceDeps) {
       ...(consentAt ? { consentAt } : {}),
     };
     const winnerId = openId ?? (await conversations.claimOpen(visitor.siteId, visitor.id, candidate.id, now));
+    if (winnerId === candidate.id && !openId) {
+      // New and ours alone (a fresh id nobody else can write): its queued event is stored beside it.
+      const [, queued] = await Promise.all([
+        conversations.insertIfMissing(candidate),
+        queuedEvent(candidate),
+      ]);
+      deps.routing.noteEntered(visitor.siteId, candidate.departmentId);
+      if (queued.isNew) deps.notifier.conversationChanged(queued.conversation);
+      return queued.conversation;
+    }
     // The claim may point at a conversation whose insert never happened (a crash): heal it.
     const isInserted = await conversations.insertIfMissing({ ...candidate, id: winnerId });
-    if (isInserted && !openId) deps.routing.noteEntered(visitor.siteId, candidate.departmentId);
     const conversation = isInserted
       ? { ...candidate, id: winnerId }
       : (await conversations.findById(winnerId))!;
@@ -175,24 +184,31 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return startFor(visitor, departmentId, null, consentAt);
     }
     if (conversation.state === 'queued') {
-      // Idempotent: a retried start finds the event stored and announces nothing twice. The
-      // activity cache is written behind: with the assignment's event, usually once.
-      const { conversation: afterEvent, isNew } = await transcript.append(
-        conversation,
-        {
-          conversationId: conversation.id,
-          kind: 'event',
-          author: SYSTEM_AUTHOR,
-          text: '',
-          event: { type: 'queued', agentId: null, agentName: null, reason: null },
-          clientMsgId: serverMsgId('event-queued-1'),
-        },
-        { isCacheLater: true },
-      );
-      if (isNew) deps.notifier.conversationChanged(afterEvent);
-      return afterEvent;
+      const queued = await queuedEvent(conversation);
+      if (queued.isNew) deps.notifier.conversationChanged(queued.conversation);
+      return queued.conversation;
     }
     return conversation;
+  }
+
+  /**
+   * Stores a queued conversation's "queued" event. Idempotent: a retried start finds the event
+   * stored and announces nothing twice. The activity cache is written behind: with the
+   * assignment's event, usually once.
+   */
+  function queuedEvent(conversation: Conversation) {
+    return transcript.append(
+      conversation,
+      {
+        conversationId: conversation.id,
+        kind: 'event',
+        author: SYSTEM_AUTHOR,
+        text: '',
+        event: { type: 'queued', agentId: null, agentName: null, reason: null },
+        clientMsgId: serverMsgId('event-queued-1'),
+      },
+      { isCacheLater: true },
+    );
   }
 
   return {
@@ -230,8 +246,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       }
       const conversation = await startFor(starter, departmentId, openId, consentAt);
       if (conversation.state !== 'queued') return toVisitorConversation(conversation);
-      const assigned = await deps.routing.assignQueued(conversation.siteId);
-      const current = assigned.get(conversation.id) ?? (await conversations.findById(conversation.id))!;
+      const assigned = await deps.routing.assignmentOf(conversation.siteId, conversation.id);
+      const current = assigned ?? (await conversations.findById(conversation.id))!;
       return toVisitorConversation(current);
     },
 

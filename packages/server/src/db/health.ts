@@ -20,3 +20,4 @@ export function createDbHealth(db: Db, timeoutMs: number) {
     },
   };
 }
+export type DbHealth = ReturnType<typeof createDbHealth>;

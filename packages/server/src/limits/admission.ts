@@ -1,4 +1,8 @@
+import type { ErrorBody } from '@hovor/protocol';
 import { AppError } from '../errors.js';
+
+const BUSY_MESSAGE = 'The server is busy; retry shortly';
+const jitteredRetryAfterMs = () => Math.round(BUSY_RETRY_AFTER_MS * (0.5 + Math.random()));
 
 /**
  * Commands a node works on at once by default. Past it the node is saturated: more work in flight
@@ -19,8 +23,7 @@ export function createAdmission(maxInFlight = DEFAULT_MAX_COMMANDS_IN_FLIGHT) {
     /** Runs `work` if the node has room; refuses at once otherwise. The slot is held until `work` settles. */
     async run<T>(work: () => Promise<T>): Promise<T> {
       if (inFlight >= maxInFlight) {
-        const retryAfterMs = Math.round(BUSY_RETRY_AFTER_MS * (0.5 + Math.random()));
-        throw new AppError('UNAVAILABLE', 'The server is busy; retry shortly', { retryAfterMs });
+        throw new AppError('UNAVAILABLE', BUSY_MESSAGE, { retryAfterMs: jitteredRetryAfterMs() });
       }
       inFlight++;
       try {
@@ -28,6 +31,15 @@ export function createAdmission(maxInFlight = DEFAULT_MAX_COMMANDS_IN_FLIGHT) {
       } finally {
         inFlight--;
       }
+    },
+    /**
+     * The answer to a command the node has no room for now, or null while it has room. Refusing
+     * this way builds no Error (a stack trace each) and arms no deadline: under overload most
+     * commands are refused, and what refusing costs comes out of what the admitted ones get.
+     */
+    refusal(): ErrorBody | null {
+      if (inFlight < maxInFlight) return null;
+      return { code: 'UNAVAILABLE', message: BUSY_MESSAGE, retryAfterMs: jitteredRetryAfterMs() };
     },
     get inFlight() {
       return inFlight;

@@ -33,7 +33,7 @@ export type Assignments = Map<string, Conversation>;
 /** Queued chats read at most per queue in one step of a drain (within the first batch of a read). */
 const DRAIN_PAGE = 100;
 /** Assignments of one drain whose claims and writes run at once. */
-const ASSIGNMENTS_IN_FLIGHT = 4;
+const ASSIGNMENTS_IN_FLIGHT = 8;
 
 /**
  * Gives queued conversations owners: claims a slot and a round for a candidate [RT3], finishes the
@@ -65,11 +65,6 @@ export function createAssignment(
     site: Site,
   ): Promise<Conversation> {
     const now = deps.clock.now();
-    await Promise.all([
-      deps.conversations.markAssigned(conversation.id, agent, now),
-      deps.agents.setLastAssignedAt(agent.id, now),
-      watch(conversation.id, site, now),
-    ]);
     const assigned: Conversation = {
       ...conversation,
       state: transition(conversation.state, 'assign'),
@@ -77,18 +72,25 @@ export function createAssignment(
       agentName: agent.name,
       assignedAt: now,
     };
-    const { conversation: afterEvent } = await deps.transcript.append(
-      assigned,
-      {
-        conversationId: conversation.id,
-        kind: 'event',
-        author: SYSTEM_AUTHOR,
-        text: '',
-        event: { type: 'assigned', agentId: agent.id, agentName: agent.name, reason: null },
-        clientMsgId: serverMsgId(`event-assigned-${conversation.round}`),
-      },
-      { isCacheLater: true },
-    );
+    // The round is this agent's (claimed): the writes that record it go out at once. Finishing
+    // again (a node that died halfway, `finishClaimedElsewhere`) writes the same, the event once.
+    const [, , , { conversation: afterEvent }] = await Promise.all([
+      deps.conversations.markAssigned(conversation.id, agent, now),
+      deps.agents.setLastAssignedAt(agent.id, now),
+      watch(conversation.id, site, now),
+      deps.transcript.append(
+        assigned,
+        {
+          conversationId: conversation.id,
+          kind: 'event',
+          author: SYSTEM_AUTHOR,
+          text: '',
+          event: { type: 'assigned', agentId: agent.id, agentName: agent.name, reason: null },
+          clientMsgId: serverMsgId(`event-assigned-${conversation.round}`),
+        },
+        { isCacheLater: true },
+      ),
+    ]);
     deps.notifier.conversationChanged(afterEvent);
     if (conversation.queuedAt) {
       const waitMs = Math.max(0, now.getTime() - conversation.queuedAt.getTime());
@@ -201,7 +203,9 @@ export function createAssignment(
         .then((owned) => {
           if (!owned) return;
           assigned++;
-          if (owned !== true) assignments.set(owned.id, owned);
+          if (owned === true) return;
+          assignments.set(owned.id, owned);
+          tellAssigned(owned);
         })
         .catch((error: unknown) => {
           failure ??= error;
@@ -262,6 +266,52 @@ export function createAssignment(
    */
   const pendingDrains = new Map<string, Promise<Assignments>>();
 
+  /** Who waits for a conversation's assignment on this node (`assignmentOf`), by conversation id. */
+  const waiters = new Map<string, Set<(assigned: Conversation | null) => void>>();
+
+  function tellAssigned(conversation: Conversation): void {
+    const waiting = waiters.get(conversation.id);
+    if (!waiting) return;
+    waiters.delete(conversation.id);
+    for (const settle of waiting) settle(conversation);
+  }
+
+  /**
+   * Asks for a drain of the site and resolves with the conversation as the drain that assigned it
+   * left it — the drain asked for, or one running already that read it first — or with null
+   * when the drain asked for ends without assigning it (nobody has room, or another node did).
+   * Any number may wait for one conversation (a start retried many times at once).
+   */
+  function assignmentOf(siteId: string, conversationId: string): Promise<Conversation | null> {
+    return new Promise((resolve, reject) => {
+      let isSettled = false;
+      const settle = (assigned: Conversation | null) => {
+        isSettled = true;
+        resolve(assigned);
+      };
+      const leave = () => {
+        const waiting = waiters.get(conversationId);
+        waiting?.delete(settle);
+        if (waiting?.size === 0) waiters.delete(conversationId);
+      };
+      const waiting = waiters.get(conversationId) ?? new Set();
+      waiting.add(settle);
+      waiters.set(conversationId, waiting);
+      requestDrain(siteId).then(
+        () => {
+          if (isSettled) return;
+          leave();
+          settle(null);
+        },
+        (error: unknown) => {
+          if (isSettled) return;
+          leave();
+          reject(error);
+        },
+      );
+    });
+  }
+
   function requestDrain(siteId: string): Promise<Assignments> {
     const pending = pendingDrains.get(siteId);
     if (pending) return pending;
@@ -279,6 +329,6 @@ export function createAssignment(
     );
   }
 
-  return { watch, finishAssignment, claimFor, requestDrain, drainInBackground };
+  return { watch, finishAssignment, claimFor, requestDrain, drainInBackground, assignmentOf };
 }
 export type Assignment = ReturnType<typeof createAssignment>;

@@ -90,6 +90,14 @@ export function createRoutingService(deps: RoutingDeps) {
       return assignment.requestDrain(siteId);
     },
 
+    /**
+     * Routes the site's queue and resolves with the conversation once a drain of this node has
+     * assigned it, or with null once the drain asked for ended without assigning it.
+     */
+    assignmentOf(siteId: string, conversationId: string): Promise<Conversation | null> {
+      return assignment.assignmentOf(siteId, conversationId);
+    },
+
     /** Same, never throwing: for triggers whose caller has already answered its client. */
     assignQueuedInBackground(siteIds: readonly string[]): void {
       for (const siteId of siteIds) assignment.drainInBackground(siteId);

@@ -53,7 +53,7 @@ export interface AgentSocketDeps {
   /** [A4] Each command spends its limit, counted per console socket. */
   rateLimits: Pick<RateLimits, 'consume'>;
   /** [A4] The node's bound on commands in flight. */
-  admission: Pick<Admission, 'run'>;
+  admission: Pick<Admission, 'run' | 'refusal'>;
   db: DbAvailability;
   logger: Logger;
 }

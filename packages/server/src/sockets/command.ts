@@ -102,7 +102,7 @@ export function registerCommands<M extends CommandMap, Who extends Principal>(
     limitKey: string;
     rateLimits: Pick<RateLimits, 'consume'>;
     /** [A4] The node's bound on commands in flight. */
-    admission: Pick<Admission, 'run'>;
+    admission: Pick<Admission, 'run' | 'refusal'>;
     logger: Logger;
     db: DbAvailability;
     deadlineMs?: number;
@@ -134,6 +134,12 @@ export function registerCommands<M extends CommandMap, Who extends Principal>(
         await options.rateLimits.consume(options.limits[name], options.limitKey);
       } catch (error) {
         answer(ack, { ok: false, error: toAppError(error).toBody() });
+        return;
+      }
+      // [A4] No room: refused before any parsing, and nothing of it is done.
+      const refusal = options.admission.refusal();
+      if (refusal) {
+        answer(ack, { ok: false, error: refusal });
         return;
       }
       const parsed = command.input.safeParse(args[0]);

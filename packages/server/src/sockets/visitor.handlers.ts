@@ -40,7 +40,7 @@ export function attachVisitorNamespace(
     /** [A4] Each command spends its limit, counted per visitor (all their tabs together). */
     rateLimits: Pick<RateLimits, 'consume'>;
     /** [A4] The node's bound on commands in flight. */
-    admission: Pick<Admission, 'run'>;
+    admission: Pick<Admission, 'run' | 'refusal'>;
     db: DbAvailability;
     logger: Logger;
   },

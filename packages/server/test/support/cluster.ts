@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { type Ack, AGENT_NAMESPACE, PROTOCOL_VERSION, VISITOR_NAMESPACE } from '@hovor/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
-import { createApp, type HovorApp } from '../../src/app.js';
+import type { HovorApp } from '../../src/app.js';
 import type { AppConfig } from '../../src/config.js';
 import { collections } from '../../src/db/collections.js';
 import { connectMongo } from '../../src/db/connect.js';
 import { createLogger } from '../../src/logger.js';
-import { DEFAULT_STATIC_PATHS } from '../../src/paths.js';
+import { startHovor } from '../../src/node.js';
 import type { Site } from '../../src/sites/site.repository.js';
-import { connectRedisAdapter, type RedisSocketAdapter } from '../../src/sockets/redis-adapter.js';
+import { relaxedRateLimits } from '../../src/testing.js';
 import {
   AGENT_PASSWORD,
   type AgentSocket,
@@ -20,12 +19,13 @@ import {
   signIn,
   type VisitorSocket,
 } from './harness.js';
-import { relaxedRateLimits } from './rate-limits.js';
 
 export interface ClusterNode {
   nodeId: string;
   hovor: HovorApp;
   baseUrl: string;
+  /** Stops the node and closes its Redis clients. */
+  close(): Promise<void>;
 }
 
 export interface Cluster {
@@ -58,39 +58,31 @@ export async function startCluster(n: number, options: { sweepIntervalMs?: numbe
     isProduction: false,
   };
   const logger = createLogger('silent');
-  const redisClients: RedisSocketAdapter[] = [];
   const nodes: ClusterNode[] = [];
   const sockets: Socket[] = [];
 
   async function stopAll(): Promise<void> {
     for (const socket of sockets) socket.disconnect();
-    await Promise.all(nodes.map((node) => node.hovor.close()));
-    await Promise.all(redisClients.map((redis) => redis.close()));
+    await Promise.all(nodes.map((node) => node.close()));
     await mongo.db.dropDatabase();
     await mongo.close();
   }
 
   try {
     for (let i = 0; i < n; i++) {
-      // Each node has its own clients, as separate processes would; the key keeps this
-      // cluster apart from the other test files that use the same Redis at the same time.
-      const redis = await connectRedisAdapter(inject('redisUrl'), logger, { key: `hovor-${suffix}` });
-      redisClients.push(redis);
       const nodeId = `node-${i}-${suffix}`;
-      const hovor = createApp({
-        db: mongo.db,
+      // Each node has its own Redis clients, as separate processes would; the key keeps this
+      // cluster apart from the other test files that use the same Redis at the same time.
+      const started = await startHovor({
+        database: { db: mongo.db },
+        redis: { url: inject('redisUrl'), key: `hovor-${suffix}` },
         config,
         logger,
-        paths: DEFAULT_STATIC_PATHS,
         nodeId,
         sweepIntervalMs: options.sweepIntervalMs ?? 0,
-        socketAdapter: redis.adapter,
         rateLimits: relaxedRateLimits(),
       });
-      await hovor.start();
-      await new Promise<void>((resolve) => hovor.httpServer.listen(0, '127.0.0.1', resolve));
-      const baseUrl = `http://127.0.0.1:${(hovor.httpServer.address() as AddressInfo).port}`;
-      nodes.push({ nodeId, hovor, baseUrl });
+      nodes.push({ nodeId, hovor: started.app, baseUrl: started.url, close: started.close });
     }
   } catch (error) {
     await stopAll();

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import {
   type Ack,
   AGENT_NAMESPACE,
@@ -14,19 +13,19 @@ import {
 } from '@hovor/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { inject } from 'vitest';
-import { createApp, type HovorApp } from '../../src/app.js';
+import type { HovorApp } from '../../src/app.js';
 import type { UploadLimits } from '../../src/attachments/upload-limits.js';
 import { hashPassword } from '../../src/auth/password.js';
 import type { AppConfig } from '../../src/config.js';
 import { collections } from '../../src/db/collections.js';
-import { connectMongo, EMBEDDED_DB_POOL_SIZE } from '../../src/db/connect.js';
+import { type connectMongo, EMBEDDED_DB_POOL_SIZE } from '../../src/db/connect.js';
 import type { RateLimitOptions } from '../../src/limits/rate-limiter.js';
 import { createLogger } from '../../src/logger.js';
-import { DEFAULT_STATIC_PATHS } from '../../src/paths.js';
+import { startHovor } from '../../src/node.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { RoutingSettings } from '../../src/sites/routing-settings.js';
 import type { Site } from '../../src/sites/site.repository.js';
-import { relaxedRateLimits } from './rate-limits.js';
+import { relaxedRateLimits } from '../../src/testing.js';
 
 export type VisitorSocket = Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
 export type AgentSocket = Socket<AgentServerToClientEvents, AgentClientToServerEvents>;
@@ -104,15 +103,6 @@ export async function startHarness(
 ): Promise<Harness> {
   const shared = options.shareDatabaseWith;
   const dbName = shared?.db.databaseName ?? `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const mongo = await connectMongo(options.mongoUrl ?? inject('mongoUrl'), dbName, {
-    ...testPoolOptions(),
-    monitorCommands: options.recordCommands ?? false,
-  });
-  const commands: Array<{ name: string; collection: string }> = [];
-  mongo.client.on('commandStarted', (event) => {
-    const collection = event.command[event.commandName];
-    commands.push({ name: event.commandName, collection: typeof collection === 'string' ? collection : '' });
-  });
   const config: AppConfig = {
     publicUrl: options.publicUrl ?? 'http://hovor.test',
     sessionTtlMs: 3_600_000,
@@ -120,21 +110,29 @@ export async function startHarness(
     isProduction: false,
     ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
   };
-  const hovor = createApp({
-    db: mongo.db,
+  const node = await startHovor({
+    database: {
+      url: options.mongoUrl ?? inject('mongoUrl'),
+      name: dbName,
+      ...testPoolOptions(),
+      monitorCommands: options.recordCommands ?? false,
+    },
     config,
     // TEST_LOG_LEVEL=error shows what the server logs while a test runs (e.g. a command that failed).
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    paths: DEFAULT_STATIC_PATHS,
     sweepIntervalMs: options.sweepIntervalMs ?? 0,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.uploadLimits ? { uploadLimits: options.uploadLimits } : {}),
     rateLimits: options.rateLimits ?? relaxedRateLimits(),
     ...(options.maxCommandsInFlight ? { maxCommandsInFlight: options.maxCommandsInFlight } : {}),
   });
-  await hovor.start();
-  await new Promise<void>((resolve) => hovor.httpServer.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(hovor.httpServer.address() as AddressInfo).port}`;
+  const hovor = node.app;
+  const commands: Array<{ name: string; collection: string }> = [];
+  node.mongoClient?.on('commandStarted', (event) => {
+    const collection = event.command[event.commandName];
+    commands.push({ name: event.commandName, collection: typeof collection === 'string' ? collection : '' });
+  });
+  const baseUrl = node.url;
   const site =
     shared?.site ??
     (await hovor.repositories.sites.create(
@@ -157,8 +155,8 @@ export async function startHarness(
     commands,
     baseUrl,
     config,
-    db: mongo.db,
-    c: collections(mongo.db),
+    db: node.db,
+    c: collections(node.db),
     site,
     seedAgent: (input) => createTestAgent(hovor.repositories.agents, site.id, input),
     async visitor(visitorOptions = {}) {
@@ -210,9 +208,9 @@ export async function startHarness(
     },
     async close() {
       for (const socket of sockets) socket.disconnect();
-      await hovor.close();
-      if (!shared) await mongo.db.dropDatabase();
-      await mongo.close();
+      await node.stop();
+      if (!shared) await node.db.dropDatabase();
+      await node.close();
     },
   };
   return harness;

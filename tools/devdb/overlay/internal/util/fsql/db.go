@@ -1,6 +1,6 @@
 // Copyright 2021 FerretDB Inc.
 // Modified for Hovor: one writer at a time per database, waiting in Go, and group commit
-// (see writeMu and InTransaction).
+// (see writeMu and InTransaction); queries are logged only when debug logging is on (logQuery).
 //
 // Licensed under the Apache License, Version 2.0 (the "License");
 // you may not use this file except in compliance with the License.
@@ -20,7 +20,6 @@ package fsql
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -98,12 +97,12 @@ func (db *DB) QueryContext(ctx context.Context, query string, args ...any) (*Row
 	start := time.Now()
 
 	fields := []any{slog.Any("args", args)}
-	db.l.With(fields...).DebugContext(ctx, fmt.Sprintf(">>> %s", query))
+	logQuery(ctx, db.l, fields, ">>> ", query)
 
 	rows, err := db.sqlDB.QueryContext(ctx, query, args...)
 
 	fields = append(fields, slog.Duration("time", time.Since(start)), logging.Error(err))
-	db.l.With(fields...).DebugContext(ctx, fmt.Sprintf("<<< %s", query))
+	logQuery(ctx, db.l, fields, "<<< ", query)
 
 	return wrapRows(rows), err
 }
@@ -113,12 +112,12 @@ func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *s
 	start := time.Now()
 
 	fields := []any{slog.Any("args", args)}
-	db.l.With(fields...).DebugContext(ctx, fmt.Sprintf(">>> %s", query))
+	logQuery(ctx, db.l, fields, ">>> ", query)
 
 	row := db.sqlDB.QueryRowContext(ctx, query, args...)
 
 	fields = append(fields, slog.Duration("time", time.Since(start)), logging.Error(row.Err()))
-	db.l.With(fields...).DebugContext(ctx, fmt.Sprintf("<<< %s", query))
+	logQuery(ctx, db.l, fields, "<<< ", query)
 
 	return row
 }
@@ -128,7 +127,7 @@ func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	start := time.Now()
 
 	fields := []any{slog.Any("args", args)}
-	db.l.With(fields...).DebugContext(ctx, fmt.Sprintf(">>> %s", query))
+	logQuery(ctx, db.l, fields, ">>> ", query)
 
 	// A statement of its own (a delete, DDL, VACUUM): what a group left open for it is committed
 	// first, then the statement runs by itself.
@@ -145,7 +144,7 @@ func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	}
 
 	fields = append(fields, slog.Duration("time", time.Since(start)), logging.Error(err))
-	db.l.With(fields...).DebugContext(ctx, fmt.Sprintf("<<< %s", query))
+	logQuery(ctx, db.l, fields, "<<< ", query)
 
 	return res, err
 }
@@ -280,6 +279,16 @@ func (db *DB) commitGroup() {
 	}
 
 	close(g.committed)
+}
+
+// logQuery logs a query at debug level. Modified for Hovor: FerretDB built the logger with the
+// query's fields (an allocation per field) for every query, even with debug logging off.
+func logQuery(ctx context.Context, l *slog.Logger, fields []any, prefix, query string) {
+	if !l.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+
+	l.With(fields...).DebugContext(ctx, prefix+query)
 }
 
 // check interfaces
