@@ -246,7 +246,7 @@ function writeResults(systems: readonly SystemResult[], hovor: HovorResult, knee
         measureMs: OVERLOAD_MEASURE_MS,
       },
       hovor:
-        'own process (bench/hovor-node.ts: src/main.ts wiring, relaxed rate limits, database pool of 8); ' +
+        'own process (bench/hovor-node.ts: src/main.ts wiring, relaxed rate limits, database pool of 16); ' +
         'agents of capacity 1, one chat each',
       relay:
         'own process (bench/relay.ts): acks at once, message:created to the paired agent; no auth, validation or storage',

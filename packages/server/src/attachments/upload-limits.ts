@@ -4,7 +4,8 @@ import { MAX_ATTACHMENT_BYTES } from '@hovor/protocol';
 export const MAX_UPLOADS_PER_REQUESTER = 2;
 /**
  * Uploads a node admits at once, whoever sends them. Each holds ~16 MB while it is stored (its body
- * and the driver's copy); more than the embedded database's 8 connections would only wait in memory.
+ * and the driver's copy): eight bound that to ~128 MB, and more would only wait in memory for the
+ * database.
  */
 export const MAX_UPLOADS_PER_NODE = 8;
 /** How long a file's bytes may take to arrive once the server starts reading them; a dribble is cut. */
