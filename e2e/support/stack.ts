@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type HovorApp, type HovorNode, type NodeDatabase, startHovor } from '@hovor/server';
+import { type HovorApp, type HovorNode, startHovor } from '@hovor/server';
 import { collections, connectMongo, createDemoSite, createLogger, hashPassword } from '@hovor/server/testing';
 import { inject } from 'vitest';
 import type {} from '../../packages/server/test/support/global-setup.js';
@@ -71,7 +71,7 @@ async function listenOnFreePort<T extends { server: Server }>(
  * found free can be taken by a parallel test before Hovor binds it: then try another
  * (`startHovor` leaves nothing running when it fails).
  */
-async function startHovorOnFreePort(db: Extract<NodeDatabase, { db: unknown }>['db']): Promise<HovorNode> {
+async function startHovorOnFreePort(db: HovorNode['db']): Promise<HovorNode> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {

@@ -28,8 +28,9 @@ import { createConversationService } from './conversations/conversation.service.
 import { createConversationCloser } from './conversations/conversation-closer.js';
 import { createTranscript } from './conversations/transcript.js';
 import { createDbAvailability } from './db/availability.js';
-import { collections, ensureIndexes } from './db/collections.js';
+import { collections } from './db/collections.js';
 import { createDbHealth } from './db/health.js';
+import { ensureIndexes } from './db/indexes.js';
 import { AppError } from './errors.js';
 import { listRoutes } from './http/guard.js';
 import { healthRoutes } from './http/health.routes.js';

@@ -55,7 +55,7 @@ export interface HovorNode {
  *
  * @example
  * const node = await startHovor({ database: { url, name: 'hovor' }, config });
- * console.log(node.url);
+ * await fetch(`${node.url}/readyz`);
  * await node.close();
  */
 export async function startHovor(options: HovorNodeOptions): Promise<HovorNode> {

@@ -47,3 +47,5 @@ export function createAdmission(maxInFlight = DEFAULT_MAX_COMMANDS_IN_FLIGHT) {
   };
 }
 export type Admission = ReturnType<typeof createAdmission>;
+/** What the command wrapper needs of admission control. */
+export type CommandAdmission = Pick<Admission, 'run' | 'refusal'>;

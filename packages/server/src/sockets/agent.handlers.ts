@@ -10,7 +10,7 @@ import type { Conversation } from '../conversations/conversation.repository.js';
 import type { ConversationService } from '../conversations/conversation.service.js';
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable } from '../errors.js';
-import type { Admission } from '../limits/admission.js';
+import type { CommandAdmission } from '../limits/admission.js';
 import type { RateLimits } from '../limits/rate-limiter.js';
 import { AGENT_COMMAND_LIMITS } from '../limits/rate-limits.js';
 import type { Logger } from '../logger.js';
@@ -53,7 +53,7 @@ export interface AgentSocketDeps {
   /** [A4] Each command spends its limit, counted per console socket. */
   rateLimits: Pick<RateLimits, 'consume'>;
   /** [A4] The node's bound on commands in flight. */
-  admission: Pick<Admission, 'run' | 'refusal'>;
+  admission: CommandAdmission;
   db: DbAvailability;
   logger: Logger;
 }

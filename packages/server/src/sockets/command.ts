@@ -6,7 +6,7 @@ import type { Policy } from '../access/policies.js';
 import type { Conversation } from '../conversations/conversation.repository.js';
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable, toAppError } from '../errors.js';
-import type { Admission } from '../limits/admission.js';
+import type { CommandAdmission } from '../limits/admission.js';
 import type { RateLimits } from '../limits/rate-limiter.js';
 import type { LimitName } from '../limits/rate-limits.js';
 import { type Logger, logServerFailure } from '../logger.js';
@@ -102,7 +102,7 @@ export function registerCommands<M extends CommandMap, Who extends Principal>(
     limitKey: string;
     rateLimits: Pick<RateLimits, 'consume'>;
     /** [A4] The node's bound on commands in flight. */
-    admission: Pick<Admission, 'run' | 'refusal'>;
+    admission: CommandAdmission;
     logger: Logger;
     db: DbAvailability;
     deadlineMs?: number;

@@ -5,7 +5,7 @@ import type { Conversation } from '../conversations/conversation.repository.js';
 import type { ConversationService } from '../conversations/conversation.service.js';
 import type { DbAvailability } from '../db/availability.js';
 import { AppError, isDatabaseUnreachable } from '../errors.js';
-import type { Admission } from '../limits/admission.js';
+import type { CommandAdmission } from '../limits/admission.js';
 import type { RateLimits } from '../limits/rate-limiter.js';
 import { VISITOR_COMMAND_LIMITS } from '../limits/rate-limits.js';
 import type { Logger } from '../logger.js';
@@ -40,7 +40,7 @@ export function attachVisitorNamespace(
     /** [A4] Each command spends its limit, counted per visitor (all their tabs together). */
     rateLimits: Pick<RateLimits, 'consume'>;
     /** [A4] The node's bound on commands in flight. */
-    admission: Pick<Admission, 'run' | 'refusal'>;
+    admission: CommandAdmission;
     db: DbAvailability;
     logger: Logger;
   },
