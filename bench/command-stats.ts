@@ -4,7 +4,7 @@
  * monitoring when BENCH_DB_COMMANDS names a directory; written there as `commands-<pid>.txt` when
  * the node stops, the shapes that took longest first.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandStartedEvent, CommandSucceededEvent, MongoClient } from '@hovor/server/testing';
 
@@ -68,6 +68,7 @@ export function recordCommandStats(client: MongoClient, dir: string): { write():
           ].join(' '),
         ),
       ];
+      mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, `commands-${process.pid}.txt`), `${lines.join('\n')}\n`);
     },
   };

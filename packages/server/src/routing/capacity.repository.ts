@@ -1,19 +1,78 @@
+import { performance } from 'node:perf_hooks';
 import type { Collections } from '../db/collections.js';
 import { isDuplicateKey } from '../errors.js';
+
+/**
+ * How long this node trusts an agent's load (slots held) it read, in ms. Its own claims and
+ * releases keep it current meanwhile; what other nodes claim or free shows after this at most.
+ * The load only ranks agents and estimates room: the slot claims decide [RT3].
+ */
+export const LOAD_TRUSTED_MS = 1_000;
+/** Agents whose load one node keeps at most; past it the oldest reads are dropped. */
+const MAX_KNOWN_LOADS = 10_000;
 
 /**
  * Agents' capacity as claimed slots (`agentId:k`, k < capacity): inserting is the only way
  * to take one, so two nodes can never fill the same slot (docs/adr/0002-claims.md).
  */
-export function createCapacityRepository(c: Collections) {
+export function createCapacityRepository(c: Collections, now: () => number = () => performance.now()) {
+  /** Each agent's load as this node last read it (`readAt`), with its own claims since. */
+  const known = new Map<string, { active: number; readAt: number }>();
+  /** When this node last freed a slot of each agent: a read begun before that is not kept. */
+  const releasedAt = new Map<string, number>();
+
+  function remember(agentId: string, active: number, readAt: number): void {
+    if ((releasedAt.get(agentId) ?? Number.NEGATIVE_INFINITY) >= readAt) return;
+    known.delete(agentId);
+    known.set(agentId, { active, readAt });
+    if (known.size > MAX_KNOWN_LOADS) known.delete(known.keys().next().value!);
+  }
+
+  /** This node freed a slot of the agent: the load is read again, so a release is exact at once here. */
+  function noteReleased(agentId: string): void {
+    known.delete(agentId);
+    releasedAt.delete(agentId);
+    releasedAt.set(agentId, now());
+    if (releasedAt.size > MAX_KNOWN_LOADS) releasedAt.delete(releasedAt.keys().next().value!);
+  }
+
+  /** The slot was taken here: the load this node knows counts it. */
+  function noteClaimed(agentId: string): void {
+    const load = known.get(agentId);
+    if (load) load.active++;
+  }
+
+  async function insertSlot(agentId: string, k: number, conversationId: string, at: Date) {
+    const _id = `${agentId}:${k}`;
+    try {
+      await c.agentSlots.insertOne({ _id, agentId, conversationId, createdAt: at });
+    } catch (error) {
+      if (isDuplicateKey(error)) return null;
+      throw error;
+    }
+    noteClaimed(agentId);
+    return _id;
+  }
+
   return {
-    /** Number of slots each agent holds. */
+    /**
+     * Number of slots each agent holds: read for agents whose load this node has not read within
+     * LOAD_TRUSTED_MS, so a burst of drains reads every open chat's slot once a second, not once
+     * per drain.
+     */
     async countByAgent(agentIds: string[]): Promise<Map<string, number>> {
-      const counts = new Map<string, number>(agentIds.map((id) => [id, 0]));
-      if (agentIds.length === 0) return counts;
-      const slots = await c.agentSlots.find({ agentId: { $in: agentIds } }).toArray();
-      for (const slot of slots) counts.set(slot.agentId, (counts.get(slot.agentId) ?? 0) + 1);
-      return counts;
+      const readAt = now();
+      const stale = agentIds.filter((id) => {
+        const load = known.get(id);
+        return !load || readAt - load.readAt > LOAD_TRUSTED_MS;
+      });
+      const counts = new Map<string, number>(stale.map((id) => [id, 0]));
+      if (stale.length > 0) {
+        const slots = await c.agentSlots.find({ agentId: { $in: stale } }).toArray();
+        for (const slot of slots) counts.set(slot.agentId, (counts.get(slot.agentId) ?? 0) + 1);
+        for (const [id, active] of counts) remember(id, active, readAt);
+      }
+      return new Map(agentIds.map((id) => [id, counts.get(id) ?? known.get(id)?.active ?? 0]));
     },
 
     /**
@@ -25,43 +84,39 @@ export function createCapacityRepository(c: Collections) {
       agentId: string,
       capacity: number,
       conversationId: string,
-      now: Date,
+      at: Date,
       likelyFree?: number,
     ): Promise<string | null> {
       if (likelyFree !== undefined && likelyFree >= 0 && likelyFree < capacity) {
-        const _id = `${agentId}:${likelyFree}`;
-        try {
-          await c.agentSlots.insertOne({ _id, agentId, conversationId, createdAt: now });
-          return _id;
-        } catch (error) {
-          if (!isDuplicateKey(error)) throw error;
-        }
+        const slot = await insertSlot(agentId, likelyFree, conversationId, at);
+        if (slot) return slot;
       }
+      const readAt = now();
       const taken = new Set((await c.agentSlots.find({ agentId }).toArray()).map((slot) => slot._id));
+      remember(agentId, taken.size, readAt);
       for (let k = 0; k < capacity; k++) {
-        const _id = `${agentId}:${k}`;
-        if (taken.has(_id)) continue;
-        try {
-          await c.agentSlots.insertOne({ _id, agentId, conversationId, createdAt: now });
-          return _id;
-        } catch (error) {
-          if (!isDuplicateKey(error)) throw error;
-        }
+        if (taken.has(`${agentId}:${k}`)) continue;
+        const slot = await insertSlot(agentId, k, conversationId, at);
+        if (slot) return slot;
       }
       return null;
     },
 
     async releaseSlot(slotId: string): Promise<void> {
       await c.agentSlots.deleteOne({ _id: slotId });
+      noteReleased(slotId.slice(0, slotId.lastIndexOf(':')));
     },
 
     /** Frees the slot one agent held for a conversation (the others stay: a transfer's new owner). */
     async releaseForAgent(conversationId: string, agentId: string): Promise<void> {
       await c.agentSlots.deleteMany({ conversationId, agentId });
+      noteReleased(agentId);
     },
 
     async releaseForConversation(conversationId: string): Promise<void> {
+      const held = await c.agentSlots.find({ conversationId }).toArray();
       await c.agentSlots.deleteMany({ conversationId });
+      for (const slot of held) noteReleased(slot.agentId);
     },
   };
 }
