@@ -49,6 +49,7 @@ export function createConsoleState({ api, connect, storage, page, random = Math.
     random,
     subscribe: (s) => [
       on(s, 'conversation:updated', onConversationUpdated, showError),
+      on(s, 'conversations:updated', (summaries) => summaries.forEach(onConversationUpdated), showError),
       on(s, 'message:created', onMessageCreated, showError),
       on(s, 'typing:changed', conversation.onTypingChanged, showError),
       on(s, 'receipt:updated', (receipt) => receipts.apply([receipt]), showError),

@@ -174,8 +174,13 @@ export type AgentCommands = typeof AgentCommands;
 export const AgentNotifications = {
   /** Own profile changed (e.g. status set in another tab). */
   'agent:updated': AgentProfile,
-  /** A conversation of the agent's sites changed state (queued, assigned, closed, new message). */
+  /** A conversation the agent owns or has open changed (state, owner, new message), at once. */
   'conversation:updated': ConversationSummary,
+  /**
+   * Conversations of the agent's sites changed (the queue, colleagues' chats): the latest summary
+   * of each, gathered per site and sent at most every 200 ms, up to 100 a frame.
+   */
+  'conversations:updated': z.array(ConversationSummary).check(z.maxLength(100)),
   'message:created': Message,
   'typing:changed': TypingChanged,
   /** Either side's receipt of a conversation the agent sees grew. */

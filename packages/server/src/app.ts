@@ -445,6 +445,7 @@ export function createApp(deps: AppDeps): HovorApp {
       await routing.idle();
       await conversationRepository.flushActivity(ACTIVITY_FLUSH_TIMEOUT_MS);
       conversationRepository.stopActivity();
+      notifier.flush();
       const closed = new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

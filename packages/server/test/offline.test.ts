@@ -166,7 +166,9 @@ describe('left messages', () => {
     const agentSeed = await h.seedAgent({ name: 'Alice' });
     const agent = await h.agent(agentSeed.email);
     const visitor = await h.visitor();
-    const seen = next<ConversationSummary>(agent, 'conversation:updated', (c) => c.state === 'offline');
+    const seen = next<ConversationSummary[]>(agent, 'conversations:updated', (list) =>
+      list.some((c) => c.state === 'offline'),
+    ).then((list) => list.find((c) => c.state === 'offline')!);
     const input = leave();
     const [first, again] = await Promise.all([
       ok<VisitorConversation>(visitor.socket, 'offline:leave', input),

@@ -1,6 +1,6 @@
 import type { ConversationSummary, VisitorConversation } from '@hovor/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clientId, type Harness, next, ok, startHarness } from './support/harness.js';
+import { clientId, collect, type Harness, next, ok, startHarness } from './support/harness.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -55,6 +55,28 @@ describe('routing', () => {
     await ok(agentSocket, 'status:set', { status: 'online' });
     expect((await assigned).agent?.name).toBe('Carol');
     expect((await seenByAgent).id).toBe(chat.conversation.id);
+  });
+
+  it('[P9] tells the owner at once and the rest of the site in one list frame for a burst of changes', async () => {
+    const alice = await onlineAgent('Alice');
+    const carol = await h.seedAgent({ name: 'Carol' });
+    const carolSocket = await h.agent(carol.email);
+    await ok(carolSocket, 'status:set', { status: 'away' });
+    const toCarol = collect<ConversationSummary>(carolSocket, 'conversation:updated');
+    const carolsLists = collect<ConversationSummary[]>(carolSocket, 'conversations:updated');
+    const ownerHears = next<ConversationSummary>(alice.socket, 'conversation:updated');
+    const siteHears = next<ConversationSummary[]>(carolSocket, 'conversations:updated');
+
+    const chat = await startChat();
+    expect(chat.conversation.state).toBe('assigned');
+    expect(await ownerHears).toMatchObject({ id: chat.conversation.id, state: 'assigned' });
+    // Queued, then assigned: Carol hears the latest of it once, in the site's list frame.
+    expect((await siteHears).map((c) => [c.id, c.state, c.agent?.id])).toEqual([
+      [chat.conversation.id, 'assigned', alice.id],
+    ]);
+    await ok(carolSocket, 'status:set', { status: 'away' });
+    expect(toCarol).toEqual([]);
+    expect(carolsLists).toHaveLength(1);
   });
 
   it('[RT1] does not give chats to agents who are away or offline', async () => {

@@ -115,8 +115,10 @@ describe('[P25] a console socket lives only as long as its session and its agent
     const again = await h.agent(alice.email);
     const heard: unknown[] = [];
     again.on('conversation:updated', (summary) => heard.push(summary));
+    again.on('conversations:updated', (summaries) => heard.push(...summaries));
     const bob = await h.onlineAgent('Bob');
-    const seenByBob = next<ConversationSummary>(bob.socket, 'conversation:updated');
+    // Bob hears the site's list frame; Alice, off the site, hears neither it nor the change.
+    const seenByBob = next<ConversationSummary[]>(bob.socket, 'conversations:updated');
     const chat = await h.startChat();
     await seenByBob;
     const opened = await call(again, 'conversation:open', {
