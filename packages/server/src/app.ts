@@ -37,7 +37,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { errorMiddleware } from './http/respond.js';
 import { securityHeaders } from './http/security-headers.js';
 import { type StaticPaths, staticRoutes } from './http/static.routes.js';
-import { createAdmission } from './limits/admission.js';
+import { createAdmission, MAX_HANDSHAKES_IN_FLIGHT } from './limits/admission.js';
 import { clientIp, compileTrust } from './limits/client-ip.js';
 import { createRateLimits, type RateLimitOptions } from './limits/rate-limiter.js';
 import type { Logger } from './logger.js';
@@ -151,6 +151,7 @@ export function createApp(deps: AppDeps): HovorApp {
   const c = collections(deps.db);
   const rateLimits = createRateLimits({ ...deps.rateLimits, logger, clock });
   const admission = createAdmission(deps.maxCommandsInFlight);
+  const handshakes = createAdmission(MAX_HANDSHAKES_IN_FLIGHT);
   /** [A4] Whose X-Forwarded-For is believed (TRUST_PROXY), for REST and handshakes alike. */
   const trust = compileTrust(deps.config.trustProxy ?? false);
 
@@ -317,6 +318,7 @@ export function createApp(deps: AppDeps): HovorApp {
     loadConversation,
     rateLimits,
     admission,
+    handshakes,
     db: dbAvailability,
     logger,
   });
@@ -337,6 +339,7 @@ export function createApp(deps: AppDeps): HovorApp {
     loadConversation,
     rateLimits,
     admission,
+    handshakes,
     db: dbAvailability,
     logger,
   });

@@ -88,6 +88,9 @@ export function isDatabaseUnreachable(error: unknown): boolean {
   return isUnreachableError(error instanceof AppError ? error.cause : error);
 }
 
+/** The retry-after of work refused for want of room, in ms, before jitter; clients spread their retries over ±50 %. */
+export const BUSY_RETRY_AFTER_MS = 500;
+
 /**
  * Turns anything thrown into an AppError. Unknown errors become `INTERNAL` with a generic
  * message (the cause stays attached for the log, never for the client).
@@ -98,8 +101,12 @@ export function toAppError(error: unknown): AppError {
     return new AppError('UNAVAILABLE', 'The database is unavailable; retry shortly', { cause: error });
   }
   // Every pooled connection stayed busy for the driver's wait-queue timeout: busy, not down.
-  if (error instanceof Error && error.name === 'WaitQueueTimeoutError') {
-    return new AppError('UNAVAILABLE', 'The server is busy; retry shortly', { cause: error });
+  // (The driver's class is WaitQueueTimeoutError; its `name` says MongoWaitQueueTimeoutError.)
+  if (error instanceof Error && error.name === 'MongoWaitQueueTimeoutError') {
+    return new AppError('UNAVAILABLE', 'The server is busy; retry shortly', {
+      cause: error,
+      retryAfterMs: BUSY_RETRY_AFTER_MS,
+    });
   }
   return new AppError('INTERNAL', 'Internal error', { cause: error });
 }

@@ -1,5 +1,7 @@
 import type { ErrorBody } from '@hovor/protocol';
-import { AppError } from '../errors.js';
+import { AppError, BUSY_RETRY_AFTER_MS } from '../errors.js';
+
+export { BUSY_RETRY_AFTER_MS };
 
 const BUSY_MESSAGE = 'The server is busy; retry shortly';
 const jitteredRetryAfterMs = () => Math.round(BUSY_RETRY_AFTER_MS * (0.5 + Math.random()));
@@ -10,8 +12,12 @@ const jitteredRetryAfterMs = () => Math.round(BUSY_RETRY_AFTER_MS * (0.5 + Math.
  * refused at once and retried by the clients, and what is admitted stays fast.
  */
 export const DEFAULT_MAX_COMMANDS_IN_FLIGHT = 256;
-/** The retry-after of a refused command, in ms, before jitter; clients spread their retries over ±50 %. */
-export const BUSY_RETRY_AFTER_MS = 500;
+/**
+ * Handshakes (both namespaces) a node checks at once. Each reads the database (the token, a block,
+ * the session); a reconnect storm of thousands would otherwise queue reads until the clients' own
+ * connect timeouts, so past the bound a handshake is refused at once with a retry-after.
+ */
+export const MAX_HANDSHAKES_IN_FLIGHT = 64;
 
 /**
  * Admission control [A4]: a node bounds the commands in flight. A command past the bound is

@@ -9,7 +9,7 @@ import type { BlockService } from '../blocks/block.service.js';
 import type { Conversation } from '../conversations/conversation.repository.js';
 import type { ConversationService } from '../conversations/conversation.service.js';
 import type { DbAvailability } from '../db/availability.js';
-import { AppError, isDatabaseUnreachable } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { CommandAdmission } from '../limits/admission.js';
 import type { RateLimits } from '../limits/rate-limiter.js';
 import { AGENT_COMMAND_LIMITS } from '../limits/rate-limits.js';
@@ -18,7 +18,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { LeaseRepository } from '../routing/lease.repository.js';
 import type { RoutingService } from '../routing/routing.service.js';
-import { describeIssues, handshakeError, refuseWhileDatabaseDown, registerCommands } from './command.js';
+import { admitHandshake, describeIssues, refuseWhileDatabaseDown, registerCommands } from './command.js';
 import { type AgentNamespace, rooms } from './notifier.js';
 import { checkProtocolVersion } from './version.js';
 
@@ -54,6 +54,8 @@ export interface AgentSocketDeps {
   rateLimits: Pick<RateLimits, 'consume'>;
   /** [A4] The node's bound on commands in flight. */
   admission: CommandAdmission;
+  /** [A4] The node's bound on handshakes in flight. */
+  handshakes: Pick<CommandAdmission, 'run'>;
   db: DbAvailability;
   logger: Logger;
 }
@@ -69,31 +71,28 @@ export function attachAgentNamespace(
   const log = deps.logger.child({ module: 'agent-socket' });
   const leaseIds = new Set<string>();
 
-  nsp.use(async (socket, next) => {
-    try {
-      refuseWhileDatabaseDown(deps.db);
-      const parsed = AgentHandshake.safeParse(socket.handshake.auth);
-      if (!parsed.success)
-        throw new AppError('BAD_REQUEST', `Bad handshake: ${describeIssues(parsed.error)}`);
-      checkProtocolVersion(parsed.data.v);
-      const origin = socket.handshake.headers.origin;
-      if (origin !== undefined && origin !== deps.publicOrigin) {
-        throw new AppError(
-          'ORIGIN_NOT_ALLOWED',
-          `The console only accepts connections from ${deps.publicOrigin}`,
-        );
-      }
-      const { agent, session } = await deps.auth.authenticateSession(
-        deps.sessionCookie.read(socket.handshake.headers.cookie),
-      );
-      socket.data.agent = agent;
-      socket.data.session = session;
-      next();
-    } catch (error) {
-      if (isDatabaseUnreachable(error)) deps.db.reportUnreachable();
-      next(handshakeError(error));
-    }
+  nsp.use((socket, next) => {
+    admitHandshake(deps.handshakes, () => checkHandshake(socket), next, { db: deps.db, logger: log });
   });
+
+  async function checkHandshake(socket: Parameters<Parameters<typeof nsp.use>[0]>[0]): Promise<void> {
+    refuseWhileDatabaseDown(deps.db);
+    const parsed = AgentHandshake.safeParse(socket.handshake.auth);
+    if (!parsed.success) throw new AppError('BAD_REQUEST', `Bad handshake: ${describeIssues(parsed.error)}`);
+    checkProtocolVersion(parsed.data.v);
+    const origin = socket.handshake.headers.origin;
+    if (origin !== undefined && origin !== deps.publicOrigin) {
+      throw new AppError(
+        'ORIGIN_NOT_ALLOWED',
+        `The console only accepts connections from ${deps.publicOrigin}`,
+      );
+    }
+    const { agent, session } = await deps.auth.authenticateSession(
+      deps.sessionCookie.read(socket.handshake.headers.cookie),
+    );
+    socket.data.agent = agent;
+    socket.data.session = session;
+  }
 
   nsp.on('connection', async (socket) => {
     const signedIn = socket.data.agent as Agent;

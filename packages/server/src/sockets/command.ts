@@ -176,6 +176,28 @@ export function handshakeError(error: unknown): Error & { data: { code: ErrorCod
   return Object.assign(new Error(appError.message), { data: appError.toBody() });
 }
 
+/**
+ * [A4] Runs a namespace's handshake checks within the node's bound on handshakes in flight, then
+ * admits the socket or refuses it with the error's code: past the bound `UNAVAILABLE` with a
+ * retry-after at once, before any read; a server failure is logged (a client's mistake is not).
+ */
+export function admitHandshake(
+  handshakes: Pick<CommandAdmission, 'run'>,
+  check: () => Promise<void>,
+  next: (error?: Error) => void,
+  deps: { db: DbAvailability; logger: Logger },
+): void {
+  handshakes.run(check).then(
+    () => next(),
+    (error: unknown) => {
+      if (isDatabaseUnreachable(error)) deps.db.reportUnreachable();
+      const refusal = handshakeError(error);
+      logServerFailure(deps.logger, { ...refusal.data, cause: error }, {}, 'handshake failed');
+      next(refusal);
+    },
+  );
+}
+
 /** [P14] A handshake while the database is known to be down is refused as retryable at once. */
 export function refuseWhileDatabaseDown(db: DbAvailability): void {
   if (db.isDown()) throw new AppError('UNAVAILABLE', 'The database is unavailable; retry shortly');

@@ -4,7 +4,7 @@ import type { BlockService } from '../blocks/block.service.js';
 import type { Conversation } from '../conversations/conversation.repository.js';
 import type { ConversationService } from '../conversations/conversation.service.js';
 import type { DbAvailability } from '../db/availability.js';
-import { AppError, isDatabaseUnreachable } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { CommandAdmission } from '../limits/admission.js';
 import type { RateLimits } from '../limits/rate-limiter.js';
 import { VISITOR_COMMAND_LIMITS } from '../limits/rate-limits.js';
@@ -13,7 +13,7 @@ import type { PageViewService } from '../pages/page-view.service.js';
 import type { RoutingService } from '../routing/routing.service.js';
 import type { Visitor } from '../visitors/visitor.repository.js';
 import type { VisitorService } from '../visitors/visitor.service.js';
-import { describeIssues, handshakeError, refuseWhileDatabaseDown, registerCommands } from './command.js';
+import { admitHandshake, describeIssues, refuseWhileDatabaseDown, registerCommands } from './command.js';
 import { rooms, type VisitorNamespace } from './notifier.js';
 import { checkProtocolVersion } from './version.js';
 
@@ -41,34 +41,33 @@ export function attachVisitorNamespace(
     rateLimits: Pick<RateLimits, 'consume'>;
     /** [A4] The node's bound on commands in flight. */
     admission: CommandAdmission;
+    /** [A4] The node's bound on handshakes in flight. */
+    handshakes: Pick<CommandAdmission, 'run'>;
     db: DbAvailability;
     logger: Logger;
   },
 ): void {
   const log = deps.logger.child({ module: 'visitor-socket' });
 
-  nsp.use(async (socket, next) => {
-    try {
-      refuseWhileDatabaseDown(deps.db);
-      const parsed = VisitorHandshake.safeParse(socket.handshake.auth);
-      if (!parsed.success)
-        throw new AppError('BAD_REQUEST', `Bad handshake: ${describeIssues(parsed.error)}`);
-      const auth = parsed.data;
-      checkProtocolVersion(auth.v);
-      const site = await deps.visitors.siteForOrigin(auth.siteKey, auth.hostOrigin);
-      const origin = socket.handshake.headers.origin;
-      if (origin !== undefined && origin !== deps.publicOrigin && origin !== auth.hostOrigin) {
-        throw new AppError('ORIGIN_NOT_ALLOWED', `Connections from ${origin} are not allowed`);
-      }
-      const visitor = await deps.visitors.authenticate(site, auth.token, auth.identity);
-      await deps.blocks.refuseIfBlocked(visitor);
-      socket.data.visitor = visitor;
-      next();
-    } catch (error) {
-      if (isDatabaseUnreachable(error)) deps.db.reportUnreachable();
-      next(handshakeError(error));
-    }
+  nsp.use((socket, next) => {
+    admitHandshake(deps.handshakes, () => checkHandshake(socket), next, { db: deps.db, logger: log });
   });
+
+  async function checkHandshake(socket: Parameters<Parameters<typeof nsp.use>[0]>[0]): Promise<void> {
+    refuseWhileDatabaseDown(deps.db);
+    const parsed = VisitorHandshake.safeParse(socket.handshake.auth);
+    if (!parsed.success) throw new AppError('BAD_REQUEST', `Bad handshake: ${describeIssues(parsed.error)}`);
+    const auth = parsed.data;
+    checkProtocolVersion(auth.v);
+    const site = await deps.visitors.siteForOrigin(auth.siteKey, auth.hostOrigin);
+    const origin = socket.handshake.headers.origin;
+    if (origin !== undefined && origin !== deps.publicOrigin && origin !== auth.hostOrigin) {
+      throw new AppError('ORIGIN_NOT_ALLOWED', `Connections from ${origin} are not allowed`);
+    }
+    const visitor = await deps.visitors.authenticate(site, auth.token, auth.identity);
+    await deps.blocks.refuseIfBlocked(visitor);
+    socket.data.visitor = visitor;
+  }
 
   nsp.on('connection', (socket) => {
     const visitor = socket.data.visitor as Visitor;
