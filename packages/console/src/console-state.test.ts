@@ -102,6 +102,68 @@ describe('createConsoleState', () => {
     expect(state.lists.value.closed.map((s) => s.id)).toEqual([CONVERSATION_ID]);
   });
 
+  it('[P9] applies each summary of a site list frame, ignoring one older than the summary held', async () => {
+    const { state, fire } = setup();
+    await state.start();
+    fire('connect');
+    await settle();
+    const waiting = summary({
+      id: 'c00000000000000000000009',
+      state: 'queued',
+      agent: null,
+      lastSeq: 1,
+      assignedAt: null,
+    });
+    fire('conversations:updated', [
+      waiting,
+      summary({ state: 'closed', lastSeq: 3, closedAt: '2025-01-01T10:09:00.000Z' }),
+    ]);
+    expect(state.lists.value.queue.map((s) => s.id)).toEqual([waiting.id]);
+    expect(state.lists.value.closed.map((s) => s.id)).toEqual([CONVERSATION_ID]);
+    // A frame gathered before the close says the chat was still assigned: it changes nothing.
+    fire('conversations:updated', [summary({ lastSeq: 2 })]);
+    expect(state.lists.value.mine).toEqual([]);
+    expect(state.lists.value.closed.map((s) => s.id)).toEqual([CONVERSATION_ID]);
+  });
+
+  it('[P21] sends a file on a plain-http address too, where the browser has no crypto.randomUUID', async () => {
+    const sentFile = message(3, {
+      author: { type: 'agent', id: ME.id, name: ME.name },
+      text: 'invoice.pdf',
+      clientMsgId: 'x',
+    });
+    const { state, fire, sent } = setup({
+      'message:send': (input) => ({ ...sentFile, clientMsgId: input.clientMsgId }),
+    });
+    await state.start();
+    fire('connect');
+    await settle();
+    state.openConversation(CONVERSATION_ID);
+    await settle();
+    const uploaded = { id: 'f1', name: 'invoice.pdf', type: 'application/pdf', size: 3 };
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify({ ok: true, data: uploaded }), { status: 201 })),
+    );
+    const randomUUID = crypto.randomUUID;
+    Object.defineProperty(crypto, 'randomUUID', { value: undefined, configurable: true });
+    try {
+      await state.sendFile(new File(['pdf'], 'invoice.pdf', { type: 'application/pdf' }));
+      await settle();
+    } finally {
+      Object.defineProperty(crypto, 'randomUUID', { value: randomUUID, configurable: true });
+      vi.unstubAllGlobals();
+    }
+    expect(state.error.value).toBeNull();
+    const send = sent.find((c) => c.name === 'message:send');
+    expect(send?.input).toMatchObject({
+      conversationId: CONVERSATION_ID,
+      attachmentId: 'f1',
+      text: 'invoice.pdf',
+    });
+    expect(send?.input.clientMsgId).toMatch(/^[0-9a-f-]{32,36}$/);
+  });
+
   describe('taking a queued chat', () => {
     const queued = summary({ state: 'queued', agent: null, lastSeq: 1, assignedAt: null });
     const listQueue: Handler = (input) => ({ items: input.box === 'queue' ? [queued] : [] });

@@ -14,7 +14,7 @@ import { batch, computed, signal } from '@preact/signals';
 import { createAgentTyping } from './agent-typing';
 import type { InboxState } from './inbox-state';
 import type { Outbox, PendingMessage } from './outbox';
-import { type AgentSocket, command } from './socket';
+import { type AgentSocket, command, newClientMsgId } from './socket';
 import { heldThroughSeq, lastSeqOf, mergeMessages } from './transcript';
 
 const AttachmentAck = AckOf(Attachment);
@@ -171,7 +171,7 @@ export function createConversationState({
       const { name, id: attachmentId } = parsed.data.data;
       const message = await command(requireSocket(), 'message:send', {
         conversationId: id,
-        clientMsgId: crypto.randomUUID(),
+        clientMsgId: newClientMsgId(),
         text: name,
         attachmentId,
       });
