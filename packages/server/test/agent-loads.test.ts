@@ -72,7 +72,8 @@ describe('agent loads kept per node', () => {
       const cursor = slots.find(filter);
       if (typeof filter.agentId !== 'object') return cursor;
       const read = cursor.toArray();
-      return { toArray: async () => answered.then(() => read) };
+      const held = { limit: () => held, toArray: async () => answered.then(() => read) };
+      return held;
     };
     const slow = Object.create(slots, { find: { value: find } }) as typeof slots;
     const capacity = createCapacityRepository({ ...c, agentSlots: slow }, () => 0);

@@ -2,17 +2,7 @@ import type { Collections, VisitorBlockDoc } from '../db/collections.js';
 import { isDuplicateKey } from '../errors.js';
 
 /** A visitor blocked on a site [P26]; `id` is `siteId:visitorId`. */
-export interface Block {
-  id: string;
-  siteId: string;
-  visitorId: string;
-  visitorName: string;
-  userId: string | null;
-  reason: string;
-  blockedBy: { id: string; name: string };
-  at: Date;
-  conversationId: string;
-}
+export type Block = Omit<VisitorBlockDoc, '_id'> & { id: string };
 
 /** One block per visitor and site: the claim's key. */
 export const blockIdOf = (siteId: string, visitorId: string) => `${siteId}:${visitorId}`;

@@ -8,6 +8,13 @@ import { isDuplicateKey } from '../errors.js';
  * The load only ranks agents and estimates room: the slot claims decide [RT3].
  */
 export const LOAD_TRUSTED_MS = 1_000;
+/**
+ * Slots one read takes per agent at most: far above any capacity a person handles; an agent
+ * holding more counts as this many (the load only ranks; the claims decide).
+ */
+const MAX_SLOTS_READ_PER_AGENT = 200;
+/** Slots one conversation holds at most: its owner's, and a transfer's new owner's meanwhile. */
+const MAX_SLOTS_PER_CONVERSATION = 10;
 /** Agents whose load one node keeps at most; past it the oldest reads are dropped. */
 const MAX_KNOWN_LOADS = 10_000;
 
@@ -68,7 +75,10 @@ export function createCapacityRepository(c: Collections, now: () => number = () 
       });
       const counts = new Map<string, number>(stale.map((id) => [id, 0]));
       if (stale.length > 0) {
-        const slots = await c.agentSlots.find({ agentId: { $in: stale } }).toArray();
+        const slots = await c.agentSlots
+          .find({ agentId: { $in: stale } })
+          .limit(stale.length * MAX_SLOTS_READ_PER_AGENT)
+          .toArray();
         for (const slot of slots) counts.set(slot.agentId, (counts.get(slot.agentId) ?? 0) + 1);
         for (const [id, active] of counts) remember(id, active, readAt);
       }
@@ -92,7 +102,8 @@ export function createCapacityRepository(c: Collections, now: () => number = () 
         if (slot) return slot;
       }
       const readAt = now();
-      const taken = new Set((await c.agentSlots.find({ agentId }).toArray()).map((slot) => slot._id));
+      const held = await c.agentSlots.find({ agentId }).limit(MAX_SLOTS_READ_PER_AGENT).toArray();
+      const taken = new Set(held.map((slot) => slot._id));
       remember(agentId, taken.size, readAt);
       for (let k = 0; k < capacity; k++) {
         if (taken.has(`${agentId}:${k}`)) continue;
@@ -114,7 +125,7 @@ export function createCapacityRepository(c: Collections, now: () => number = () 
     },
 
     async releaseForConversation(conversationId: string): Promise<void> {
-      const held = await c.agentSlots.find({ conversationId }).toArray();
+      const held = await c.agentSlots.find({ conversationId }).limit(MAX_SLOTS_PER_CONVERSATION).toArray();
       await c.agentSlots.deleteMany({ conversationId });
       for (const slot of held) noteReleased(slot.agentId);
     },
